@@ -1,0 +1,5 @@
+import sys
+
+from avimcite.cli import main
+
+sys.exit(main())

@@ -1,0 +1,324 @@
+"""Load, validate and query a catalogue file (schema avimcite-catalogue/1).
+
+Every validation error names the file, the post (its position and, when it can
+be told, its id) and the field, so a user can fix a hand-edited file quickly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from avimcite import textfold
+from avimcite.errors import CatalogueError, FileAccessError, UnknownIdError
+from avimcite.model import Author, Post, Source
+
+SCHEMA = "avimcite-catalogue/1"
+LANGUAGES = ("en", "tr")
+AVIM_HOSTS = ("avim.org.tr", "avimbulten.org")
+_KNOWN_FIELDS = {
+    "id", "series", "year", "number", "language", "title", "authors",
+    "published", "url", "source", "summary", "reading_minutes",
+}  # fmt: skip
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_AVIM_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:avim\.org\.tr|avimbulten\.org)(?P<path>/[^?#]*)?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+_SHORT_ID = re.compile(r"^\d{4}/\d+$")
+
+
+def shipped_catalogue_path() -> Path:
+    """The catalogue that ships: inside the installed wheel, or data/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data" / "posts.json"
+    if packaged.is_file():
+        return packaged
+    return here.parent / "data" / "posts.json"
+
+
+def url_key(url: str) -> str | None:
+    """A host-independent key for an AVİM page URL, or None for other URLs.
+
+    avim.org.tr and avimbulten.org serve the same paths, with or without www,
+    http or https, and sometimes behind a /public prefix.
+    """
+    match = _AVIM_URL.match(url.strip())
+    if not match:
+        return None
+    path = (match.group("path") or "").rstrip("/")
+    if path.lower().startswith("/public/"):
+        path = path[len("/public") :]
+    return path.lower()
+
+
+def normalise_ref(ref: str) -> str:
+    """'2023/63' -> 'blog/2023/63'; 'Blog / 2023 / 63' -> 'blog/2023/63'."""
+    ref = re.sub(r"\s*/\s*", "/", ref.strip()).lower()
+    if _SHORT_ID.match(ref):
+        return "blog/" + ref
+    return ref
+
+
+@dataclass
+class Catalogue:
+    path: Path
+    posts: list[Post]
+
+    def __post_init__(self) -> None:
+        self._by_id: dict[str, Post] = {}
+        self._by_url: dict[str, Post] = {}
+        for index, post in enumerate(self.posts, start=1):
+            key = post.id.lower()
+            if key in self._by_id:
+                raise CatalogueError(
+                    f"{self.path}: post {index} has the id {post.id!r}, "
+                    "which an earlier post already has; give one of them an explicit 'id'."
+                )
+            self._by_id[key] = post
+            ukey = url_key(post.url)
+            if ukey:
+                self._by_url.setdefault(ukey, post)
+
+    def find(self, ref: str) -> Post | None:
+        """A post by id, short id (2023/63 = blog/2023/63) or AVİM URL."""
+        ukey = url_key(ref) if "." in ref else None
+        if ukey is not None:
+            return self._by_url.get(ukey)
+        return self._by_id.get(normalise_ref(ref))
+
+    def suggest(self, ref: str) -> list[str]:
+        ids = [p.id for p in self.posts]
+        return difflib.get_close_matches(normalise_ref(ref), ids, n=3, cutoff=0.6)
+
+    def get_many(self, refs: Sequence[str]) -> tuple[list[Post], list[str]]:
+        """The posts for `refs`, in order, and the refs that matched nothing."""
+        found, unknown = [], []
+        for ref in refs:
+            post = self.find(ref)
+            if post is None:
+                unknown.append(ref)
+            else:
+                found.append(post)
+        return found, unknown
+
+    def unknown_error(self, unknown: list[str]) -> UnknownIdError:
+        first = unknown[0]
+        what = f"no post {first!r}" if len(unknown) == 1 else (
+            f"no posts {', '.join(repr(u) for u in unknown)}"
+        )
+        hint = self.suggest(first)
+        tip = f"did you mean {' or '.join(hint)}?" if hint else "try: avimcite list"
+        return UnknownIdError(f"{what} in the catalogue {self.path} ({tip})", unknown)
+
+    def get(self, refs: Sequence[str]) -> list[Post]:
+        """The posts for `refs`, or UnknownIdError naming every unknown one."""
+        found, unknown = self.get_many(refs)
+        if unknown:
+            raise self.unknown_error(unknown)
+        return found
+
+
+# --- loading and validation ---------------------------------------------------------
+
+
+def load(path: Path) -> Catalogue:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileAccessError(f"the catalogue {path} does not exist.") from None
+    except OSError as exc:
+        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CatalogueError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(
+            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+    return parse(data, path)
+
+
+def parse(data: object, path: Path) -> Catalogue:
+    if not isinstance(data, dict) or "posts" not in data:
+        raise CatalogueError(
+            f'{path} is not an avimcite catalogue: expected an object {{"schema": "{SCHEMA}", "posts": [...]}}.'
+        )
+    schema = data.get("schema")
+    if schema != SCHEMA:
+        raise CatalogueError(f"{path} has schema {schema!r}; this avimcite reads {SCHEMA!r}.")
+    posts = data["posts"]
+    if not isinstance(posts, list):
+        raise CatalogueError(f"{path}: 'posts' must be a list of post objects.")
+    return Catalogue(path, [_parse_post(record, index, path) for index, record in enumerate(posts, 1)])
+
+
+class _PostProblem(Exception):
+    pass
+
+
+def _parse_post(record: object, index: int, path: Path) -> Post:
+    where = f"{path}: post {index}"
+    if not isinstance(record, dict):
+        raise CatalogueError(f"{where} is not a JSON object.")
+    if isinstance(record.get("id"), str):
+        where += f" ({record['id']})"
+    elif all(isinstance(record.get(k), (str, int)) for k in ("series", "year", "number")):
+        where += f" ({str(record['series']).lower()}/{record['year']}/{record['number']})"
+    try:
+        return _build_post(record)
+    except _PostProblem as problem:
+        raise CatalogueError(f"{where}: {problem}") from None
+
+
+def _text(record: dict, key: str, required: bool = True) -> str:
+    value = record.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise _PostProblem(f"field {key!r} must be a non-empty string" + (
+            "" if key in record else " and is missing"
+        ))
+    return value
+
+
+def _int(record: dict, key: str, minimum: int) -> int:
+    value = record.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _PostProblem(f"field {key!r} must be a whole number of at least {minimum}, not {value!r}")
+    return value
+
+
+def parse_iso_date(value: object, field_name: str) -> date:
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _PostProblem(f"field {field_name!r} must be an ISO date (YYYY-MM-DD), not {value!r}")
+
+
+def _build_post(record: dict) -> Post:
+    language = _text(record, "language")
+    if language not in LANGUAGES:
+        raise _PostProblem(f"field 'language' must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    authors_raw = record.get("authors", [])
+    if not isinstance(authors_raw, list):
+        raise _PostProblem("field 'authors' must be a list")
+    authors = tuple(_build_author(a, i) for i, a in enumerate(authors_raw, 1))
+    source = None
+    if "source" in record:
+        source = _build_source(record["source"])
+    reading = record.get("reading_minutes")
+    if reading is not None:
+        reading = _int(record, "reading_minutes", 1)
+    url = _text(record, "url")
+    if not re.match(r"^https?://", url):
+        raise _PostProblem(f"field 'url' must be an http(s) URL, not {url!r}")
+    return Post(
+        series=_text(record, "series"),
+        year=_int(record, "year", 1000),
+        number=_int(record, "number", 1),
+        language=language,
+        title=_text(record, "title"),
+        published=parse_iso_date(record.get("published"), "published"),
+        url=url,
+        authors=authors,
+        source=source,
+        summary=_text(record, "summary", required=False),
+        reading_minutes=reading,
+        explicit_id=_text(record, "id", required=False).strip().lower(),
+        extra={k: v for k, v in record.items() if k not in _KNOWN_FIELDS},
+    )
+
+
+def _build_author(raw: object, index: int) -> Author:
+    if not isinstance(raw, dict):
+        raise _PostProblem(f"author {index} must be an object like {{'given': ..., 'family': ...}}")
+    values = {}
+    for key in ("given", "family", "literal", "display", "lang"):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            raise _PostProblem(f"author {index}: field {key!r} must be a string")
+        values[key] = value.strip()
+    if not values["literal"] and not values["family"]:
+        raise _PostProblem(f"author {index} needs a 'family' name or a 'literal' name")
+    if values["lang"] and values["lang"] not in LANGUAGES:
+        raise _PostProblem(f"author {index}: field 'lang' must be one of {', '.join(LANGUAGES)}")
+    return Author(**values)
+
+
+def _build_source(raw: object) -> Source:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise _PostProblem("field 'source' must be an object with a non-empty 'name'")
+    when = parse_iso_date(raw["date"], "source.date") if "date" in raw else None
+    url = raw.get("url", "")
+    if not isinstance(url, str):
+        raise _PostProblem("field 'source.url' must be a string")
+    return Source(name=raw["name"], date=when, url=url)
+
+
+# --- selection ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    series: str | None = None
+    language: str | None = None
+    author: str | None = None
+    search: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _author_text(post: Post) -> str:
+    return " ".join(f"{a.name} {a.display}" for a in post.authors)
+
+
+def _matches_all_words(query: str, haystack: str) -> bool:
+    hay = textfold.fold(haystack)
+    return all(word in hay for word in textfold.fold(query).split())
+
+
+def select(
+    posts: Iterable[Post],
+    filters: Filters,
+    sort: str = "date",
+    reverse: bool = False,
+    limit: int | None = None,
+) -> list[Post]:
+    """Posts matching every filter. Text filters ignore case and accents by
+    Turkish rules, and every word of the query must occur."""
+    f = filters
+    series = f.series.lower() if f.series else None
+    chosen = []
+    for post in posts:
+        if f.year is not None and post.year != f.year:
+            continue
+        if series and post.series.lower() != series:
+            continue
+        if f.language and post.language != f.language:
+            continue
+        if f.since and post.published < f.since:
+            continue
+        if f.until and post.published > f.until:
+            continue
+        if f.author and not _matches_all_words(f.author, _author_text(post)):
+            continue
+        if f.search:
+            source = post.source.name if post.source else ""
+            if not _matches_all_words(f.search, f"{post.title} {_author_text(post)} {source}"):
+                continue
+        chosen.append(post)
+    if sort == "id":
+        chosen.sort(key=lambda p: (p.series.lower(), p.year, p.number, p.id), reverse=reverse)
+    else:
+        chosen.sort(key=lambda p: (p.published, p.id), reverse=reverse)
+    return chosen[:limit] if limit else chosen

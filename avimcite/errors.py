@@ -1,0 +1,48 @@
+"""Exit codes and the errors that carry them.
+
+Every failure a user can cause is an `AvimciteError` whose message is one
+sentence saying what is wrong and what to do; `cli.main` prints it on stderr
+as `avimcite: error: <message>` and exits with the error's code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2  # bad option value, malformed date, unknown style or locale
+    UNKNOWN_ID = 3  # an id or URL that is not in the catalogue
+    CATALOGUE = 4  # the catalogue is broken (invalid JSON, schema, duplicates)
+    FILE = 5  # a file that cannot be read or written
+    INTERRUPTED = 130
+
+
+class AvimciteError(Exception):
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(AvimciteError):
+    exit_code = ExitCode.USAGE
+
+
+class UnknownIdError(AvimciteError):
+    exit_code = ExitCode.UNKNOWN_ID
+
+    def __init__(self, message: str, unknown: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.unknown = unknown or []
+
+
+class CatalogueError(AvimciteError):
+    exit_code = ExitCode.CATALOGUE
+
+
+class FileAccessError(AvimciteError):
+    exit_code = ExitCode.FILE

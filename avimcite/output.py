@@ -1,0 +1,117 @@
+"""The one module that knows about stdout: terminal or pipe, JSON or lines.
+
+Data (citations, ids, JSON, piped lines) is written plainly with sys.stdout.write,
+never through Rich, which wraps long lines and reads [brackets] as markup. Rich
+draws tables and panels only when stdout is a terminal, and is imported only then.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Iterable
+
+from avimcite.model import Post
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def stdin_is_tty() -> bool:
+    return sys.stdin is None or sys.stdin.isatty()
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+    out.flush()
+
+
+def write_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def post_fields(post: Post) -> list[tuple[str, str]]:
+    """The fields `show` prints, in order, each with a non-empty value."""
+    fields = [
+        ("id", post.id),
+        ("title", post.title),
+        ("authors", "; ".join(a.name for a in post.authors)),
+        ("series", post.series),
+        ("number", f"{post.series} No.{post.year} / {post.number}"),
+        ("published", post.published.isoformat()),
+        ("language", post.language),
+        ("url", post.url),
+    ]
+    if post.source:
+        fields += [
+            ("source", post.source.name),
+            ("source_date", post.source.date.isoformat() if post.source.date else ""),
+            ("source_url", post.source.url),
+        ]
+    if post.reading_minutes:
+        fields.append(("reading_minutes", str(post.reading_minutes)))
+    if post.summary:
+        fields.append(("summary", post.summary))
+    return [(key, value) for key, value in fields if value]
+
+
+def _plain(text: str) -> str:
+    # A value spanning lines would break the one-field-per-line contract.
+    return " ".join(text.split())
+
+
+def show_plain(posts: list[Post]) -> None:
+    blocks = ["\n".join(f"{k}: {_plain(v)}" for k, v in post_fields(p)) for p in posts]
+    write_lines(["\n\n".join(blocks)] if blocks else [])
+
+
+def list_line(post: Post) -> str:
+    authors = "; ".join(a.name for a in post.authors)
+    return "\t".join(_plain(v) for v in (post.id, post.published.isoformat(), post.language, authors, post.title))
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def show_rich(posts: list[Post]) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    for post in posts:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold cyan", no_wrap=True)
+        grid.add_column()
+        for key, value in post_fields(post)[1:]:
+            grid.add_row(key.replace("_", " "), Text(value, overflow="fold"))
+        console.print(Panel(grid, title=Text(post.id, style="bold"), title_align="left", expand=False))
+
+
+def list_rich(posts: list[Post]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_edge=False, header_style="bold")
+    for name in ("id", "date", "lang", "authors", "title"):
+        table.add_column(name, no_wrap=name in ("id", "date"))
+    for post in posts:
+        authors = "; ".join(a.name for a in post.authors)
+        table.add_row(
+            Text(post.id, style="cyan"), post.published.isoformat(), post.language, Text(authors), Text(post.title)
+        )
+    console = _console()
+    console.print(table)
+    console.print(Text(f"{len(posts)} post{'s' if len(posts) != 1 else ''}", style="dim"))
+
+
+def error(message: str) -> None:
+    sys.stderr.write(f"avimcite: error: {message}\n")
+    sys.stderr.flush()
