@@ -21,7 +21,6 @@ from avimcite.errors import AvimciteError, ExitCode, UsageError
 
 app = typer.Typer(
     name="avimcite",
-    help="Cite AVİM (Center for Eurasian Studies) posts from a local catalogue, offline.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -239,22 +238,27 @@ def cite(
 
 def main(argv: Optional[list[str]] = None) -> int:
     """Run the CLI and return its exit code; every failure is one line on stderr."""
-    from typer._click import exceptions as click_exc
+    from typer import Abort
+    from typer._click.exceptions import UsageError as ClickUsageError
 
     try:
         result = app(args=argv, prog_name="avimcite", standalone_mode=False)
+        if result == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
+            output.error("interrupted.")
         return result if isinstance(result, int) else ExitCode.OK
     except AvimciteError as exc:
         output.error(exc.message)
         return exc.exit_code
-    except click_exc.UsageError as exc:
+    except ClickUsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "avimcite"
         message = " ".join(exc.format_message().split()).rstrip(".")
         output.error(f"{message} (see '{command} --help').")
         return ExitCode.USAGE
-    except (KeyboardInterrupt, click_exc.Abort):
+    except (KeyboardInterrupt, Abort):
         output.error("interrupted.")
         return ExitCode.INTERRUPTED
+    except SystemExit as exc:  # shell completion, and Rich's help writer on a closed pipe
+        return exc.code if isinstance(exc.code, int) else ExitCode.OK
     except BrokenPipeError:
         # The reader stopped reading (`| head -1`): that is its choice, not a failure.
         devnull = os.open(os.devnull, os.O_WRONLY)

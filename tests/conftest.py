@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from avimcite import output
+from avimcite.cli import main
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SHARED = REPO.parent / "shared"
+SEED_LINE = (TESTS / "data" / "seed_citation.txt").read_text(encoding="utf-8").strip()
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    """No test reads the developer's own catalogue or debug switch."""
+    monkeypatch.delenv("AVIMCITE_CATALOGUE", raising=False)
+    monkeypatch.delenv("AVIMCITE_DEBUG", raising=False)
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run the real `main(argv)`; stdin is a pipe holding `stdin` (empty by default)."""
+
+    def _run(*args: str, stdin: str = "", tty: bool = False) -> Result:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        monkeypatch.setattr(output, "stdout_is_tty", lambda: tty)
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(int(code), captured.out, captured.err)
+
+    return _run
+
+
+def post_record(**overrides) -> dict:
+    record = {
+        "series": "Blog",
+        "year": 2024,
+        "number": 1,
+        "language": "en",
+        "title": "A TITLE",
+        "authors": [{"given": "Taras", "family": "Kuzio"}],
+        "published": "2024-01-05",
+        "url": "https://www.avimbulten.org/Blog/A-TITLE",
+    }
+    record.update(overrides)
+    return record
+
+
+@pytest.fixture
+def write_catalogue(tmp_path):
+    """Write a catalogue of the given post records and return its path."""
+
+    def _write(posts: list[dict], name: str = "catalogue.json") -> Path:
+        path = tmp_path / name
+        path.write_text(
+            json.dumps({"schema": "avimcite-catalogue/1", "posts": posts}, ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        return path
+
+    return _write
