@@ -74,7 +74,7 @@ def _complete_ids(incomplete: str) -> list[str]:
     return [p.id for p in posts if p.id.startswith(incomplete.lower())]
 
 
-def _ids_or_stdin(ids: Optional[list[str]]) -> list[str]:
+def _ids_or_stdin(ids: Optional[list[str]], hint: str = "") -> list[str]:
     """The ids given, else one per line from a piped stdin (blank lines and # comments skipped)."""
     if ids:
         return ids
@@ -83,7 +83,7 @@ def _ids_or_stdin(ids: Optional[list[str]]) -> list[str]:
         found = [line for line in found if line and not line.startswith("#")]
         if found:
             return found
-    raise UsageError("give at least one post id (e.g. 2023/63), or pipe ids in, one per line.")
+    raise UsageError(f"give at least one post id (e.g. 2023/63){hint}, or pipe ids in, one per line.")
 
 
 def _posts_for(ids: list[str]):
@@ -111,6 +111,47 @@ IdsArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON records (UTF-8, stable key order).")]
+YearOpt = Annotated[Optional[int], typer.Option("--year", help="Series year (as in Blog No.2023 / 63).")]
+SeriesOpt = Annotated[Optional[str], typer.Option("--series", help="Blog, Commentary, Yorum, Analysis, Analiz, ...")]
+LangFilterOpt = Annotated[Optional[Lang], typer.Option("--lang", help="Language of the post.")]
+AuthorOpt = Annotated[Optional[str], typer.Option("--author", help="Words in an author's name (case and accents ignored).")]
+SearchOpt = Annotated[
+    Optional[str], typer.Option("--search", help="Words in the title, authors or source (case and accents ignored).")
+]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Published on or after DATE.")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Published on or before DATE.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every post (with filters: every post that matches).")]
+AccessedOpt = Annotated[
+    Optional[str],
+    typer.Option(metavar="DATE", help="Access date: 2026-06-25, 25 June 2026, 25.06.2026 or 'today'."),
+]
+
+
+def _filters(year, series, lang, author, search, since, until):
+    """The list filters, or None when no filter was given."""
+    from avimcite.catalogue import Filters
+
+    filters = Filters(
+        year=year,
+        series=series,
+        language=lang.value if lang else None,
+        author=author,
+        search=search,
+        since=_parse_date(since, "--since"),
+        until=_parse_date(until, "--until"),
+    )
+    return filters if filters != Filters() else None
+
+
+def _chosen_posts(ids, all_, filters):
+    """Posts by id (ids given or piped), or by --all / filters; plus a deferred unknown-id error."""
+    if ids and (all_ or filters):
+        raise UsageError("give either post ids or --all / filters, not both.")
+    if all_ or filters:
+        from avimcite.catalogue import Filters, select
+
+        return select(state.catalogue().posts, filters or Filters()), None
+    return _posts_for(_ids_or_stdin(ids, hint=", --all, or a filter such as --year 2023"))
 
 
 # --- commands -------------------------------------------------------------------------
@@ -165,15 +206,13 @@ def show(ids: IdsArg = None, json_: JsonOpt = False) -> None:
 
 @app.command("list")
 def list_(
-    year: Annotated[Optional[int], typer.Option(help="Series year (as in Blog No.2023 / 63).")] = None,
-    series: Annotated[Optional[str], typer.Option(help="Blog, Commentary, Yorum, Analysis, Analiz, ...")] = None,
-    lang: Annotated[Optional[Lang], typer.Option("--lang", help="Language of the post.")] = None,
-    author: Annotated[Optional[str], typer.Option(help="Words in an author's name (case and accents ignored).")] = None,
-    search: Annotated[
-        Optional[str], typer.Option(help="Words in the title, authors or source (case and accents ignored).")
-    ] = None,
-    since: Annotated[Optional[str], typer.Option(metavar="DATE", help="Published on or after DATE.")] = None,
-    until: Annotated[Optional[str], typer.Option(metavar="DATE", help="Published on or before DATE.")] = None,
+    year: YearOpt = None,
+    series: SeriesOpt = None,
+    lang: LangFilterOpt = None,
+    author: AuthorOpt = None,
+    search: SearchOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     sort: Annotated[SortKey, typer.Option(help="Order by publication date or by id.")] = SortKey.date,
     reverse: Annotated[bool, typer.Option("--reverse", help="Newest (or last id) first.")] = False,
     limit: Annotated[Optional[int], typer.Option(min=1, help="Print at most N posts.", metavar="N")] = None,
@@ -186,15 +225,7 @@ def list_(
     """
     from avimcite.catalogue import Filters, select
 
-    filters = Filters(
-        year=year,
-        series=series,
-        language=lang.value if lang else None,
-        author=author,
-        search=search,
-        since=_parse_date(since, "--since"),
-        until=_parse_date(until, "--until"),
-    )
+    filters = _filters(year, series, lang, author, search, since, until) or Filters()
     posts = select(state.catalogue().posts, filters, sort=sort.value, reverse=reverse, limit=limit)
     if json_:
         output.write_json([p.to_record() for p in posts])
@@ -212,9 +243,7 @@ def cite(
     style: Annotated[
         HouseStyle, typer.Option("--style", "-s", help="avim: AVİM's line with the publication year; avim-site: as the site prints it.")
     ] = HouseStyle.avim,
-    accessed: Annotated[
-        Optional[str], typer.Option(metavar="DATE", help="Access date (2026-06-25, 25 June 2026, 25.06.2026); default today.")
-    ] = None,
+    accessed: AccessedOpt = None,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output markup.")] = TextFormat.text,
     lang: Annotated[Optional[Lang], typer.Option("--lang", help="Language of the line (default: the post's).")] = None,
 ) -> None:
@@ -229,6 +258,50 @@ def cite(
     output.write_lines(
         house.cite(p, when, style=style.value, lang=lang.value if lang else None, fmt=fmt.value) for p in posts
     )
+    if missing:
+        raise missing
+
+
+class ExportFormat(str, Enum):
+    bibtex = "bibtex"
+    biblatex = "biblatex"
+    ris = "ris"
+    csl_json = "csl-json"
+
+
+@app.command()
+def export(
+    ids: IdsArg = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Bibliography format.")] = ExportFormat.bibtex,
+    out: Annotated[
+        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+    ] = None,
+    accessed: AccessedOpt = None,
+    all_: AllOpt = False,
+    year: YearOpt = None,
+    series: SeriesOpt = None,
+    lang: LangFilterOpt = None,
+    author: AuthorOpt = None,
+    search: SearchOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Export posts as BibTeX, BibLaTeX, RIS or CSL-JSON (no access date unless --accessed).
+
+    Example: avimcite export --all --format biblatex -o avim.bib
+    """
+    from avimcite.exporters import export as render
+
+    filters = _filters(year, series, lang, author, search, since, until)
+    posts, missing = _chosen_posts(ids, all_, filters)
+    when = _parse_date(accessed, "--accessed")
+    text = render(posts, state.catalogue().posts, fmt.value, when, track=output.progress(len(posts)))
+    if out is None or str(out) == "-":
+        output.write_text(text)
+    else:
+        from avimcite.fsutil import atomic_write_text
+
+        atomic_write_text(out, text)
     if missing:
         raise missing
 

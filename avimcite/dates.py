@@ -47,6 +47,8 @@ def _parserinfo():
 def parse_date(text: str, what: str = "date") -> date:
     """Parse a user's date or raise UsageError naming `what` (e.g. '--accessed')."""
     text = text.strip()
+    if text.lower() in ("today", "bugün"):
+        return date.today()
     if _ISO.match(text):
         try:
             return date.fromisoformat(text)

@@ -29,6 +29,25 @@ def write_lines(lines: Iterable[str]) -> None:
     out.flush()
 
 
+def write_text(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def progress(total: int, threshold: int = 20000):
+    """A progress bar on stderr for long jobs on a terminal, else None."""
+    if total < threshold or not sys.stderr.isatty():
+        return None
+
+    def track(items):
+        from rich.console import Console
+        from rich.progress import track as rich_track
+
+        return rich_track(items, total=total, description="exporting", console=Console(stderr=True), transient=True)
+
+    return track
+
+
 def write_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()

@@ -1,0 +1,93 @@
+"""Post -> CSL-JSON: the one mapping that the CSL renderer and every export read.
+
+Choices (shared/research/formats.md, csl-engines.md section 2):
+
+- Blogs are `post-weblog` with the container "AVİM Blog", so APA and MLA keep
+  AVİM in the reference; the AVİM serial is *not* put in `number`, where
+  styles would print it as an article number or after the date.
+- Commentaries and analyses (Yorum/Analiz) are `report`: a numbered series
+  issued by an institution, which styles print as "(Commentary No. 2024/38)".
+- Titles stay as AVİM prints them (usually capitals): re-casing them would need
+  guesses about proper nouns, and no engine lower-cases all-caps words.
+- Posts without a recorded author get no author: nothing is invented.
+- What no CSL variable holds (the serial of a blog, the original outlet of a
+  repost, its date and URL) goes in `note` as text and in `custom` as data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from avimcite.model import Post
+
+PUBLISHER = {"en": "Center for Eurasian Studies (AVİM)", "tr": "Avrasya İncelemeleri Merkezi (AVİM)"}
+PLACE = "Ankara"
+BLOG_TITLE = "AVİM Blog"
+REPORT_SERIES = {"commentary", "yorum", "analysis", "analiz"}
+
+
+def csl_type(post: Post) -> str:
+    series = post.series.lower()
+    if series == "blog":
+        return "post-weblog"
+    if series in REPORT_SERIES:
+        return "report"
+    return "webpage"
+
+
+def date_parts(day: date) -> dict:
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+def serial(post: Post) -> str:
+    """'Blog No.2023 / 63', as AVİM writes it."""
+    return f"{post.series} No.{post.year} / {post.number}"
+
+
+def note(post: Post) -> str:
+    text = f"AVİM {serial(post)}."
+    if post.source:
+        text += f" Originally published in {post.source.name}"
+        if post.source.date:
+            text += f" ({post.source.date.isoformat()})"
+        # No period after a URL: link detectors would take it as part of the URL.
+        text += f": {post.source.url}" if post.source.url else "."
+    return text
+
+
+def post_to_csl(post: Post, key: str, accessed: date | None = None) -> dict:
+    kind = csl_type(post)
+    item: dict = {"id": key, "citation-key": key, "type": kind, "title": post.title}
+    authors = []
+    for author in post.authors:
+        if author.literal:
+            authors.append({"literal": author.literal})
+        else:
+            name = {"family": author.family}
+            if author.given:
+                name["given"] = author.given
+            authors.append(name)
+    if authors:
+        item["author"] = authors
+    if kind == "post-weblog":
+        item["container-title"] = BLOG_TITLE
+    item["publisher"] = PUBLISHER.get(post.language, PUBLISHER["en"])
+    item["publisher-place"] = PLACE
+    if kind == "report":
+        item["genre"] = post.series
+        item["number"] = f"{post.year}/{post.number}"
+    item["issued"] = date_parts(post.published)
+    if accessed:
+        item["accessed"] = date_parts(accessed)
+    item["URL"] = post.url
+    item["language"] = post.language
+    item["note"] = note(post)
+    custom: dict = {"avim_id": post.id, "avim_series": post.series, "avim_year": post.year, "avim_number": post.number}
+    if post.source:
+        custom["source_name"] = post.source.name
+        if post.source.date:
+            custom["source_date"] = post.source.date.isoformat()
+        if post.source.url:
+            custom["source_url"] = post.source.url
+    item["custom"] = custom
+    return item

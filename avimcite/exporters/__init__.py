@@ -1,0 +1,35 @@
+"""Exporters: CSL-JSON items in (avimcite.csl), text out. One module per format."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
+
+
+def exporter(fmt: str) -> Callable[[Sequence[dict]], str]:
+    """The `dumps(items) -> str` function for a format (imported only when asked for)."""
+    if fmt == "bibtex":
+        from avimcite.exporters.bibtex import dumps_bibtex as dumps
+    elif fmt == "biblatex":
+        from avimcite.exporters.bibtex import dumps_biblatex as dumps
+    elif fmt == "ris":
+        from avimcite.exporters.ris import dumps
+    elif fmt == "csl-json":
+        from avimcite.exporters.csljson import dumps
+    else:
+        raise ValueError(fmt)
+    return dumps
+
+
+def export(posts, catalogue_posts, fmt: str, accessed=None, track=None) -> str:
+    """Render `posts` in `fmt`. Keys are assigned over the whole catalogue, so a
+    post's key does not depend on what else is exported with it. `track` may wrap
+    the item iterator (a progress bar); the core never draws one itself."""
+    from avimcite.csl import post_to_csl
+    from avimcite.keys import assign_keys
+
+    keys = assign_keys(catalogue_posts)
+    chosen = track(posts) if track else posts
+    items = [post_to_csl(post, keys[post.id], accessed) for post in chosen]
+    return exporter(fmt)(items)

@@ -1,0 +1,80 @@
+"""Citation keys: `{family}{year}{first significant title word}`, ASCII only.
+
+`kuzio2023ending`, `kilic2019ermeni`; an organisation gives the first word of
+its name (`european2018...`), a post without a recorded author `avim`. Turkish
+letters are transliterated by hand first, because Unicode folding alone drops
+the dotless ı (Kılıç would become `klc`).
+
+Keys are computed over the whole catalogue, so a post has the same key whether
+it is exported alone or with everything: posts whose base key collides are
+ordered by publication date and id, the first keeps the base and the others get
+`a`, `b`, ... (a post added later, being newer, never renames an older key).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable
+
+from avimcite.model import Post
+
+_TRANSLIT = str.maketrans({"ı": "i", "İ": "I", "ş": "s", "Ş": "S", "ğ": "g", "Ğ": "G", "ç": "c", "Ç": "C",
+                           "ö": "o", "Ö": "O", "ü": "u", "Ü": "U", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d",
+                           "ł": "l", "’": "", "'": ""})  # fmt: skip
+STOP_WORDS = frozenset(
+    "a an the and or of on in at to for from by with as is are was its it this that "
+    "ve ile bir bu şu o için da de mi mı mu mü ya veya gibi olarak üzerine ne ki".split()
+)
+_STOP_FOLDED = frozenset(w.translate(_TRANSLIT) for w in STOP_WORDS)
+
+
+def ascii_word(text: str) -> str:
+    """Lower-case ASCII letters and digits only: 'Kılıç' -> 'kilic'."""
+    text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def base_key(post: Post) -> str:
+    if post.authors:
+        first = post.authors[0]
+        who = ascii_word(first.literal.split()[0] if first.literal else first.family) or "avim"
+    else:
+        who = "avim"
+    word = ""
+    for raw in re.split(r"[\s\-–—/:;,.!?()\"“”‘]+", post.title.translate(_TRANSLIT).lower()):
+        candidate = ascii_word(raw)
+        if candidate.isalpha() and candidate not in _STOP_FOLDED:
+            word = candidate
+            break
+    return f"{who}{post.year if not post.published else post.published.year}{word}"
+
+
+def _suffix(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa, ..."""
+    letters = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("a") + rem) + letters
+    return letters
+
+
+def assign_keys(posts: Iterable[Post]) -> dict[str, str]:
+    """Post id -> unique key, for every post of the catalogue."""
+    groups: dict[str, list[Post]] = {}
+    for post in posts:
+        groups.setdefault(base_key(post), []).append(post)
+    keys: dict[str, str] = {}
+    taken = set(groups)
+    for base, members in groups.items():
+        members.sort(key=lambda p: (p.published, p.id))
+        keys[members[0].id] = base
+        n = 0
+        for post in members[1:]:
+            n += 1
+            while base + _suffix(n) in taken:  # e.g. a base that itself ends in a letter
+                n += 1
+            taken.add(base + _suffix(n))
+            keys[post.id] = base + _suffix(n)
+    return keys
