@@ -19,8 +19,8 @@ from typing import Sequence
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LANGID = {"en": "english", "tr": "turkish"}
-# Kept as they are (pylatexenc would turn " into '' and ' into a closing quote).
-_RAW = {'"': '"', "'": "'", "`": "`", "|": "|", "<": r"{\textless}", ">": r"{\textgreater}"}
+# Kept as they are: pylatexenc would turn " into a closing double quote.
+_RAW = {'"': '"', "'": "'", "`": "`", "|": "|"}
 _UTF8_SPECIALS = {
     "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
     "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -127,7 +127,7 @@ def bibtex_entry(item: dict) -> str:
     else:
         kind = "misc"
         fields += [
-            ("howpublished", esc(item.get("container-title", ""))),
+            ("howpublished", "{" + esc(item["container-title"]) + "}" if "container-title" in item else ""),
             ("organization", esc(item.get("publisher", ""))),
             ("address", esc(item.get("publisher-place", ""))),
         ]
@@ -154,7 +154,8 @@ def biblatex_entry(item: dict) -> str:
     else:
         kind = "online"
         fields += [
-            ("titleaddon", esc(item.get("container-title", ""))),
+            # Braced like the title: the blog's name is a proper noun no style may re-case.
+            ("titleaddon", "{" + esc(item["container-title"]) + "}" if "container-title" in item else ""),
             ("organization", esc(item.get("publisher", ""))),
         ]
     fields += [("date", _iso(item["issued"])), ("url", item.get("URL", ""))]
