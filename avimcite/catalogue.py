@@ -72,23 +72,28 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         self._by_id: dict[str, Post] = {}
-        self._by_url: dict[str, Post] = {}
-        for index, post in enumerate(self.posts, start=1):
+        self._by_url: dict[str, Post] | None = None  # built on the first lookup by URL
+        by_id = self._by_id
+        for post in self.posts:
             key = post.id.lower()
-            if key in self._by_id:
+            if key in by_id:
+                index = next(i for i, p in enumerate(self.posts, 1) if p is post)
                 raise CatalogueError(
                     f"{self.path}: post {index} has the id {post.id!r}, "
                     "which an earlier post already has; give one of them an explicit 'id'."
                 )
-            self._by_id[key] = post
-            ukey = url_key(post.url)
-            if ukey:
-                self._by_url.setdefault(ukey, post)
+            by_id[key] = post
 
     def find(self, ref: str) -> Post | None:
         """A post by id, short id (2023/63 = blog/2023/63) or AVİM URL."""
         ukey = url_key(ref) if "." in ref else None
         if ukey is not None:
+            if self._by_url is None:
+                self._by_url = {}
+                for post in self.posts:
+                    key = url_key(post.url)
+                    if key:
+                        self._by_url.setdefault(key, post)
             return self._by_url.get(ukey)
         return self._by_id.get(normalise_ref(ref))
 
@@ -129,20 +134,131 @@ class Catalogue:
 
 def load(path: Path) -> Catalogue:
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            catalogue = _stream(_ChunkReader(handle), path)
     except FileNotFoundError:
         raise FileAccessError(f"the catalogue {path} does not exist.") from None
-    except OSError as exc:
-        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
+    except IsADirectoryError:
+        raise FileAccessError(f"the catalogue {path} is a folder, not a file.") from None
     except UnicodeDecodeError:
         raise CatalogueError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
-    except json.JSONDecodeError as exc:
-        raise CatalogueError(
-            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from None
-    return parse(data, path)
+    except OSError as exc:
+        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
+    except json.JSONDecodeError:
+        catalogue = None  # the whole-document path below reports line and column
+    if catalogue is None:  # not the usual shape, or not valid JSON: read it whole for the exact message
+        text = path.read_bytes().decode("utf-8")
+        try:
+            catalogue = parse(json.loads(text.removeprefix("\ufeff")), path)
+        except json.JSONDecodeError as exc:
+            raise CatalogueError(
+                f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            ) from None
+    return catalogue
+
+
+_DECODE = json.JSONDecoder().raw_decode
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
+
+
+class _ChunkReader:
+    """JSON values from a file read 1 MiB at a time, through json's C scanner.
+
+    Only a small window of the text is ever held, so a catalogue of 100,000
+    posts never exists as one string or as 100,000 dicts at once.
+    """
+
+    CHUNK = 1 << 20
+
+    def __init__(self, handle) -> None:
+        import codecs
+
+        self._handle = handle
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._buf, self._pos, self._eof = "", 0, False
+        self._fill()
+        self._buf = self._buf.removeprefix("\ufeff")  # a byte-order mark left by some editors
+
+    def _fill(self) -> None:
+        chunk = self._handle.read(self.CHUNK)
+        self._eof = not chunk
+        self._buf = self._buf[self._pos :] + self._decoder.decode(chunk, final=self._eof)
+        self._pos = 0
+
+    def _skip_space(self) -> None:
+        while True:
+            self._pos = _SPACE.match(self._buf, self._pos).end()
+            if self._pos < len(self._buf) or self._eof:
+                return
+            self._fill()
+
+    def at(self, char: str) -> bool:
+        """Skip white space; is the next character `char`? (Consumed if so.)"""
+        self._skip_space()
+        if self._buf.startswith(char, self._pos):
+            self._pos += 1
+            return True
+        return False
+
+    def at_end(self) -> bool:
+        self._skip_space()
+        return self._eof and self._pos >= len(self._buf)
+
+    def separator(self) -> str:
+        """The ',' or ']' after an array element, with the white space around it consumed."""
+        while True:
+            match = _SEPARATOR.match(self._buf, self._pos)
+            if match and (match.end() < len(self._buf) or self._eof):
+                self._pos = match.end()
+                return match.group(1)
+            if self._eof:
+                return ""
+            self._fill()
+
+    def value(self, skip: bool = True):
+        if skip:
+            self._skip_space()
+        while True:
+            try:
+                value, end = _DECODE(self._buf, self._pos)
+                if end < len(self._buf) or self._eof:  # a number at the very end may go on in the next chunk
+                    self._pos = end
+                    return value
+            except json.JSONDecodeError:
+                if self._eof:
+                    raise
+            self._fill()
+
+
+def _stream(reader: _ChunkReader, path: Path) -> Catalogue | None:
+    """Parse `{"schema": ..., "posts": [...]}` one post at a time; None for any other shape."""
+    if not reader.at("{"):
+        return None
+    schema, posts = None, None
+    while True:
+        key = reader.value()
+        if not isinstance(key, str) or not reader.at(":"):
+            return None
+        if key == "posts" and reader.at("["):
+            if schema != SCHEMA:
+                return None  # the whole-document path checks the schema first
+            posts = []
+            if not reader.at("]"):
+                separator = ","
+                while separator == ",":
+                    posts.append(_parse_post(reader.value(skip=False), len(posts) + 1, path))
+                    separator = reader.separator()
+                if separator != "]":
+                    return None
+        else:
+            value = reader.value()
+            if key == "schema":
+                schema = value
+        if reader.at("}"):
+            return Catalogue(path, posts) if posts is not None and reader.at_end() else None
+        if not reader.at(","):
+            return None
 
 
 def parse(data: object, path: Path) -> Catalogue:
@@ -163,7 +279,48 @@ class _PostProblem(Exception):
     pass
 
 
+def _fast_post(record: dict) -> Post | None:
+    """The usual, valid record, built without the per-field checks of `_build_post`.
+
+    Accepts only what `_build_post` accepts; anything else returns None and goes
+    through `_build_post`, which builds it or says exactly what is wrong.
+    """
+    get = record.get
+    series, year, number = get("series"), get("year"), get("number")
+    language, title, published, url = get("language"), get("title"), get("published"), get("url")
+    if not (
+        type(series) is str and series.strip()
+        and type(year) is int and year >= 1000
+        and type(number) is int and number >= 1
+        and type(language) is str and language in LANGUAGES
+        and type(title) is str and title.strip()
+        and type(published) is str and len(published) == 10 and published[4] == "-" and published[7] == "-"
+        and type(url) is str and url.startswith(("http://", "https://"))
+    ):  # fmt: skip
+        return None
+    if get("id") is not None or get("summary") is not None or get("reading_minutes") is not None:
+        return None  # rarer fields: leave them to the full validator
+    authors_raw = get("authors", [])
+    if type(authors_raw) is not list:
+        return None
+    source = get("source")
+    try:
+        day = date.fromisoformat(published)
+        authors = tuple([_build_author(a, i) for i, a in enumerate(authors_raw, 1)])
+        if source is not None:
+            source = _build_source(source)
+    except (ValueError, TypeError, _PostProblem):
+        return None
+    known = 7 + ("authors" in record) + ("source" in record)
+    extra = {k: v for k, v in record.items() if k not in _KNOWN_FIELDS} if len(record) > known else {}
+    return Post(series, year, number, language, title, day, url, authors, source, "", None, "", extra)
+
+
 def _parse_post(record: object, index: int, path: Path) -> Post:
+    if type(record) is dict:
+        post = _fast_post(record)
+        if post is not None:
+            return post
     where = f"{path}: post {index}"
     if not isinstance(record, dict):
         raise CatalogueError(f"{where} is not a JSON object.")
@@ -241,17 +398,21 @@ def _build_post(record: dict) -> Post:
 def _build_author(raw: object, index: int) -> Author:
     if not isinstance(raw, dict):
         raise _PostProblem(f"author {index} must be an object like {{'given': ..., 'family': ...}}")
-    values = {}
-    for key in ("given", "family", "literal", "display", "lang"):
-        value = raw.get(key, "")
-        if not isinstance(value, str):
-            raise _PostProblem(f"author {index}: field {key!r} must be a string")
-        values[key] = value.strip()
-    if not values["literal"] and not values["family"]:
+    get = raw.get
+    given, family, literal, display, lang = get("given", ""), get("family", ""), get("literal", ""), get(
+        "display", ""
+    ), get("lang", "")
+    if not (type(given) is str and type(family) is str and type(literal) is str and type(display) is str
+            and type(lang) is str):  # fmt: skip
+        bad = next(k for k in ("given", "family", "literal", "display", "lang") if not isinstance(get(k, ""), str))
+        raise _PostProblem(f"author {index}: field {bad!r} must be a string")
+    literal, family = literal.strip(), family.strip()
+    if not literal and not family:
         raise _PostProblem(f"author {index} needs a 'family' name or a 'literal' name")
-    if values["lang"] and values["lang"] not in LANGUAGES:
+    lang = lang.strip()
+    if lang and lang not in LANGUAGES:
         raise _PostProblem(f"author {index}: field 'lang' must be one of {', '.join(LANGUAGES)}")
-    return Author(**values)
+    return Author(given.strip(), family, literal, display.strip(), lang)
 
 
 def _build_source(raw: object) -> Source:

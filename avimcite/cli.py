@@ -296,8 +296,9 @@ def export(
     posts, missing = _chosen_posts(ids, all_, filters)
     when = _parse_date(accessed, "--accessed")
     text = render(posts, state.catalogue().posts, fmt.value, when, track=output.progress(len(posts)))
+    # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
     if out is None or str(out) == "-":
-        output.write_text(text)
+        output.write_chunks(text)
     else:
         from avimcite.fsutil import atomic_write_text
 

@@ -9,20 +9,22 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from avimcite.errors import FileAccessError
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
+def atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (a string, or chunks of one) to `path` in UTF-8, atomically."""
+    chunks = [text] if isinstance(text, str) else text
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise FileAccessError(f"cannot write {path}: {exc.strerror or exc} (is the folder there and writable?).") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(chunks)
             handle.flush()
             os.fsync(handle.fileno())
         try:

@@ -26,14 +26,32 @@ STOP_WORDS = frozenset(
     "a an the and or of on in at to for from by with as is are was its it this that "
     "ve ile bir bu şu o için da de mi mı mu mü ya veya gibi olarak üzerine ne ki".split()
 )
-_STOP_FOLDED = frozenset(w.translate(_TRANSLIT) for w in STOP_WORDS)
+_STOP_FOLDED = frozenset(w.translate(_TRANSLIT) for w in STOP_WORDS)  # ascii_word of each
+
+
+def _ascii_reference(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+# Latin letters transliterated once, at import; other scripts take the NFKD path.
+_KEY_TABLE = {cp: _ascii_reference(chr(cp)) for cp in range(0x80, 0x250)}
+_KEY_TABLE.update({ord(k): _ascii_reference(k) for k in "’‘"})
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_SEPARATORS = re.compile(r"[\s\-–—/:;,.!?()\"“”‘]+")
+
+
+def _ascii_lower(text: str) -> str:
+    if not text.isascii():
+        text = text.translate(_KEY_TABLE)
+        if not text.isascii():
+            text = _ascii_reference(text)
+    return text.lower()
 
 
 def ascii_word(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'Kılıç' -> 'kilic'."""
-    text = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    return _NOT_ALNUM.sub("", _ascii_lower(text))
 
 
 def base_key(post: Post) -> str:
@@ -43,12 +61,13 @@ def base_key(post: Post) -> str:
     else:
         who = "avim"
     word = ""
-    for raw in re.split(r"[\s\-–—/:;,.!?()\"“”‘]+", post.title.translate(_TRANSLIT).lower()):
+    # Separators are split on before transliteration: ’ is dropped inside a word ("ANKARA’NIN").
+    for raw in _SEPARATORS.split(post.title):
         candidate = ascii_word(raw)
         if candidate.isalpha() and candidate not in _STOP_FOLDED:
             word = candidate
             break
-    return f"{who}{post.year if not post.published else post.published.year}{word}"
+    return f"{who}{post.published.year}{word}"
 
 
 def _suffix(n: int) -> str:
@@ -73,8 +92,10 @@ def assign_keys(posts: Iterable[Post]) -> dict[str, str]:
         n = 0
         for post in members[1:]:
             n += 1
-            while base + _suffix(n) in taken:  # e.g. a base that itself ends in a letter
+            key = base + _suffix(n)
+            while key in taken:  # e.g. another base that happens to end in these letters
                 n += 1
-            taken.add(base + _suffix(n))
-            keys[post.id] = base + _suffix(n)
+                key = base + _suffix(n)
+            taken.add(key)
+            keys[post.id] = key
     return keys

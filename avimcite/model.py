@@ -1,4 +1,8 @@
-"""Posts and authors as the catalogue stores them (schema avimcite-catalogue/1)."""
+"""Posts and authors as the catalogue stores them (schema avimcite-catalogue/1).
+
+Slotted, not frozen: a catalogue of 100,000 posts builds them in a fraction of
+the time and memory; nothing in avimcite mutates a post after loading.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ SERIES_IN = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Author:
     given: str = ""
     family: str = ""
@@ -39,7 +43,7 @@ class Author:
         return record
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Source:
     """The outlet a reposted op-ed first appeared in."""
 
@@ -56,7 +60,7 @@ class Source:
         return record
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Post:
     series: str
     year: int
@@ -70,11 +74,11 @@ class Post:
     summary: str = ""
     reading_minutes: int | None = None
     explicit_id: str = ""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    extra: dict = field(default_factory=dict)
+    id: str = field(init=False)
 
-    @property
-    def id(self) -> str:
-        return self.explicit_id or f"{self.series.lower()}/{self.year}/{self.number}"
+    def __post_init__(self) -> None:
+        self.id = self.explicit_id or f"{self.series.lower()}/{self.year}/{self.number}"
 
     def series_word(self, lang: str | None = None) -> str:
         """'Commentary' for an English line, 'Yorum' for a Turkish one."""

@@ -29,8 +29,10 @@ def write_lines(lines: Iterable[str]) -> None:
     out.flush()
 
 
-def write_text(text: str) -> None:
-    sys.stdout.write(text)
+def write_chunks(chunks: Iterable[str]) -> None:
+    write = sys.stdout.write
+    for chunk in chunks:
+        write(chunk)
     sys.stdout.flush()
 
 

@@ -151,3 +151,17 @@ def test_select_filters_combine_and_fold_turkish(write_catalogue):
     assert ids(year=2023) == []
     assert [p.id for p in select(posts, Filters(), sort="id")] == ["blog/2024/1", "blog/2024/2", "commentary/2024/3"]
     assert [p.id for p in select(posts, Filters(), reverse=True, limit=1)] == ["blog/2024/2"]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {k: v for k, v in post_record().items() if k != "authors"} | {"note": "kept"},
+        post_record(note="kept"),
+        post_record(note="kept", source={"name": "Daily Sabah", "date": "2024-01-04"}),
+        post_record(note="kept", reading_minutes=4, summary="S", id="x/1"),
+    ],
+)
+def test_unknown_fields_survive_every_record_shape(write_catalogue, record):
+    post = catalogue.load(write_catalogue([record])).posts[0]
+    assert post.to_record()["note"] == "kept"

@@ -64,3 +64,8 @@ def test_fold_ignores_case_by_either_language(text):
 @given(st.text(max_size=40))
 def test_fold_is_idempotent_on_any_text(text):
     assert textfold.fold(textfold.fold(text)) == textfold.fold(text)
+
+
+@given(st.text(max_size=60) | turkish_text)
+def test_fast_fold_agrees_with_the_reference_fold(text):
+    assert textfold.fold(text) == textfold.fold_reference(text)

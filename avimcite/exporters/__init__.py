@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Iterator
 
 FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
 
 
-def exporter(fmt: str) -> Callable[[Sequence[dict]], str]:
-    """The `dumps(items) -> str` function for a format (imported only when asked for)."""
+def exporter(fmt: str) -> Callable[[Iterable[dict]], Iterator[str]]:
+    """The `dumps(items)` of a format: it yields the text entry by entry (imported only when asked for)."""
     if fmt == "bibtex":
         from avimcite.exporters.bibtex import dumps_bibtex as dumps
     elif fmt == "biblatex":
@@ -22,14 +22,14 @@ def exporter(fmt: str) -> Callable[[Sequence[dict]], str]:
     return dumps
 
 
-def export(posts, catalogue_posts, fmt: str, accessed=None, track=None) -> str:
-    """Render `posts` in `fmt`. Keys are assigned over the whole catalogue, so a
+def export(posts, catalogue_posts, fmt: str, accessed=None, track=None) -> Iterator[str]:
+    """`posts` in `fmt`, as chunks of text made one entry at a time (no copy of
+    the whole file is held). Keys are assigned over the whole catalogue, so a
     post's key does not depend on what else is exported with it. `track` may wrap
-    the item iterator (a progress bar); the core never draws one itself."""
+    the post iterator (a progress bar); the core never draws one itself."""
     from avimcite.csl import post_to_csl
     from avimcite.keys import assign_keys
 
     keys = assign_keys(catalogue_posts)
     chosen = track(posts) if track else posts
-    items = [post_to_csl(post, keys[post.id], accessed) for post in chosen]
-    return exporter(fmt)(items)
+    return exporter(fmt)(post_to_csl(post, keys[post.id], accessed) for post in chosen)

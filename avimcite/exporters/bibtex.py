@@ -15,7 +15,7 @@ are not split into given and family names.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Iterable, Iterator
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LANGID = {"en": "english", "tr": "turkish"}
@@ -169,9 +169,11 @@ def biblatex_entry(item: dict) -> str:
     return _entry(kind, item["id"], fields, raw=set())
 
 
-def dumps_bibtex(items: Sequence[dict]) -> str:
-    return "".join(bibtex_entry(item) + "\n\n" for item in items)
+def dumps_bibtex(items: Iterable[dict]) -> Iterator[str]:
+    for item in items:
+        yield bibtex_entry(item) + "\n\n"
 
 
-def dumps_biblatex(items: Sequence[dict]) -> str:
-    return "".join(biblatex_entry(item) + "\n\n" for item in items)
+def dumps_biblatex(items: Iterable[dict]) -> Iterator[str]:
+    for item in items:
+        yield biblatex_entry(item) + "\n\n"
