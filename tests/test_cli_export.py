@@ -98,3 +98,12 @@ def test_unknown_id_exports_the_known_and_exits_3(run):
     result = run("export", "2023/63", "2023/64", "-f", "csl-json")
     assert result.code == 3
     assert [i["id"] for i in json.loads(result.out)] == ["kuzio2023ending"]
+
+
+def test_letters_without_a_latex_form_are_kept_quietly(run, write_catalogue):
+    from conftest import post_record
+
+    path = write_catalogue([post_record(title="中文 TITLE ☃")])
+    result = run("--catalogue", str(path), "export", "--all", "-f", "bibtex")
+    assert result.code == 0 and result.err == ""
+    assert "title = {{中文 TITLE ☃}}" in result.out

@@ -27,46 +27,59 @@ _UTF8_SPECIALS = {
 }  # fmt: skip
 
 
-class _AsciiLatexTable(dict):
-    """str.translate table that asks pylatexenc once per character it meets."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        from pylatexenc.latexencode import UnicodeToLatexEncoder
-
-        self._encoder = UnicodeToLatexEncoder(
-            replacement_latex_protection="braces-all", unknown_char_policy="fail", non_ascii_only=False
-        )
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char in _RAW:
-            value = _RAW[char]
-        elif char.isascii() and (char.isalnum() or char in " \t\n.,:;!?()[]/-+=*@"):
-            value = char
-        else:
-            try:
-                value = self._encoder.unicode_to_latex(char)
-            except ValueError:
-                # No LaTeX form (e.g. CJK): keep the letter; modern LaTeX reads UTF-8.
-                value = char
-        self[code] = value
-        return value
-
-
-_ascii_table: _AsciiLatexTable | None = None
+_encoder = None
+# A plain dict, filled one character at a time: str.translate is fast with a plain
+# dict, and pylatexenc takes about a millisecond per character, so each is asked once.
+_ascii_table: dict[int, str] = {}
+_ASCII_PLAIN = re.compile(r"[A-Za-z0-9 \t\n.,:;!?()\[\]/+=*@'\"`|-]*")
+_UTF8_SPECIAL = re.compile(r"[&%$#_{}~^\\]")
 _UTF8_TABLE = str.maketrans(_UTF8_SPECIALS)
 
 
+def _latex_char(char: str) -> str:
+    global _encoder
+    if char in _RAW:
+        return _RAW[char]
+    if char.isascii() and (char.isalnum() or char in " \t\n.,:;!?()[]/-+=*@"):
+        return char
+    if _encoder is None:
+        import logging
+
+        from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+        # pylatexenc logs each character it cannot write, even when told to raise.
+        logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
+        _encoder = UnicodeToLatexEncoder(
+            replacement_latex_protection="braces-all", unknown_char_policy="fail", non_ascii_only=False
+        )
+    try:
+        return _encoder.unicode_to_latex(char)
+    except ValueError:
+        return char  # no LaTeX form (e.g. CJK): keep the letter; modern LaTeX reads UTF-8
+
+
+_known_chars: set[str] = set()
+_repeated: dict[str, str] = {}  # publisher, place, blog name...: the same on most entries
+
+
 def latex_ascii(text: str) -> str:
-    global _ascii_table
-    if _ascii_table is None:
-        _ascii_table = _AsciiLatexTable()
-    return text.translate(_ascii_table)
+    if _ASCII_PLAIN.fullmatch(text):  # most fields: nothing to escape
+        return text
+    done = _repeated.get(text)
+    if done is not None:
+        return done
+    if not _known_chars.issuperset(text):
+        for char in set(text).difference(_known_chars):
+            _ascii_table[ord(char)] = _latex_char(char)
+            _known_chars.add(char)
+    done = text.translate(_ascii_table)
+    if len(text) < 48 and len(_repeated) < 4096:
+        _repeated[text] = done
+    return done
 
 
 def latex_utf8(text: str) -> str:
-    return text.translate(_UTF8_TABLE)
+    return text.translate(_UTF8_TABLE) if _UTF8_SPECIAL.search(text) else text
 
 
 def _names(item: dict, escape) -> str:
