@@ -69,6 +69,7 @@ def normalise_ref(ref: str) -> str:
 class Catalogue:
     path: Path
     posts: list[Post]
+    label: str = ""  # how messages name it, when it is more than one file
 
     def __post_init__(self) -> None:
         self._by_id: dict[str, Post] = {}
@@ -119,7 +120,7 @@ class Catalogue:
         )
         hint = self.suggest(first)
         tip = f"did you mean {' or '.join(hint)}?" if hint else "try: avimcite list"
-        return UnknownIdError(f"{what} in the catalogue {self.path} ({tip})", unknown)
+        return UnknownIdError(f"{what} in {self.label or f'the catalogue {self.path}'} ({tip})", unknown)
 
     def get(self, refs: Sequence[str]) -> list[Post]:
         """The posts for `refs`, or UnknownIdError naming every unknown one."""
@@ -154,7 +155,17 @@ def load(path: Path) -> Catalogue:
             raise CatalogueError(
                 f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
             ) from None
+    origin = str(path)
+    for post in catalogue.posts:
+        post.origin = origin
     return catalogue
+
+
+def merge(base: Catalogue, overlay: Catalogue) -> Catalogue:
+    """`overlay`'s posts over `base`'s: a post with the same id in both comes from `overlay`."""
+    mine = {p.id.lower() for p in overlay.posts}
+    posts = [p for p in base.posts if p.id.lower() not in mine] + overlay.posts
+    return Catalogue(overlay.path, posts, label=f"the catalogues {base.path} and {overlay.path}")
 
 
 _DECODE = json.JSONDecoder().raw_decode
@@ -279,11 +290,14 @@ class _PostProblem(Exception):
     pass
 
 
+PostProblem = _PostProblem  # for the importer and `check`
+
+
 def _fast_post(record: dict) -> Post | None:
     """The usual, valid record, built without the per-field checks of `_build_post`.
 
-    Accepts only what `_build_post` accepts; anything else returns None and goes
-    through `_build_post`, which builds it or says exactly what is wrong.
+    Accepts only what `build_post` accepts; anything else returns None and goes
+    through `build_post`, which builds it or says exactly what is wrong.
     """
     get = record.get
     series, year, number = get("series"), get("year"), get("number")
@@ -329,7 +343,7 @@ def _parse_post(record: object, index: int, path: Path) -> Post:
     elif all(isinstance(record.get(k), (str, int)) for k in ("series", "year", "number")):
         where += f" ({str(record['series']).lower()}/{record['year']}/{record['number']})"
     try:
-        return _build_post(record)
+        return build_post(record)
     except _PostProblem as problem:
         raise CatalogueError(f"{where}: {problem}") from None
 
@@ -361,33 +375,70 @@ def parse_iso_date(value: object, field_name: str) -> date:
     raise _PostProblem(f"field {field_name!r} must be an ISO date (YYYY-MM-DD), not {value!r}")
 
 
-def _build_post(record: dict) -> Post:
+def record_problems(record: dict) -> list[str]:
+    """Every problem of one post record, each as a phrase ("field 'year' must be ...")."""
+    problems = []
+
+    def check(fn):
+        try:
+            fn()
+        except _PostProblem as problem:
+            problems.append(str(problem))
+
+    check(lambda: _text(record, "series"))
+    check(lambda: _int(record, "year", 1000))
+    check(lambda: _int(record, "number", 1))
+    check(lambda: _language(record))
+    check(lambda: _text(record, "title"))
+    check(lambda: parse_iso_date(record.get("published"), "published"))
+    check(lambda: _url(record))
+    check(lambda: _authors(record))
+    if "source" in record:
+        check(lambda: _build_source(record["source"]))
+    if record.get("reading_minutes") is not None:
+        check(lambda: _int(record, "reading_minutes", 1))
+    check(lambda: _text(record, "summary", required=False))
+    check(lambda: _text(record, "id", required=False))
+    return problems
+
+
+def _language(record: dict) -> str:
     language = _text(record, "language")
     if language not in LANGUAGES:
         raise _PostProblem(f"field 'language' must be one of {', '.join(LANGUAGES)}, not {language!r}")
-    authors_raw = record.get("authors", [])
-    if not isinstance(authors_raw, list):
-        raise _PostProblem("field 'authors' must be a list")
-    authors = tuple(_build_author(a, i) for i, a in enumerate(authors_raw, 1))
-    source = None
-    if "source" in record:
-        source = _build_source(record["source"])
-    reading = record.get("reading_minutes")
-    if reading is not None:
-        reading = _int(record, "reading_minutes", 1)
+    return language
+
+
+def _url(record: dict) -> str:
     url = _text(record, "url")
     if not re.match(r"^https?://", url):
         raise _PostProblem(f"field 'url' must be an http(s) URL, not {url!r}")
+    return url
+
+
+def _authors(record: dict) -> tuple[Author, ...]:
+    authors_raw = record.get("authors", [])
+    if not isinstance(authors_raw, list):
+        raise _PostProblem("field 'authors' must be a list")
+    return tuple(_build_author(a, i) for i, a in enumerate(authors_raw, 1))
+
+
+def build_post(record: dict) -> Post:
+    """A Post from a valid record; _PostProblem (the first problem) otherwise."""
+    problems = record_problems(record)
+    if problems:
+        raise _PostProblem(problems[0])
+    reading = record.get("reading_minutes")
     return Post(
-        series=_text(record, "series"),
-        year=_int(record, "year", 1000),
-        number=_int(record, "number", 1),
-        language=language,
-        title=_text(record, "title"),
-        published=parse_iso_date(record.get("published"), "published"),
-        url=url,
-        authors=authors,
-        source=source,
+        series=record["series"],
+        year=record["year"],
+        number=record["number"],
+        language=record["language"],
+        title=record["title"],
+        published=date.fromisoformat(record["published"]),
+        url=record["url"],
+        authors=_authors(record),
+        source=_build_source(record["source"]) if "source" in record else None,
         summary=_text(record, "summary", required=False),
         reading_minutes=reading,
         explicit_id=_text(record, "id", required=False).strip().lower(),

@@ -56,11 +56,29 @@ class State:
     _catalogue = None
 
     def catalogue(self):
+        """The catalogue named by --catalogue / $AVIMCITE_CATALOGUE, else the shipped one
+        with the user's own (written by import and add) over it."""
         if self._catalogue is None:
             from avimcite import catalogue
 
-            self._catalogue = catalogue.load(self.catalogue_path or catalogue.shipped_catalogue_path())
+            if self.catalogue_path:
+                self._catalogue = catalogue.load(self.catalogue_path)
+            else:
+                from avimcite.store import user_catalogue_path
+
+                self._catalogue = catalogue.load(catalogue.shipped_catalogue_path())
+                user = user_catalogue_path()
+                if user.exists():
+                    self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user))
         return self._catalogue
+
+    def writable_path(self) -> Path:
+        """Where import and add write: --catalogue / $AVIMCITE_CATALOGUE, else the user catalogue."""
+        if self.catalogue_path:
+            return self.catalogue_path
+        from avimcite.store import user_catalogue_path
+
+        return user_catalogue_path()
 
 
 state = State()
@@ -195,7 +213,7 @@ def show(ids: IdsArg = None, json_: JsonOpt = False) -> None:
     """
     posts, missing = _posts_for(_ids_or_stdin(ids))
     if json_:
-        output.write_json([p.to_record() for p in posts])
+        output.write_json([p.to_record() | {"catalogue": p.origin} for p in posts])
     elif output.stdout_is_tty():
         output.show_rich(posts)
     else:
@@ -305,6 +323,170 @@ def export(
         atomic_write_text(out, text)
     if missing:
         raise missing
+
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be written, write nothing.")]
+UpdateOpt = Annotated[bool, typer.Option("--update", help="Replace a post already there when it differs.")]
+
+
+def _write_posts(posts, source: str, update: bool, dry_run: bool) -> Path:
+    from avimcite.store import add_posts
+
+    target = state.writable_path()
+    outcomes = add_posts(target, posts, update=update, dry_run=dry_run)
+    prefix = "would be " if dry_run else ""
+    lines = []
+    for outcome in outcomes:
+        detail = f" ({outcome.detail})" if outcome.detail else ""
+        lines.append(f"{source}: {prefix if outcome.action in ('added', 'updated') else ''}{outcome.action} {outcome.post_id}{detail}")
+    output.write_lines(lines)
+    if dry_run:
+        output.write_json([p.to_catalogue_record() for p in posts])
+    return target
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Saved AVİM pages (text, Markdown, HTML) or files of citation lines; - for stdin.")],
+    url: Annotated[Optional[str], typer.Option(help="The AVİM URL of the page, when the saved file does not hold it.")] = None,
+    dry_run: DryRunOpt = False,
+    update: UpdateOpt = False,
+) -> None:
+    """Import posts from saved AVİM pages or "To cite this article:" lines into your catalogue.
+
+    Writes to --catalogue / $AVIMCITE_CATALOGUE, else to your user catalogue, which every
+    command reads over the shipped one. A file that holds no citable AVİM post is refused
+    and nothing is written.
+
+    Example: avimcite import saved-page.html --dry-run
+    """
+    from avimcite.errors import ImportRefused
+    from avimcite.importer import PageError, parse_input
+    from avimcite.store import validated
+
+    if url and len(files) > 1:
+        raise UsageError("--url names the page of one file; import the files one at a time.")
+    found = []
+    refused = []
+    for name in files:
+        text = _read_input(name)
+        label = "stdin" if name == "-" else name
+        try:
+            records = parse_input(text, url or "").records
+            found.append((label, [validated(r, label) for r in records]))
+        except PageError as exc:
+            refused.append(f"{label}: {exc}")
+        except AvimciteError as exc:
+            refused.append(exc.message.rstrip("."))
+    if refused:
+        for message in refused[:-1]:
+            output.error(f"{message}; nothing was written.")
+        raise ImportRefused(f"{refused[-1]}; nothing was written.")
+    for label, posts in found:
+        target = _write_posts(posts, label, update, dry_run)
+    output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
+
+
+def _read_input(name: str) -> str:
+    from avimcite.errors import FileAccessError
+
+    if name == "-":
+        return sys.stdin.read() if sys.stdin is not None else ""
+    try:
+        raw = Path(name).read_bytes()
+    except OSError as exc:
+        raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
+    for encoding in ("utf-8-sig", "cp1254"):  # browsers on Turkish Windows may save cp1254
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileAccessError(f"cannot read {name}: it is neither UTF-8 nor Windows-1254 text.")
+
+
+@app.command()
+def add(
+    series: Annotated[str, typer.Option(help="The word AVİM prints: Blog, Commentary, Yorum, Analysis, Analiz.")],
+    year: Annotated[int, typer.Option(help="Series year (Blog No.2023 / 63 -> 2023).")],
+    number: Annotated[int, typer.Option(help="Running number in the series year.")],
+    title: Annotated[str, typer.Option(help="The title exactly as AVİM prints it.")],
+    date_: Annotated[str, typer.Option("--date", metavar="DATE", help="Publication date (31.10.2023, 2023-10-31, ...).")],
+    url: Annotated[str, typer.Option(help="The post's AVİM page URL.")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the post.")],
+    author: Annotated[Optional[list[str]], typer.Option(help="'Taras KUZIO', 'Kuzio, Taras' or 'Taras Kuzio'; repeatable.")] = None,
+    org: Annotated[Optional[list[str]], typer.Option(help="An organisation as author; repeatable.")] = None,
+    source_name: Annotated[Optional[str], typer.Option(help="Outlet a repost first appeared in.")] = None,
+    source_date: Annotated[Optional[str], typer.Option(metavar="DATE", help="Its date.")] = None,
+    source_url: Annotated[Optional[str], typer.Option(help="Its URL.")] = None,
+    dry_run: DryRunOpt = False,
+    update: UpdateOpt = False,
+) -> None:
+    """Add one post by hand to your catalogue (as import does).
+
+    Example: avimcite add --series Blog --year 2023 --number 63 --title "..." --author "Taras KUZIO" --date 31.10.2023 --url https://www.avimbulten.org/Blog/... --lang en
+    """
+    from avimcite.importer import parse_name
+    from avimcite.store import validated
+
+    authors = []
+    for name in author or []:
+        if "," in name:
+            family, given = (part.strip() for part in name.split(",", 1))
+            authors.append({"given": given, "family": family} if given else {"family": family})
+            continue
+        parsed = parse_name(name, lang.value)
+        if parsed is None or "literal" in parsed:
+            words = name.split()
+            if len(words) < 2:
+                raise UsageError(f"--author {name!r}: write 'Given FAMILY' or 'Family, Given' (or use --org).")
+            parsed = {"given": " ".join(words[:-1]), "family": words[-1]}
+        authors.append(parsed)
+    authors += [{"literal": o} for o in org or []]
+    record: dict = {
+        "series": series, "year": year, "number": number, "language": lang.value, "title": title,
+        "authors": authors, "published": _parse_date(date_, "--date").isoformat(), "url": url,
+    }  # fmt: skip
+    if source_name:
+        record["source"] = {"name": source_name}
+        if source_date:
+            record["source"]["date"] = _parse_date(source_date, "--source-date").isoformat()
+        if source_url:
+            record["source"]["url"] = source_url
+    elif source_date or source_url:
+        raise UsageError("--source-date and --source-url need --source-name.")
+    target = _write_posts([validated(record, "add")], "add", update, dry_run)
+    output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
+
+
+@app.command()
+def check(json_: JsonOpt = False) -> None:
+    """Check a catalogue and report every problem: errors (exit 4) and warnings (exit 0).
+
+    Checks --catalogue / $AVIMCITE_CATALOGUE, else your user catalogue (or the shipped one).
+    Example: avimcite --catalogue my-posts.json check
+    """
+    from avimcite import catalogue as catalogue_module
+    from avimcite.check import check_file
+    from avimcite.errors import CatalogueError
+
+    path = state.catalogue_path
+    if path is None:
+        from avimcite.store import user_catalogue_path
+
+        path = user_catalogue_path()
+        if not path.exists():
+            path = catalogue_module.shipped_catalogue_path()
+    problems = check_file(path)
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    if json_:
+        output.write_json([{"level": p.level, "where": p.where, "message": p.message} for p in problems])
+    else:
+        output.write_lines(p.line(path) for p in problems)
+    summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if errors:
+        raise CatalogueError(f"{summary}; avimcite will not read this catalogue until the errors are fixed.")
+    output.note(summary + ".")
 
 
 # --- the error boundary ---------------------------------------------------------------

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     UNKNOWN_ID = 3  # an id or URL that is not in the catalogue
     CATALOGUE = 4  # the catalogue is broken (invalid JSON, schema, duplicates)
     FILE = 5  # a file that cannot be read or written
+    NOT_A_POST = 6  # `import`: a page or line that holds no citable AVİM post
     INTERRUPTED = 130
 
 
@@ -46,3 +47,7 @@ class CatalogueError(AvimciteError):
 
 class FileAccessError(AvimciteError):
     exit_code = ExitCode.FILE
+
+
+class ImportRefused(AvimciteError):
+    exit_code = ExitCode.NOT_A_POST

@@ -76,6 +76,7 @@ class Post:
     explicit_id: str = ""
     extra: dict = field(default_factory=dict)
     id: str = field(init=False)
+    origin: str = field(init=False, default="")  # the catalogue file the post was read from
 
     def __post_init__(self) -> None:
         self.id = self.explicit_id or f"{self.series.lower()}/{self.year}/{self.number}"
@@ -119,4 +120,13 @@ class Post:
         if self.reading_minutes is not None:
             record["reading_minutes"] = self.reading_minutes
         record.update(self.extra)
+        return record
+
+    def to_catalogue_record(self) -> dict:
+        """The record as a catalogue file stores it: the id only when it is explicit."""
+        record = self.to_record()
+        if self.explicit_id:
+            record["id"] = self.explicit_id
+        else:
+            del record["id"]
         return record

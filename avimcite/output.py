@@ -77,6 +77,7 @@ def post_fields(post: Post) -> list[tuple[str, str]]:
         fields.append(("reading_minutes", str(post.reading_minutes)))
     if post.summary:
         fields.append(("summary", post.summary))
+    fields.append(("catalogue", post.origin))
     return [(key, value) for key, value in fields if value]
 
 
@@ -131,6 +132,12 @@ def list_rich(posts: list[Post]) -> None:
     console = _console()
     console.print(table)
     console.print(Text(f"{len(posts)} post{'s' if len(posts) != 1 else ''}", style="dim"))
+
+
+def note(message: str) -> None:
+    """A remark for the person at the terminal (not data): stderr."""
+    sys.stderr.write(f"avimcite: {message}\n")
+    sys.stderr.flush()
 
 
 def error(message: str) -> None:

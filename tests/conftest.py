@@ -17,10 +17,11 @@ SEED_LINE = (TESTS / "data" / "seed_citation.txt").read_text(encoding="utf-8").s
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    """No test reads the developer's own catalogue or debug switch."""
+def _clean_env(monkeypatch, tmp_path_factory):
+    """No test reads or writes the developer's own catalogues, or sees a debug switch."""
     monkeypatch.delenv("AVIMCITE_CATALOGUE", raising=False)
     monkeypatch.delenv("AVIMCITE_DEBUG", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
 
 
 class Result:

@@ -1,0 +1,114 @@
+"""`avimcite check`: every problem of a catalogue in one run, errors and warnings.
+
+Errors make the catalogue unusable (avimcite refuses to load it: exit 4);
+warnings are things a careful editor would fix but that still cite.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from avimcite import catalogue
+from avimcite.errors import FileAccessError
+
+KNOWN_SERIES = ("Blog", "Commentary", "Yorum", "Analysis", "Analiz")
+SERIES_LANGUAGE = {"commentary": "en", "analysis": "en", "yorum": "tr", "analiz": "tr"}
+_PROPER = re.compile(r"^[A-ZÇĞİÖŞÜÂÎÛ][a-zçğıöşüâîûéèäë'’]*(?:[-' ][A-ZÇĞİÖŞÜÂÎÛa-zçğıöşü][a-zçğıöşüâîûéèäë'’]*)*$")
+
+
+@dataclass
+class Problem:
+    level: str  # "error" or "warning"
+    where: str  # "post 3 (blog/2024/1)" or "" for the whole file
+    message: str
+
+    def line(self, path: Path) -> str:
+        place = f"{path}: {self.where}" if self.where else str(path)
+        return f"{place}: {self.level}: {self.message}"
+
+
+def _odd_casing(word: str) -> bool:
+    """'HAzar', 'kuzio', 'KUZIO' in a proper-case field: not a name as it would be written."""
+    return bool(word) and not _PROPER.match(word)
+
+
+def check_file(path: Path) -> list[Problem]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileAccessError(f"the catalogue {path} does not exist.") from None
+    except OSError as exc:
+        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
+    try:
+        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
+    except UnicodeDecodeError:
+        return [Problem("error", "", "not UTF-8 text")]
+    except json.JSONDecodeError as exc:
+        return [Problem("error", "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    if not isinstance(data, dict) or not isinstance(data.get("posts"), list):
+        return [Problem("error", "", 'not an avimcite catalogue: expected {"schema": ..., "posts": [...]}')]
+    problems = []
+    if data.get("schema") != catalogue.SCHEMA:
+        problems.append(Problem("error", "", f"schema is {data.get('schema')!r}, expected {catalogue.SCHEMA!r}"))
+    seen_ids: dict[str, str] = {}
+    seen_urls: dict[str, str] = {}
+    for index, record in enumerate(data["posts"], 1):
+        if not isinstance(record, dict):
+            problems.append(Problem("error", f"post {index}", "is not a JSON object"))
+            continue
+        post_id = record.get("id") if isinstance(record.get("id"), str) else None
+        if post_id is None and all(isinstance(record.get(k), (str, int)) for k in ("series", "year", "number")):
+            post_id = f"{str(record['series']).lower()}/{record['year']}/{record['number']}"
+        where = f"post {index}" + (f" ({post_id})" if post_id else "")
+        errors = catalogue.record_problems(record)
+        problems += [Problem("error", where, message) for message in errors]
+        if post_id:
+            key = post_id.lower()
+            if key in seen_ids:
+                problems.append(Problem("error", where, f"duplicate id: {seen_ids[key]} has the same id"))
+            seen_ids.setdefault(key, where)
+        url = record.get("url")
+        if isinstance(url, str):
+            url_key = catalogue.url_key(url)
+            if url_key is None:
+                problems.append(Problem("warning", where, f"url {url!r} is not on AVİM's hosts (avim.org.tr, avimbulten.org)"))
+            elif url_key in seen_urls:
+                problems.append(Problem("error", where, f"duplicate url: {seen_urls[url_key]} has the same page"))
+            else:
+                seen_urls[url_key] = where
+        problems += [Problem("warning", where, w) for w in _warnings(record, errors)]
+    return problems
+
+
+def _warnings(record: dict, errors: list[str]) -> list[str]:
+    warnings = []
+    series = record.get("series")
+    if isinstance(series, str) and series not in KNOWN_SERIES:
+        warnings.append(f"series {series!r} is not one AVİM was seen to use ({', '.join(KNOWN_SERIES)}); it is printed as it is")
+    published, year = record.get("published"), record.get("year")
+    if not any("published" in e for e in errors) and isinstance(year, int) and isinstance(published, str):
+        if date.fromisoformat(published).year != year:
+            warnings.append(f"series year {year} differs from the year of 'published' ({published}); AVİM numbers posts per year")
+    language = record.get("language")
+    expected = SERIES_LANGUAGE.get(str(series).lower())
+    if expected and language in ("en", "tr") and language != expected:
+        warnings.append(f"series {series!r} is AVİM's {'English' if expected == 'en' else 'Turkish'} word, but 'language' is {language!r}")
+    authors = record.get("authors", [])
+    if isinstance(authors, list):
+        for i, author in enumerate(authors, 1):
+            if not isinstance(author, dict):
+                continue
+            for key in ("given", "family"):
+                value = author.get(key)
+                if isinstance(value, str) and any(_odd_casing(w) for w in value.split()):
+                    warnings.append(f"author {i}: {key} name {value!r} has odd casing (write it as in 'Kılıç', 'Kuzio'; AVİM's capitals go in 'display')")
+            display = author.get("display")
+            if isinstance(display, str) and display.split() and _odd_casing(display.split()[-1]) and not display.split()[-1].isupper():
+                warnings.append(f"author {i}: display {display!r} has odd casing")
+        if not authors and str(series).lower() == "blog":
+            warnings.append("no author: AVİM's blog posts name one; the house line will start with the title")
+    return warnings
