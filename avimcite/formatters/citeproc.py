@@ -1,0 +1,135 @@
+"""CSL rendering with citeproc-py, made to agree with citeproc-js.
+
+Items are CSL-JSON (avimcite.csl). As Zotero and the reference harness do, every
+item is cited once, alone, in the order given, and the bibliography is sorted
+as the style says. Engine fixes live in citeproc_fixes; what is done here is
+what CSL defines over a whole bibliography (disambiguation) or over the output
+(second-field-align, punctuation-in-quote).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+
+from avimcite.formatters.styles import Style
+
+
+@dataclass
+class Rendered:
+    citations: list[str] = field(default_factory=list)
+    bibliography: list[str] = field(default_factory=list)
+
+
+_CSL_ONLY = ("custom", "citation-key")
+_RICH_TEXT = re.compile(r"</?(?:i|b|sup|sub|sc)>|<span class=\"nocase\">|<span style=\"font-variant:\s*small-caps;?\">|</span>")
+
+
+def _engine_items(items: list[dict]) -> list[dict]:
+    out = []
+    for item in items:
+        # citeproc-py rejects variables it does not know (`custom` is ours), and prints
+        # CSL-JSON's rich-text tags literally: they are taken out (kept as plain text).
+        clean = {}
+        for key, value in item.items():
+            if key in _CSL_ONLY:
+                continue
+            clean[key] = _RICH_TEXT.sub("", value) if isinstance(value, str) else value
+        out.append(clean)
+    return out
+
+
+class _Engine:
+    def __init__(self, items: list[dict], style: Style, locale: str, fmt: str) -> None:
+        from citeproc import CitationStylesBibliography, CitationStylesStyle
+        from citeproc.source.json import CiteProcJSON
+
+        from avimcite.formatters import citeproc_fixes, markup
+
+        citeproc_fixes.install()
+        self.items = items
+        self.source = CiteProcJSON(_engine_items(items))
+        self.style = CitationStylesStyle(str(style.path), locale=locale, validate=False)
+        self.bib = CitationStylesBibliography(self.style, self.source, markup.formatter(fmt))
+
+
+def _punctuation_in_quote(text: str) -> str:
+    """en-US and others: a period or comma after a closing quote goes inside it (“Title.”)."""
+    return re.sub(r"([”’])([.,])", r"\2\1", text)
+
+
+def render(items: list[dict], style: Style, locale: str, mode: str = "bibliography", fmt: str = "text") -> Rendered:
+    from citeproc import Citation, CitationItem
+
+    from avimcite.formatters import citeproc_fixes
+
+    with warnings.catch_warnings(), citeproc_fixes.collating(locale):
+        warnings.simplefilter("ignore")
+        engine = _Engine(items, style, locale, fmt)
+        csl, source = engine.style, engine.source
+        keys = [str(item["id"]) for item in items]
+        in_quote = _locale_option(csl, "punctuation-in-quote")
+        citeproc_fixes.ambiguous_keys.clear()
+
+        def fresh():
+            from citeproc import CitationStylesBibliography
+
+            bib = CitationStylesBibliography(csl, source, engine.bib.formatter)
+            cites = [Citation([CitationItem(k)]) for k in keys]
+            for c in cites:
+                bib.register(c)
+            if csl.has_bibliography():
+                bib.sort()
+            return bib, cites
+
+        bib, cites = fresh()
+        # Disambiguation (CSL 1.0.2 section "Disambiguation"): items whose citations are
+        # identical get the `disambiguate` condition, then year suffixes if the style asks.
+        first = [str(bib.cite(c, _missing)) for c in cites]
+        groups: dict[str, list[str]] = {}
+        for key, text in zip(keys, first):
+            groups.setdefault(text, []).append(key)
+        ambiguous = {k for group in groups.values() if len(group) > 1 for k in group}
+        if ambiguous:
+            citeproc_fixes.ambiguous_keys.update(ambiguous)
+            citation = csl.root.citation
+            if citation.get("disambiguate-add-year-suffix") == "true":
+                order = {k: i for i, k in enumerate(bib.keys)}
+                for group in groups.values():
+                    if len(group) > 1:
+                        for n, key in enumerate(sorted(group, key=lambda k: order.get(k, 0))):
+                            source[key]["year_suffix"] = chr(ord("a") + n) if n < 26 else f"a{chr(ord('a') + n - 26)}"
+                citeproc_fixes.ambiguous_keys.clear()  # the suffix resolves it
+            bib, cites = fresh()
+        result = Rendered()
+        if mode in ("citation", "both"):
+            result.citations = [_finish(str(bib.cite(c, _missing)), in_quote) for c in cites]
+        if mode in ("bibliography", "both") and csl.has_bibliography():
+            second_field = csl.root.bibliography.get("second-field-align")
+            result.bibliography = [_finish(_entry(e, second_field), in_quote) for e in bib.bibliography()]
+        citeproc_fixes.ambiguous_keys.clear()
+    return result
+
+
+def _missing(item) -> str:
+    return f"{item.key}?"
+
+
+def _entry(entry, second_field_align) -> str:
+    text = " ".join(str(entry).split())
+    if second_field_align:
+        # citeproc-js separates the first field ("[1]", "1.") from the rest; citeproc-py glued them.
+        text = re.sub(r"^(\[\d+\]|\d+\.)(?=\S)", r"\1 ", text)
+    return text
+
+
+def _finish(text: str, in_quote: bool) -> str:
+    return _punctuation_in_quote(text) if in_quote else text
+
+
+def _locale_option(csl, name: str) -> bool:
+    try:
+        return str(csl.root.get_locale_option(name)).lower() == "true"
+    except Exception:  # noqa: BLE001 - a locale without style options
+        return False

