@@ -23,6 +23,7 @@ class Rendered:
 
 
 _CSL_ONLY = ("custom", "citation-key")
+_STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
 _RICH_TEXT = re.compile(r"</?(?:i|b|sup|sub|sc)>|<span class=\"nocase\">|<span style=\"font-variant:\s*small-caps;?\">|</span>")
 
 
@@ -35,7 +36,10 @@ def _engine_items(items: list[dict]) -> list[dict]:
         for key, value in item.items():
             if key in _CSL_ONLY:
                 continue
-            clean[key] = _RICH_TEXT.sub("", value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                # citeproc-js reads straight double quotes in CSL-JSON text as quotation marks.
+                value = _STRAIGHT_QUOTES.sub("“\\1”", _RICH_TEXT.sub("", value))
+            clean[key] = value
         out.append(clean)
     return out
 
@@ -101,7 +105,7 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
                         for n, key in enumerate(sorted(group, key=lambda k: order.get(k, 0))):
                             source[key]["year_suffix"] = chr(ord("a") + n) if n < 26 else f"a{chr(ord('a') + n - 26)}"
                 citeproc_fixes.ambiguous_keys.clear()  # the suffix resolves it
-            bib, cites = fresh()
+        bib, cites = fresh()  # a new run: the pass above would make every note a "subsequent" one
         result = Rendered()
         if mode in ("citation", "both"):
             result.citations = [_finish(str(bib.cite(c, _missing)), in_quote) for c in cites]
@@ -125,6 +129,8 @@ def _entry(entry, second_field_align) -> str:
 
 
 def _finish(text: str, in_quote: bool) -> str:
+    # A period after a title's own "?" or "!" is dropped, as citeproc-js does at such seams.
+    text = re.sub(r"([?!][”’]?)\.(?=\s|$)", r"\1", text)
     return _punctuation_in_quote(text) if in_quote else text
 
 

@@ -41,6 +41,7 @@ def install() -> None:
     _localized_date_delimiter(model)
     _turkish_text_case(model, string)
     _locale_aware_sorting(model)
+    _quotes_inside_quotes_flip(model)
     _installed = True
 
 
@@ -209,6 +210,24 @@ def _turkish_text_case(model, string) -> None:
     string.NoCase.capitalize_first = lambda self: self
 
 
+def _quotes_inside_quotes_flip(model) -> None:
+    """A quoted title that holds quotes uses the locale's inner quotes for them:
+    “ANKARA’NIN ‘ÇEKMECELERİNDEN’ …” (citeproc-py left two levels of “ ”)."""
+
+    def quote(self, string):
+        if self.get("quotes", "false").lower() != "true":
+            return string
+        open_quote = self.get_single_term(name="open-quote")
+        close_quote = self.get_single_term(name="close-quote")
+        inner_open = self.get_single_term(name="open-inner-quote") or open_quote
+        inner_close = self.get_single_term(name="close-inner-quote") or close_quote
+        if open_quote and open_quote != inner_open and open_quote in str(string):
+            string = string.replace(open_quote, inner_open).replace(close_quote, inner_close)
+        return open_quote + string + close_quote
+
+    model.Quoted.quote = quote
+
+
 # --- sorting --------------------------------------------------------------------------
 
 _TURKISH_ORDER = {ch: i for i, ch in enumerate("abcçdefgğhıijklmnoöprsştuüvwxyz")}
@@ -221,12 +240,14 @@ def collation_key(text: str, locale: str) -> tuple:
     if locale.startswith("tr"):
         lowered = text.translate(_TR_LOWER).lower()
         primary = []
-        for ch in lowered:
-            if ch in _TURKISH_ORDER:
-                primary.append((1, _TURKISH_ORDER[ch]))
+        for ch in lowered:  # white space and punctuation < digits < letters, as in Unicode collation
+            base = ch if ch in _TURKISH_ORDER else (unicodedata.normalize("NFKD", ch)[:1] or ch)
+            if base in _TURKISH_ORDER:
+                primary.append((3, _TURKISH_ORDER[base]))
+            elif base.isdigit():
+                primary.append((1, ord(base)))
             else:
-                base = unicodedata.normalize("NFKD", ch)[:1] or ch
-                primary.append((1, _TURKISH_ORDER[base]) if base in _TURKISH_ORDER else (0 if not base.isalnum() else 2, ord(base)))
+                primary.append((0 if not base.isalnum() else 2, ord(base)))
         return (tuple(primary), lowered, text)
     folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
     base = "".join(ch for ch in folded if not unicodedata.combining(ch))
