@@ -24,6 +24,8 @@ class Rendered:
 
 _CSL_ONLY = ("custom", "citation-key")
 _STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # İstanbul'daki -> İstanbul’daki, as citeproc-js prints it
+_SINGLE_QUOTES = re.compile(r"(?<!\w)'([^']*)'(?!\w)")
 _RICH_TEXT = re.compile(r"</?(?:i|b|sup|sub|sc)>|<span class=\"nocase\">|<span style=\"font-variant:\s*small-caps;?\">|</span>")
 
 
@@ -39,6 +41,7 @@ def _engine_items(items: list[dict]) -> list[dict]:
             if isinstance(value, str):
                 # citeproc-js reads straight double quotes in CSL-JSON text as quotation marks.
                 value = _STRAIGHT_QUOTES.sub("“\\1”", _RICH_TEXT.sub("", value))
+                value = _SINGLE_QUOTES.sub("‘\\1’", _APOSTROPHE.sub("’", value))
             clean[key] = value
         out.append(clean)
     return out

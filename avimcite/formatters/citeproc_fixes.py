@@ -42,6 +42,7 @@ def install() -> None:
     _turkish_text_case(model, string)
     _locale_aware_sorting(model)
     _quotes_inside_quotes_flip(model)
+    _subsequent_author_substitute(model)
     _installed = True
 
 
@@ -204,6 +205,7 @@ def _turkish_text_case(model, string) -> None:
             return self
         return self.__class__(self.__class__(self[0]).upper() + str(self)[1:])
 
+    model.TextCased.case = case
     string.String.upper = upper
     string.String.lower = lower
     string.String.capitalize_first = capitalize_first
@@ -228,8 +230,57 @@ def _quotes_inside_quotes_flip(model) -> None:
     model.Quoted.quote = quote
 
 
+_entry_names: list[dict] = []  # per bibliography entry: the first cs:names output, a replacement
+
+
+def _subsequent_author_substitute(model) -> None:
+    """`subsequent-author-substitute` ("———" in MLA, Chicago, Turabian), rule complete-all:
+    an entry whose first cs:names output equals the previous entry's prints the substitute
+    instead. citeproc-py ignored the attribute."""
+    from citeproc.string import String
+
+    original_process = model.Names.process
+
+    def process(self, item, names_context=None, context=None, **kwargs):
+        text = original_process(self, item, names_context=names_context, context=context, **kwargs)
+        state = _entry_names[-1] if _entry_names else None
+        if state is not None and text and state["names"] is None:
+            state["names"] = str(text)
+            if state["replace"] is not None:
+                return String(state["replace"])
+        return text
+
+    original_render = model.Layout.render_bibliography
+
+    def render_bibliography(self, citation_items):
+        substitute = self.getparent().get("subsequent-author-substitute")
+        if substitute is None:
+            return original_render(self, citation_items)
+        output, previous = [], None
+        for item in citation_items:
+            state = {"names": None, "replace": None}
+            _entry_names.append(state)
+            try:
+                self.repressed = {}
+                text = self.format(self.wrap(self.render_children(item)))
+                if previous is not None and state["names"] == previous:
+                    _entry_names[-1] = {"names": None, "replace": substitute}
+                    self.repressed = {}
+                    text = self.format(self.wrap(self.render_children(item)))
+            finally:
+                _entry_names.pop()
+            previous = state["names"]
+            if text is not None:
+                output.append(text)
+        return output
+
+    model.Names.process = process
+    model.Layout.render_bibliography = render_bibliography
+
+
 # --- sorting --------------------------------------------------------------------------
 
+_LEADING_MARKS = re.compile(r"^[\W_]+")
 _TURKISH_ORDER = {ch: i for i, ch in enumerate("abcçdefgğhıijklmnoöprsştuüvwxyz")}
 
 
@@ -238,6 +289,7 @@ def collation_key(text: str, locale: str) -> tuple:
     (Turkish: c < ç < d, ı < i, ö after o, ş after s, ü after u), case and other
     accents only as a tie-break."""
     if locale.startswith("tr"):
+        text = _LEADING_MARKS.sub("", text)
         lowered = text.translate(_TR_LOWER).lower()
         primary = []
         for ch in lowered:  # white space and punctuation < digits < letters, as in Unicode collation
@@ -249,6 +301,7 @@ def collation_key(text: str, locale: str) -> tuple:
             else:
                 primary.append((0 if not base.isalnum() else 2, ord(base)))
         return (tuple(primary), lowered, text)
+    text = _LEADING_MARKS.sub("", text)  # a substituted title sorts by its words, not its quote mark
     folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
     base = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return (base, folded, text)
