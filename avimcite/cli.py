@@ -27,11 +27,6 @@ app = typer.Typer(
 )
 
 
-class HouseStyle(str, Enum):
-    avim = "avim"
-    avim_site = "avim-site"
-
-
 class TextFormat(str, Enum):
     text = "text"
     markdown = "markdown"
@@ -255,29 +250,96 @@ def list_(
         output.write_lines(output.list_line(p) for p in posts)
 
 
+class Mode(str, Enum):
+    bibliography = "bibliography"
+    citation = "citation"
+    both = "both"
+
+
+def _complete_styles(incomplete: str) -> list[str]:
+    from avimcite.formatters.styles import ALIASES, HOUSE_STYLES, style_ids
+
+    independent, dependent = style_ids()
+    names = sorted(set(HOUSE_STYLES) | set(ALIASES) | independent | dependent)
+    return [n for n in names if n.startswith(incomplete)]
+
+
 @app.command()
 def cite(
     ids: IdsArg = None,
     style: Annotated[
-        HouseStyle, typer.Option("--style", "-s", help="avim: AVİM's line with the publication year; avim-site: as the site prints it.")
-    ] = HouseStyle.avim,
+        str,
+        typer.Option(
+            "--style", "-s", metavar="NAME|FILE.csl", autocompletion=_complete_styles,
+            help="avim (AVİM's line, publication year), avim-site (as the site prints it), or any CSL style: "
+            "apa, chicago, chicago-notes, mla, harvard, ieee, vancouver, turabian, a style id, or a .csl file.",
+        ),
+    ] = "avim",
+    locale: Annotated[
+        Optional[str], typer.Option("--locale", "-l", help="CSL locale (en-US, tr-TR, ...); default en-US or the style's own.")
+    ] = None,
+    mode: Annotated[Mode, typer.Option(help="CSL styles: the bibliography, in-text citations (notes for note styles), or both.")] = Mode.bibliography,
     accessed: AccessedOpt = None,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output markup.")] = TextFormat.text,
-    lang: Annotated[Optional[Lang], typer.Option("--lang", help="Language of the line (default: the post's).")] = None,
+    lang: Annotated[Optional[Lang], typer.Option("--lang", help="House styles: language of the line (default: the post's).")] = None,
+    all_: AllOpt = False,
+    year: YearOpt = None,
+    series: SeriesOpt = None,
+    author: AuthorOpt = None,
+    search: SearchOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
-    """Cite posts in AVİM's house format, one line per id, in the order given.
+    """Cite posts: AVİM's house line (one per id, in the order given) or any CSL style.
 
-    Example: avimcite cite 2023/63 --accessed 2026-06-25
+    Example: avimcite cite 2023/63 --style apa
     """
-    from avimcite.formatters import house
+    from avimcite.formatters.styles import HOUSE_STYLES
 
     when = _parse_date(accessed, "--accessed") or date.today()
-    posts, missing = _posts_for(_ids_or_stdin(ids))
-    output.write_lines(
-        house.cite(p, when, style=style.value, lang=lang.value if lang else None, fmt=fmt.value) for p in posts
-    )
+    house = style in HOUSE_STYLES
+    if house and (locale or mode != Mode.bibliography):
+        raise UsageError("--locale and --mode are for CSL styles; the house styles take --lang en|tr.")
+    if not house and lang:
+        raise UsageError("--lang is for the house styles; a CSL style takes --locale (e.g. --locale tr-TR).")
+    filters = _filters(year, series, None, author, search, since, until)
+    posts, missing = _chosen_posts(ids, all_, filters)
+    if house:
+        from avimcite.formatters import house as house_format
+
+        lines = [house_format.cite(p, when, style=style, lang=lang.value if lang else None, fmt=fmt.value) for p in posts]
+    else:
+        from avimcite.citing import cite_csl
+
+        lines = cite_csl(posts, state.catalogue().posts, style, locale, mode.value, fmt.value, when)
+    output.write_lines(lines)
     if missing:
         raise missing
+
+
+@app.command()
+def styles(
+    query: Annotated[
+        Optional[list[str]], typer.Argument(metavar="[QUERY]...", help="Words in a style's id or title (case and accents ignored).")
+    ] = None,
+) -> None:
+    """List or search the CSL styles by id and title (tab-separated: id, title, parent).
+
+    Example: avimcite styles chicago author date
+    """
+    from avimcite.formatters.styles import ALIASES, search_styles, style_index
+
+    try:
+        from platformdirs import user_cache_path
+
+        cache = user_cache_path("avimcite", appauthor=False)
+    except Exception:  # noqa: BLE001
+        cache = None
+    words = " ".join(query or [])
+    rows = search_styles(style_index(cache), words)
+    if not words:
+        output.write_lines(f"{alias}\tshort name for {target}\t" for alias, target in ALIASES.items())
+    output.write_lines("\t".join(row).rstrip("\t") for row in rows)
 
 
 class ExportFormat(str, Enum):

@@ -76,3 +76,7 @@ def write_catalogue(tmp_path):
         return path
 
     return _write
+
+
+def CSL_GOLDEN(data: str, style: str, locale: str) -> list[str]:  # noqa: N802 - a constant-like helper
+    return (TESTS / "data" / "csl" / "golden" / data / style / f"{locale}.txt").read_text(encoding="utf-8").splitlines()

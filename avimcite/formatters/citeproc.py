@@ -29,7 +29,22 @@ _SINGLE_QUOTES = re.compile(r"(?<!\w)'([^']*)'(?!\w)")
 _RICH_TEXT = re.compile(r"</?(?:i|b|sup|sub|sc)>|<span class=\"nocase\">|<span style=\"font-variant:\s*small-caps;?\">|</span>")
 
 
-def _engine_items(items: list[dict]) -> list[dict]:
+_NOT_TEXT = ("id", "type", "language", "issued", "accessed")
+
+
+def _escaped(value, escape):
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list):
+        return [_escaped(v, escape) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v, escape) for k, v in value.items()}
+    return value
+
+
+def _engine_items(items: list[dict], escape=None) -> list[dict]:
+    """Items as citeproc-py should see them; `escape` (HTML, Markdown) is applied to every
+    piece of item text, which citeproc-py otherwise passed to the output raw."""
     out = []
     for item in items:
         # citeproc-py rejects variables it does not know (`custom` is ours), and prints
@@ -42,7 +57,7 @@ def _engine_items(items: list[dict]) -> list[dict]:
                 # citeproc-js reads straight double quotes in CSL-JSON text as quotation marks.
                 value = _STRAIGHT_QUOTES.sub("“\\1”", _RICH_TEXT.sub("", value))
                 value = _SINGLE_QUOTES.sub("‘\\1’", _APOSTROPHE.sub("’", value))
-            clean[key] = value
+            clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
     return out
 
@@ -56,7 +71,8 @@ class _Engine:
 
         citeproc_fixes.install()
         self.items = items
-        self.source = CiteProcJSON(_engine_items(items))
+        escape = None if fmt == "text" else markup.formatter(fmt).preformat
+        self.source = CiteProcJSON(_engine_items(items, escape))
         self.style = CitationStylesStyle(str(style.path), locale=locale, validate=False)
         self.bib = CitationStylesBibliography(self.style, self.source, markup.formatter(fmt))
 

