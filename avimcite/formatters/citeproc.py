@@ -70,6 +70,7 @@ class _Engine:
         from avimcite.formatters import citeproc_fixes, markup
 
         citeproc_fixes.install()
+        citeproc_fixes.clear_caches()
         self.items = items
         escape = None if fmt == "text" else markup.formatter(fmt).preformat
         self.source = CiteProcJSON(_engine_items(items, escape))
@@ -124,7 +125,9 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
                         for n, key in enumerate(sorted(group, key=lambda k: order.get(k, 0))):
                             source[key]["year_suffix"] = chr(ord("a") + n) if n < 26 else f"a{chr(ord('a') + n - 26)}"
                 citeproc_fixes.ambiguous_keys.clear()  # the suffix resolves it
-        bib, cites = fresh()  # a new run: the pass above would make every note a "subsequent" one
+        # Forget the pass above, or every note would be a "subsequent" one. The order stays:
+        # suffixes follow the bibliography's order, they do not change it.
+        bib._cites.clear()
         result = Rendered()
         if mode in ("citation", "both"):
             result.citations = [_finish(str(bib.cite(c, _missing)), in_quote) for c in cites]
