@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""avimcite's benchmark: whole-process wall time (median of N runs after a warm-up) and
+peak memory, side by side with a reference measured in the same run.
+
+    python bench/run.py                 # everything (about 3 minutes on 2 cores)
+    python bench/run.py --runs 5 --only startup,csl
+    python bench/run.py --markdown-out bench/out/results.md
+
+Peers, when present (the table says when one is missing):
+- pandoc 3 from PyPI's pypandoc-binary (in the test extras);
+- citeproc-js, through the shared harness ../shared/tools/csl-reference/render_citeprocjs.js, with
+  CITEPROC_JS_DIR pointing to a folder where `npm install citeproc` was run (default .cache/citeproc-js).
+
+Synthetic catalogues (bench/make_catalogue.py) go to bench/out/, never into data/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+HARNESS = Path(os.environ.get("CSL_HARNESS", REPO.parent / "shared" / "tools" / "csl-reference"))
+sys.path.insert(0, str(HERE))
+
+
+def run_once(argv: list[str], stdin: str | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one run of `argv`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    if stdin is not None:
+        proc.stdin.write(stdin.encode())
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {err.strip()[:300]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def measure(argv: list[str], runs: int, stdin: str | None = None) -> tuple[float, int]:
+    run_once(argv, stdin)  # warm-up: file cache, .pyc, the style index
+    times, peak = [], 0
+    for _ in range(runs):
+        elapsed, rss = run_once(argv, stdin)
+        times.append(elapsed)
+        peak = max(peak, rss)
+    return statistics.median(times), peak
+
+
+def avimcite() -> list[str]:
+    found = shutil.which("avimcite")
+    return [found] if found else [sys.executable, "-m", "avimcite"]
+
+
+def pandoc_path() -> str | None:
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except Exception:  # noqa: BLE001
+        return shutil.which("pandoc")
+
+
+def citeproc_js() -> list[str] | None:
+    script = HARNESS / "render_citeprocjs.js"
+    js_dir = Path(os.environ.get("CITEPROC_JS_DIR", ".cache/citeproc-js"))
+    if shutil.which("node") and script.exists() and (js_dir / "node_modules" / "citeproc").exists():
+        return ["node", str(script)]
+    return None
+
+
+def style_file(name: str) -> str:
+    from avimcite.formatters.styles import resolve_style
+
+    return str(resolve_style(name).path)
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+
+    def section(self, title: str, reference: str) -> None:
+        self.rows += ["", f"### {title}", "", f"| command | median s | peak MB | vs {reference} | goal |", "|---|---:|---:|---:|---|"]
+
+    def add(self, label: str, result: tuple[float, int] | None, ref: float | None, goal: str = "", ok: bool | None = None):
+        if result is None:
+            self.rows.append(f"| {label} | n/a | | | {goal} |")
+            print(f"  {label}: not available", file=sys.stderr)
+            return
+        seconds, rss = result
+        ratio = f"{seconds / ref:.2f}x" if ref else ""
+        mark = "" if ok is None else (" ✅" if ok else " ❌")
+        self.rows.append(f"| `{label}` | {seconds:.3f} | {rss} | {ratio} | {goal}{mark} |")
+        print(f"  {label}: {seconds:.3f} s, {rss} MB {ratio}", file=sys.stderr)
+
+    def text(self) -> str:
+        return "\n".join(self.rows).strip() + "\n"
+
+
+def bench_startup(table: Table, runs: int) -> None:
+    table.section("Start-up (shipped catalogue)", "`python -c pass`")
+    base = measure([sys.executable, "-c", "pass"], runs)
+    table.add("python -c pass", base, base[0])
+    for args, factor in ((["--version"], None), (["show", "2023/63"], 4), (["cite", "2023/63"], 5),
+                         (["list", "--search", "karabakh", "--ids"], None)):  # fmt: skip
+        result = measure(avimcite() + args, runs)
+        goal = f"within {factor}x" if factor else ""
+        table.add("avimcite " + " ".join(args), result, base[0], goal, result[0] <= factor * base[0] if factor else None)
+
+
+def bench_csl(table: Table, runs: int, tmp: Path) -> None:
+    from make_catalogue import write_catalogue
+
+    pandoc, js = pandoc_path(), citeproc_js()
+    one = tmp / "one.json"
+    one.write_text(subprocess.run(avimcite() + ["export", "2023/63", "--format", "csl-json", "--accessed", "2026-06-25"],
+                                  capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    catalogue = write_catalogue(OUT / "posts-1000.json", 1000)
+    many = tmp / "many.json"
+    many.write_text(subprocess.run(avimcite() + ["--catalogue", str(catalogue), "export", "--all", "--format", "csl-json",
+                                                 "--accessed", "2026-06-25"], capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    doc = "---\nnocite: '@*'\n---\n"
+    for style in ("apa", "chicago-author-date"):
+        table.section(f"One post, {style}", "pandoc 3")
+        ref = measure([pandoc, "--citeproc", "-t", "plain", f"--csl={style_file(style)}", f"--bibliography={one}"], runs, doc) if pandoc else None
+        table.add(f"pandoc --citeproc ({style}, 1 post)", ref, ref[0] if ref else None)
+        if js:
+            table.add(f"citeproc-js ({style}, 1 post)", measure(js + [str(one), style_file(style), "en-US"], runs), ref[0] if ref else None)
+        else:
+            table.add(f"citeproc-js ({style}, 1 post)", None, None)
+        ours = measure(avimcite() + ["cite", "2023/63", "--style", style, "--accessed", "2026-06-25"], runs)
+        table.add(f"avimcite cite 2023/63 --style {style}", ours, ref[0] if ref else None, "at most 0.5x pandoc",
+                  ours[0] <= 0.5 * ref[0] if ref else None)  # fmt: skip
+    for style in ("apa", "chicago-author-date"):
+        table.section(f"1,000-post bibliography, {style}", "citeproc-js")
+        reps = max(1, runs // 2)
+        ref = measure(js + [str(many), style_file(style), "en-US"], reps) if js else None
+        table.add(f"citeproc-js ({style}, 1,000 posts)", ref, ref[0] if ref else None)
+        if pandoc:
+            table.add(f"pandoc --citeproc ({style}, 1,000 posts)",
+                      measure([pandoc, "--citeproc", "-t", "plain", f"--csl={style_file(style)}", f"--bibliography={many}"], reps, doc),
+                      ref[0] if ref else None)  # fmt: skip
+        ours = measure(avimcite() + ["--catalogue", str(catalogue), "cite", "--all", "--style", style, "--accessed", "2026-06-25"], reps)
+        table.add(f"avimcite cite --all --style {style} (1,000 posts)", ours, ref[0] if ref else None, "faster than citeproc-js",
+                  ours[0] < ref[0] if ref else None)  # fmt: skip
+
+
+def bench_bulk(table: Table, runs: int, tmp: Path) -> None:
+    from make_catalogue import write_catalogue
+
+    catalogue = OUT / "posts-100000.json"
+    if not catalogue.exists():
+        write_catalogue(catalogue, 100_000)
+    table.section("100,000 synthetic posts", "`python -c pass`")
+    base = measure([sys.executable, "-c", "pass"], runs)
+    cat = ["--catalogue", str(catalogue)]
+    cases = [["list", "--search", "karabag", "--ids"], ["show", "blog/2020/5"]]
+    cases += [["export", "--all", "--format", fmt, "-o", str(tmp / f"out.{fmt}")] for fmt in ("bibtex", "biblatex", "ris", "csl-json")]
+    for args in cases:
+        result = measure(avimcite() + cat + args, runs)
+        table.add("avimcite " + " ".join(a for a in args if not a.startswith(str(tmp))), result, base[0],
+                  "under 2 s, 200 MB", result[0] < 2 and result[1] < 200)  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="measured runs per command (after one warm-up)")
+    parser.add_argument("--only", default="startup,csl,bulk", help="comma-separated: startup, csl, bulk")
+    parser.add_argument("--markdown-out", type=Path, help="also write the table to this file")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    table = Table()
+    parts = set(args.only.split(","))
+    with tempfile.TemporaryDirectory() as tmp:
+        if "startup" in parts:
+            bench_startup(table, args.runs)
+        if "csl" in parts:
+            bench_csl(table, args.runs, Path(tmp))
+        if "bulk" in parts:
+            bench_bulk(table, max(3, args.runs // 3), Path(tmp))
+    header = (f"## avimcite benchmark ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+              f"medians of {args.runs} runs after a warm-up)\n")  # fmt: skip
+    text = header + table.text()
+    sys.stdout.write(text)
+    if args.markdown_out:
+        args.markdown_out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
