@@ -1,5 +1,5 @@
 import sys
 
-from avimcite.cli import main
+from avimcite.entry import main
 
 sys.exit(main())

@@ -6,13 +6,10 @@ be told, its id) and the field, so a user can fix a hand-edited file quickly.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from avimcite import textfold
 from avimcite.errors import CatalogueError, FileAccessError, UnknownIdError
@@ -65,13 +62,10 @@ def normalise_ref(ref: str) -> str:
     return ref
 
 
-@dataclass
 class Catalogue:
-    path: Path
-    posts: list[Post]
-    label: str = ""  # how messages name it, when it is more than one file
-
-    def __post_init__(self) -> None:
+    def __init__(self, path: Path, posts: list[Post], label: str = "") -> None:
+        self.path, self.posts = path, posts
+        self.label = label  # how messages name it, when it is more than one file
         self._by_id: dict[str, Post] = {}
         self._by_url: dict[str, Post] | None = None  # built on the first lookup by URL
         by_id = self._by_id
@@ -99,6 +93,8 @@ class Catalogue:
         return self._by_id.get(normalise_ref(ref))
 
     def suggest(self, ref: str) -> list[str]:
+        import difflib
+
         ids = [p.id for p in self.posts]
         return difflib.get_close_matches(normalise_ref(ref), ids, n=3, cutoff=0.6)
 
@@ -479,15 +475,17 @@ def _build_source(raw: object) -> Source:
 # --- selection ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Filters:
-    year: int | None = None
-    series: str | None = None
-    language: str | None = None
-    author: str | None = None
-    search: str | None = None
-    since: date | None = None
-    until: date | None = None
+    __slots__ = ("year", "series", "language", "author", "search", "since", "until")
+
+    def __init__(self, year: int | None = None, series: str | None = None, language: str | None = None,
+                 author: str | None = None, search: str | None = None, since: date | None = None,
+                 until: date | None = None) -> None:  # fmt: skip
+        self.year, self.series, self.language, self.author = year, series, language, author
+        self.search, self.since, self.until = search, since, until
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Filters) and all(getattr(self, k) == getattr(other, k) for k in self.__slots__)
 
 
 def _author_text(post: Post) -> str:

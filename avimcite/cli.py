@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from avimcite import __version__, output
+from avimcite import __version__, commands, output
 from avimcite.errors import AvimciteError, ExitCode, UsageError
 
 app = typer.Typer(
@@ -46,72 +46,11 @@ class SortKey(str, Enum):
 # --- the catalogue and ids -----------------------------------------------------------
 
 
-class State:
-    catalogue_path: Optional[Path] = None
-    _catalogue = None
-
-    def catalogue(self):
-        """The catalogue named by --catalogue / $AVIMCITE_CATALOGUE, else the shipped one
-        with the user's own (written by import and add) over it."""
-        if self._catalogue is None:
-            from avimcite import catalogue
-
-            if self.catalogue_path:
-                self._catalogue = catalogue.load(self.catalogue_path)
-            else:
-                from avimcite.store import user_catalogue_path
-
-                self._catalogue = catalogue.load(catalogue.shipped_catalogue_path())
-                user = user_catalogue_path()
-                if user.exists():
-                    self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user))
-        return self._catalogue
-
-    def writable_path(self) -> Path:
-        """Where import and add write: --catalogue / $AVIMCITE_CATALOGUE, else the user catalogue."""
-        if self.catalogue_path:
-            return self.catalogue_path
-        from avimcite.store import user_catalogue_path
-
-        return user_catalogue_path()
-
-
-state = State()
-
-
-def _complete_ids(incomplete: str) -> list[str]:
-    try:
-        posts = state.catalogue().posts
-    except AvimciteError:
-        return []
-    return [p.id for p in posts if p.id.startswith(incomplete.lower())]
-
-
-def _ids_or_stdin(ids: Optional[list[str]], hint: str = "") -> list[str]:
-    """The ids given, else one per line from a piped stdin (blank lines and # comments skipped)."""
-    if ids:
-        return ids
-    if not output.stdin_is_tty():
-        found = [line.strip() for line in sys.stdin]
-        found = [line for line in found if line and not line.startswith("#")]
-        if found:
-            return found
-    raise UsageError(f"give at least one post id (e.g. 2023/63){hint}, or pipe ids in, one per line.")
-
-
-def _posts_for(ids: list[str]):
-    """The known posts, and an error to raise once they are printed, if any id is unknown."""
-    cat = state.catalogue()
-    posts, unknown = cat.get_many(ids)
-    return posts, (cat.unknown_error(unknown) if unknown else None)
-
-
-def _parse_date(text: Optional[str], option: str) -> Optional[date]:
-    if text is None:
-        return None
-    from avimcite.dates import parse_date
-
-    return parse_date(text, option)
+from avimcite.commands import chosen_posts as _chosen_posts  # noqa: E402
+from avimcite.commands import complete_ids as _complete_ids  # noqa: E402
+from avimcite.commands import filters_of, state  # noqa: E402
+from avimcite.commands import ids_or_stdin as _ids_or_stdin  # noqa: E402
+from avimcite.commands import parse_date as _parse_date  # noqa: E402
 
 
 IdsArg = Annotated[
@@ -141,33 +80,7 @@ AccessedOpt = Annotated[
 
 
 def _filters(year, series, lang, author, search, since, until):
-    """The list filters, or None when no filter was given."""
-    from avimcite.catalogue import Filters
-
-    filters = Filters(
-        year=year,
-        series=series,
-        language=lang.value if lang else None,
-        author=author,
-        search=search,
-        since=_parse_date(since, "--since"),
-        until=_parse_date(until, "--until"),
-    )
-    return filters if filters != Filters() else None
-
-
-def _chosen_posts(ids, all_, filters):
-    """Posts by id (ids given or piped), or by --all / filters; plus a deferred unknown-id error."""
-    if ids and (all_ or filters):
-        raise UsageError("give either post ids or --all / filters, not both.")
-    if all_ or filters:
-        from avimcite.catalogue import Filters, select
-
-        return select(state.catalogue().posts, filters or Filters()), None
-    return _posts_for(_ids_or_stdin(ids, hint=", --all, or a filter such as --year 2023"))
-
-
-# --- commands -------------------------------------------------------------------------
+    return filters_of(year, series, lang.value if lang else None, author, search, since, until)
 
 
 def _version(value: bool) -> None:
@@ -196,8 +109,7 @@ def _global(
 
     Example: avimcite cite 2023/63
     """
-    state.catalogue_path = catalogue
-    state._catalogue = None
+    state.reset(catalogue)
 
 
 @app.command()
@@ -206,15 +118,7 @@ def show(ids: IdsArg = None, json_: JsonOpt = False) -> None:
 
     Example: avimcite show 2023/63 --json
     """
-    posts, missing = _posts_for(_ids_or_stdin(ids))
-    if json_:
-        output.write_json([p.to_record() | {"catalogue": p.origin} for p in posts])
-    elif output.stdout_is_tty():
-        output.show_rich(posts)
-    else:
-        output.show_plain(posts)
-    if missing:
-        raise missing
+    commands.show(ids, json_)
 
 
 @app.command("list")
@@ -236,18 +140,8 @@ def list_(
 
     Example: avimcite list --year 2023 --search karabakh --ids
     """
-    from avimcite.catalogue import Filters, select
-
-    filters = _filters(year, series, lang, author, search, since, until) or Filters()
-    posts = select(state.catalogue().posts, filters, sort=sort.value, reverse=reverse, limit=limit)
-    if json_:
-        output.write_json([p.to_record() for p in posts])
-    elif ids_only:
-        output.write_lines(p.id for p in posts)
-    elif output.stdout_is_tty():
-        output.list_rich(posts)
-    else:
-        output.write_lines(output.list_line(p) for p in posts)
+    filters = _filters(year, series, lang, author, search, since, until)
+    commands.list_posts(filters, sort.value, reverse, limit, ids_only, json_)
 
 
 class Mode(str, Enum):
@@ -294,27 +188,8 @@ def cite(
 
     Example: avimcite cite 2023/63 --style apa
     """
-    from avimcite.formatters.styles import HOUSE_STYLES
-
-    when = _parse_date(accessed, "--accessed") or date.today()
-    house = style in HOUSE_STYLES
-    if house and (locale or mode != Mode.bibliography):
-        raise UsageError("--locale and --mode are for CSL styles; the house styles take --lang en|tr.")
-    if not house and lang:
-        raise UsageError("--lang is for the house styles; a CSL style takes --locale (e.g. --locale tr-TR).")
     filters = _filters(year, series, None, author, search, since, until)
-    posts, missing = _chosen_posts(ids, all_, filters)
-    if house:
-        from avimcite.formatters import house as house_format
-
-        lines = [house_format.cite(p, when, style=style, lang=lang.value if lang else None, fmt=fmt.value) for p in posts]
-    else:
-        from avimcite.citing import cite_csl
-
-        lines = cite_csl(posts, state.catalogue().posts, style, locale, mode.value, fmt.value, when)
-    output.write_lines(lines)
-    if missing:
-        raise missing
+    commands.cite(ids, style, locale, mode.value, accessed, fmt.value, lang.value if lang else None, all_, filters)
 
 
 @app.command()
@@ -533,7 +408,7 @@ def check(json_: JsonOpt = False) -> None:
 
     path = state.catalogue_path
     if path is None:
-        from avimcite.store import user_catalogue_path
+        from avimcite.paths import user_catalogue_path
 
         path = user_catalogue_path()
         if not path.exists():
@@ -554,46 +429,27 @@ def check(json_: JsonOpt = False) -> None:
 # --- the error boundary ---------------------------------------------------------------
 
 
-def main(argv: Optional[list[str]] = None) -> int:
-    """Run the CLI and return its exit code; every failure is one line on stderr."""
-    import gc
-
+def typer_main(argv: list[str]) -> int:
+    """Run `argv` through Typer (every command, help, completion, usage errors)."""
     from typer import Abort
     from typer._click.exceptions import UsageError as ClickUsageError
 
-    # A short run that builds up to 100,000 posts and never makes reference cycles:
-    # the cyclic collector would only rescan them again and again (a third of an
-    # export's time). Reference counting still frees everything.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
         result = app(args=argv, prog_name="avimcite", standalone_mode=False)
-        if result == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
-            output.error("interrupted.")
-        return result if isinstance(result, int) else ExitCode.OK
-    except AvimciteError as exc:
-        output.error(exc.message)
-        return exc.exit_code
     except ClickUsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "avimcite"
         message = " ".join(exc.format_message().split()).rstrip(".")
-        output.error(f"{message} (see '{command} --help').")
-        return ExitCode.USAGE
-    except (KeyboardInterrupt, Abort):
-        output.error("interrupted.")
-        return ExitCode.INTERRUPTED
+        raise UsageError(f"{message} (see '{command} --help').") from None
+    except Abort:
+        raise KeyboardInterrupt from None
     except SystemExit as exc:  # shell completion, and Rich's help writer on a closed pipe
         return exc.code if isinstance(exc.code, int) else ExitCode.OK
-    except BrokenPipeError:
-        # The reader stopped reading (`| head -1`): that is its choice, not a failure.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return ExitCode.OK
-    except Exception as exc:  # the last resort: one line, and a traceback only on request
-        if os.environ.get("AVIMCITE_DEBUG"):
-            raise
-        output.error(f"internal error: {exc!r}; set AVIMCITE_DEBUG=1 for a traceback and report it.")
-        return ExitCode.INTERNAL
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    if result == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
+        raise KeyboardInterrupt
+    return result if isinstance(result, int) else ExitCode.OK
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    from avimcite.entry import main as entry_main
+
+    return entry_main(argv)

@@ -18,13 +18,7 @@ from avimcite import catalogue
 from avimcite.errors import CatalogueError, FileAccessError
 from avimcite.fsutil import atomic_write_text
 from avimcite.model import Post
-
-
-def user_catalogue_path() -> Path:
-    """The catalogue `import` and `add` write to by default, in the platform's user data folder."""
-    from platformdirs import user_data_path
-
-    return user_data_path("avimcite", appauthor=False) / "posts.json"
+from avimcite.paths import user_catalogue_path  # noqa: F401 - where import and add write
 
 
 @dataclass

@@ -173,3 +173,13 @@ def test_check_clean_and_warnings_only_exit_0(run, write_catalogue):
     result = run("--catalogue", str(path), "check", "--json")
     assert result.code == 0
     assert [p["level"] for p in json.loads(result.out)] == ["warning"]
+
+
+def test_user_data_folder_is_platformdirs_own(monkeypatch, tmp_path):
+    from platformdirs import user_data_path
+
+    from avimcite.paths import user_data_dir
+
+    for value in (str(tmp_path), ""):
+        monkeypatch.setenv("XDG_DATA_HOME", value)
+        assert user_data_dir() == user_data_path("avimcite", appauthor=False)

@@ -65,7 +65,7 @@ def test_interrupt_exits_130_with_one_line():
 
 PRINT_MODULES = """
 import sys
-from avimcite.cli import main
+from avimcite.entry import main
 code = main(sys.argv[1:])
 sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n")
 """
@@ -88,7 +88,7 @@ def test_light_commands_import_no_heavy_module(args):
     )
     assert result.stdout, result.stderr
     modules = set(result.stderr.rsplit("MODULES ", 1)[1].split())
-    heavy = {m for m in modules if m.split(".")[0] in {"citeproc", "lxml", "dateutil", "pydantic"}}
+    heavy = {m for m in modules if m.split(".")[0] in {"citeproc", "lxml", "dateutil", "pydantic", "typer"}}
     heavy |= {m for m in modules if m.startswith(("rich.console", "rich.table", "rich.panel"))}
     assert heavy == set()
 

@@ -307,6 +307,28 @@ def _static_style_queries_are_cached(model) -> None:
 
     model.CitationStylesElement.xpath_search = xpath_search
 
+    original_root = model.CitationStylesElement.get_root
+    original_formatter = model.CitationStylesElement.get_formatter
+
+    def get_root(self):
+        key = ("root", self)
+        try:
+            return _xpath_cache[key]
+        except KeyError:
+            result = _xpath_cache[key] = original_root(self)
+            return result
+
+    def get_formatter(self):  # one formatter per render (set before the first entry)
+        key = ("formatter", self)
+        try:
+            return _xpath_cache[key]
+        except KeyError:
+            result = _xpath_cache[key] = original_formatter(self)
+            return result
+
+    model.CitationStylesElement.get_root = get_root
+    model.CitationStylesElement.get_formatter = get_formatter
+
     from citeproc import source
 
     def reference(self):

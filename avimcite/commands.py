@@ -1,0 +1,164 @@
+"""What the light commands do, without Typer: the CLI (cli.py) and the fast path
+(entry.py) both call these, so the two cannot print different things."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+TYPE_CHECKING = False  # `typing` costs ~2 ms at every start; only type checkers need it here
+if TYPE_CHECKING:
+    from typing import Optional
+
+from avimcite import output
+from avimcite.errors import AvimciteError, UsageError
+
+
+class State:
+    catalogue_path: Optional[Path] = None
+    _catalogue = None
+
+    def reset(self, catalogue_path: Optional[Path]) -> None:
+        self.catalogue_path = catalogue_path
+        self._catalogue = None
+
+    def catalogue(self):
+        """The catalogue named by --catalogue / $AVIMCITE_CATALOGUE, else the shipped one
+        with the user's own (written by import and add) over it."""
+        if self._catalogue is None:
+            from avimcite import catalogue
+
+            if self.catalogue_path:
+                self._catalogue = catalogue.load(self.catalogue_path)
+            else:
+                from avimcite.paths import user_catalogue_path
+
+                self._catalogue = catalogue.load(catalogue.shipped_catalogue_path())
+                user = user_catalogue_path()
+                if user.exists():
+                    self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user))
+        return self._catalogue
+
+    def writable_path(self) -> Path:
+        """Where import and add write: --catalogue / $AVIMCITE_CATALOGUE, else the user catalogue."""
+        if self.catalogue_path:
+            return self.catalogue_path
+        from avimcite.paths import user_catalogue_path
+
+        return user_catalogue_path()
+
+
+state = State()
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    try:
+        posts = state.catalogue().posts
+    except AvimciteError:
+        return []
+    return [p.id for p in posts if p.id.startswith(incomplete.lower())]
+
+
+def ids_or_stdin(ids: Optional[list[str]], hint: str = "") -> list[str]:
+    """The ids given, else one per line from a piped stdin (blank lines and # comments skipped)."""
+    if ids:
+        return ids
+    if not output.stdin_is_tty():
+        found = [line.strip() for line in sys.stdin]
+        found = [line for line in found if line and not line.startswith("#")]
+        if found:
+            return found
+    raise UsageError(f"give at least one post id (e.g. 2023/63){hint}, or pipe ids in, one per line.")
+
+
+def posts_for(ids: list[str]):
+    """The known posts, and an error to raise once they are printed, if any id is unknown."""
+    cat = state.catalogue()
+    posts, unknown = cat.get_many(ids)
+    return posts, (cat.unknown_error(unknown) if unknown else None)
+
+
+def parse_date(text: Optional[str], option: str) -> Optional[date]:
+    if text is None:
+        return None
+    from avimcite.dates import parse_date as parse
+
+    return parse(text, option)
+
+
+def filters_of(year, series, language, author, search, since, until):
+    """The list filters, or None when no filter was given."""
+    from avimcite.catalogue import Filters
+
+    filters = Filters(
+        year=year,
+        series=series,
+        language=language,
+        author=author,
+        search=search,
+        since=parse_date(since, "--since"),
+        until=parse_date(until, "--until"),
+    )
+    return filters if filters != Filters() else None
+
+
+def chosen_posts(ids, all_, filters):
+    """Posts by id (ids given or piped), or by --all / filters; plus a deferred unknown-id error."""
+    if ids and (all_ or filters):
+        raise UsageError("give either post ids or --all / filters, not both.")
+    if all_ or filters:
+        from avimcite.catalogue import Filters, select
+
+        return select(state.catalogue().posts, filters or Filters()), None
+    return posts_for(ids_or_stdin(ids, hint=", --all, or a filter such as --year 2023"))
+
+
+def show(ids: Optional[list[str]], json_: bool) -> None:
+    posts, missing = posts_for(ids_or_stdin(ids))
+    if json_:
+        output.write_json([p.to_record() | {"catalogue": p.origin} for p in posts])
+    elif output.stdout_is_tty():
+        output.show_rich(posts)
+    else:
+        output.show_plain(posts)
+    if missing:
+        raise missing
+
+
+def list_posts(filters, sort: str, reverse: bool, limit: Optional[int], ids_only: bool, json_: bool) -> None:
+    from avimcite.catalogue import Filters, select
+
+    posts = select(state.catalogue().posts, filters or Filters(), sort=sort, reverse=reverse, limit=limit)
+    if json_:
+        output.write_json([p.to_record() for p in posts])
+    elif ids_only:
+        output.write_lines(p.id for p in posts)
+    elif output.stdout_is_tty():
+        output.list_rich(posts)
+    else:
+        output.write_lines(output.list_line(p) for p in posts)
+
+
+HOUSE_STYLES = ("avim", "avim-site")
+
+
+def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[str], fmt: str,
+         lang: Optional[str], all_: bool = False, filters=None) -> None:  # fmt: skip
+    when = parse_date(accessed, "--accessed") or date.today()
+    house = style in HOUSE_STYLES
+    if house and (locale or mode != "bibliography"):
+        raise UsageError("--locale and --mode are for CSL styles; the house styles take --lang en|tr.")
+    if not house and lang:
+        raise UsageError("--lang is for the house styles; a CSL style takes --locale (e.g. --locale tr-TR).")
+    posts, missing = chosen_posts(ids, all_, filters)
+    if house:
+        from avimcite.formatters import house as house_format
+
+        lines = [house_format.cite(p, when, style=style, lang=lang, fmt=fmt) for p in posts]
+    else:
+        from avimcite.citing import cite_csl
+
+        lines = cite_csl(posts, state.catalogue().posts, style, locale, mode, fmt, when)
+    output.write_lines(lines)
+    if missing:
+        raise missing

@@ -1,0 +1,170 @@
+"""The entry point: the error boundary, and a fast path for the light commands.
+
+avimcite runs from scripts and editors hundreds of times; Typer alone takes
+20-30 ms to import. Plain invocations of `--version`, `show`, `list` and the
+house `cite` are parsed here and run by the same functions the Typer commands
+call (avimcite.commands). Anything else (help, completion, an option or value
+this parser does not know, `--opt=value`) goes to Typer, which also gives every
+usage error. tests/test_fast_path.py runs a matrix of command lines through both
+paths and requires the same exit code, stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+TYPE_CHECKING = False  # `typing` costs ~2 ms at every start; only type checkers need it here
+if TYPE_CHECKING:
+    from typing import Callable, Optional
+
+from avimcite.errors import AvimciteError, ExitCode
+
+_ANY = lambda value: True  # noqa: E731
+
+
+def _int(minimum: int | None = None):
+    def check(value: str) -> bool:
+        try:
+            number = int(value)
+        except ValueError:
+            return False
+        return minimum is None or number >= minimum
+
+    return check
+
+
+def _one_of(*choices: str):
+    return lambda value: value in choices
+
+
+# command: (flags, options with a value -> check, aliases)
+_GRAMMAR = {
+    "show": ({"--json"}, {}, {}),
+    "list": (
+        {"--ids", "--json", "--reverse"},
+        {"--year": _int(), "--series": _ANY, "--lang": _one_of("en", "tr"), "--author": _ANY, "--search": _ANY,
+         "--since": _ANY, "--until": _ANY, "--sort": _one_of("date", "id"), "--limit": _int(1)},
+        {},
+    ),  # fmt: skip
+    "cite": (
+        set(),
+        {"--style": _one_of("avim", "avim-site"), "--accessed": _ANY,
+         "--format": _one_of("text", "markdown", "html"), "--lang": _one_of("en", "tr")},
+        {"-s": "--style", "-f": "--format"},
+    ),  # fmt: skip
+}
+
+
+def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
+    """What to run for a plain invocation of a light command, or None for Typer."""
+    if any(name.endswith("_COMPLETE") for name in os.environ if name.startswith("_AVIMCITE")):
+        return None
+    args = list(argv)
+    catalogue = None
+    if args[:1] == ["--catalogue"]:
+        if len(args) < 2 or args[1].startswith("-"):
+            return None
+        catalogue, args = args[1], args[2:]
+    if args == ["--version"] and catalogue is None:
+        return _version
+    if not args or args[0] not in _GRAMMAR:
+        return None
+    command, rest = args[0], args[1:]
+    flags, valued, aliases = _GRAMMAR[command]
+    options: dict[str, object] = {}
+    positional: list[str] = []
+    i = 0
+    while i < len(rest):
+        arg = aliases.get(rest[i], rest[i])
+        if not arg.startswith("-"):
+            positional.append(arg)
+            i += 1
+        elif arg in flags:
+            options[arg] = True
+            i += 1
+        elif arg in valued and arg not in options and i + 1 < len(rest) and not rest[i + 1].startswith("-"):
+            if not valued[arg](rest[i + 1]):
+                return None
+            options[arg] = rest[i + 1]
+            i += 2
+        else:
+            return None  # --help, --opt=value, a repeated or unknown option: Typer's to decide
+    if command == "list" and positional:
+        return None
+    path = catalogue or os.environ.get("AVIMCITE_CATALOGUE") or None
+    return lambda: _run(command, positional, options, Path(path) if path else None)
+
+
+def _version() -> int:
+    from avimcite import __version__
+
+    sys.stdout.write(f"avimcite {__version__}\n")
+    return ExitCode.OK
+
+
+def _run(command: str, ids: list[str], options: dict, catalogue: Optional[Path]) -> int:
+    from avimcite import commands
+
+    commands.state.reset(catalogue)
+    get = options.get
+    if command == "show":
+        commands.show(ids or None, bool(get("--json")))
+    elif command == "list":
+        year, limit = get("--year"), get("--limit")
+        filters = commands.filters_of(
+            int(year) if year is not None else None, get("--series"), get("--lang"), get("--author"),
+            get("--search"), get("--since"), get("--until"),
+        )  # fmt: skip
+        commands.list_posts(filters, get("--sort", "date"), bool(get("--reverse")),
+                            int(limit) if limit is not None else None, bool(get("--ids")), bool(get("--json")))  # fmt: skip
+    else:
+        commands.cite(ids or None, get("--style", "avim"), None, "bibliography", get("--accessed"),
+                      get("--format", "text"), get("--lang"))  # fmt: skip
+    return ExitCode.OK
+
+
+def boundary(run: Callable[[], int]) -> int:
+    """Run, and turn every failure into one line on stderr and a documented exit code."""
+    import gc
+
+    from avimcite import output
+
+    # A short run that may build 100,000 posts and makes no reference cycles: the cyclic
+    # collector would only rescan them again and again (a third of an export's time).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return run()
+    except AvimciteError as exc:
+        output.error(exc.message)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        output.error("interrupted.")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped reading (`| head -1`): that is its choice, not a failure.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK
+    except Exception as exc:  # the last resort: one line, and a traceback only on request
+        if os.environ.get("AVIMCITE_DEBUG"):
+            raise
+        output.error(f"internal error: {exc!r}; set AVIMCITE_DEBUG=1 for a traceback and report it.")
+        return ExitCode.INTERNAL
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    plan = fast_plan(argv) if fast else None
+    if plan is None:
+
+        def plan() -> int:
+            from avimcite.cli import typer_main
+
+            return typer_main(argv)
+
+    return boundary(plan)

@@ -1,0 +1,24 @@
+"""Where the user's own files live (imported on every run: keep it light)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def user_data_dir() -> Path:
+    """platformdirs' user data folder for avimcite. On Linux and the BSDs its rule is
+    $XDG_DATA_HOME or ~/.local/share, computed here to spare every run the import
+    (tests/test_cli_import.py checks it against platformdirs)."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
+        return Path(base) / "avimcite"
+    from platformdirs import user_data_path
+
+    return user_data_path("avimcite", appauthor=False)
+
+
+def user_catalogue_path() -> Path:
+    """The catalogue `import` and `add` write to by default."""
+    return user_data_dir() / "posts.json"
