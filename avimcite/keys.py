@@ -38,7 +38,7 @@ def _ascii_reference(text: str) -> str:
 _KEY_TABLE = {cp: _ascii_reference(chr(cp)) for cp in range(0x80, 0x250)}
 _KEY_TABLE.update({ord(k): _ascii_reference(k) for k in "’‘"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
-_SEPARATORS = re.compile(r"[\s\-–—/:;,.!?()\"“”‘]+")
+_WORDS = re.compile(r"[^\s\-–—/:;,.!?()\"“”‘]+")
 
 
 def _ascii_lower(text: str) -> str:
@@ -62,8 +62,8 @@ def base_key(post: Post) -> str:
         who = "avim"
     word = ""
     # Separators are split on before transliteration: ’ is dropped inside a word ("ANKARA’NIN").
-    for raw in _SEPARATORS.split(post.title):
-        candidate = ascii_word(raw)
+    for match in _WORDS.finditer(post.title):  # lazily: usually the first word or two decide
+        candidate = ascii_word(match.group())
         if candidate.isalpha() and candidate not in _STOP_FOLDED:
             word = candidate
             break
