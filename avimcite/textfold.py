@@ -56,9 +56,16 @@ def fold_reference(text: str) -> str:
     return text
 
 
-# Latin letters (Turkish included) and typographic punctuation folded once, at import.
-_FOLD_TABLE = {cp: fold_reference(chr(cp)) for cp in range(0x80, 0x250)}
-_FOLD_TABLE.update({ord(k): fold_reference(k) for k in "İ’‘“”–—"})
+# Latin letters (Turkish included) and typographic punctuation, folded once, on the first
+# search (building it at import cost every command 2 ms).
+_FOLD_TABLE: dict[int, str] = {}
+
+
+def _fold_table() -> dict[int, str]:
+    if not _FOLD_TABLE:
+        _FOLD_TABLE.update({cp: fold_reference(chr(cp)) for cp in range(0x80, 0x250)})
+        _FOLD_TABLE.update({ord(k): fold_reference(k) for k in "İ’‘“”–—"})
+    return _FOLD_TABLE
 
 
 def fold(text: str) -> str:
@@ -66,5 +73,5 @@ def fold(text: str) -> str:
     text that still holds other letters (a test checks the two always agree)."""
     if text.isascii():
         return text.lower()
-    folded = text.translate(_FOLD_TABLE).lower()
+    folded = text.translate(_FOLD_TABLE or _fold_table()).lower()
     return folded if folded.isascii() else fold_reference(folded)
