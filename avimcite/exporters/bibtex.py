@@ -122,11 +122,16 @@ def _entry(kind: str, key: str, fields: list[tuple[str, str]], raw: set[str]) ->
     return "\n".join(lines)
 
 
+def _serial(item: dict, escape) -> str:
+    """'AVİM Blog No.2023 / 63', from the mapping's custom data."""
+    custom = item.get("custom", {})
+    return escape(f"AVİM {custom.get('avim_series', '')} No.{custom.get('avim_year', '')} / {custom.get('avim_number', '')}")
+
+
 def bibtex_entry(item: dict) -> str:
     esc = latex_ascii
-    custom = item.get("custom", {})
     y, m, _ = item["issued"]["date-parts"][0]
-    serial = esc(f"AVİM {custom.get('avim_series', '')} No.{custom.get('avim_year', '')} / {custom.get('avim_number', '')}")
+    serial = _serial(item, esc)
     note = " ".join(p for p in (serial + ".", _source_note(item, esc)) if p)
     fields = [("author", _names(item, esc)), ("title", "{" + esc(item["title"]) + "}")]
     if item["type"] == "report":
@@ -153,8 +158,7 @@ def bibtex_entry(item: dict) -> str:
 
 def biblatex_entry(item: dict) -> str:
     esc = latex_utf8
-    custom = item.get("custom", {})
-    serial = esc(f"AVİM {custom.get('avim_series', '')} No.{custom.get('avim_year', '')} / {custom.get('avim_number', '')}")
+    serial = _serial(item, esc)
     fields = [("author", _names(item, esc)), ("title", "{" + esc(item["title"]) + "}")]
     if item["type"] == "report":
         kind = "report"

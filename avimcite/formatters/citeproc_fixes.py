@@ -307,27 +307,19 @@ def _static_style_queries_are_cached(model) -> None:
 
     model.CitationStylesElement.xpath_search = xpath_search
 
-    original_root = model.CitationStylesElement.get_root
-    original_formatter = model.CitationStylesElement.get_formatter
+    def per_render(name, original):
+        def cached(self):  # the root, and the one formatter of a render, are fixed while it runs
+            key = (name, self)
+            try:
+                return _xpath_cache[key]
+            except KeyError:
+                result = _xpath_cache[key] = original(self)
+                return result
 
-    def get_root(self):
-        key = ("root", self)
-        try:
-            return _xpath_cache[key]
-        except KeyError:
-            result = _xpath_cache[key] = original_root(self)
-            return result
+        return cached
 
-    def get_formatter(self):  # one formatter per render (set before the first entry)
-        key = ("formatter", self)
-        try:
-            return _xpath_cache[key]
-        except KeyError:
-            result = _xpath_cache[key] = original_formatter(self)
-            return result
-
-    model.CitationStylesElement.get_root = get_root
-    model.CitationStylesElement.get_formatter = get_formatter
+    model.CitationStylesElement.get_root = per_render("root", model.CitationStylesElement.get_root)
+    model.CitationStylesElement.get_formatter = per_render("formatter", model.CitationStylesElement.get_formatter)
 
     from citeproc import source
 
