@@ -54,11 +54,18 @@ def test_missing_catalogue_exits_5(run, tmp_path):
     assert_one_line_error(run("--catalogue", str(tmp_path / "nope.json"), "list"), 5)
 
 
-def test_help_ends_with_an_example(run):
-    for command in ("show", "list", "cite"):
+COMMANDS = ("show", "list", "cite", "styles", "export", "import", "add", "check")
+
+
+def test_help_ends_with_an_example_and_the_readme_shows_every_command(run):
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
         result = run(command, "--help")
         assert result.code == 0
-        assert "Example: avimcite " + command in result.out
+        assert "Example: avimcite " in result.out
+        assert f"avimcite {command}" in readme
 
 
 def test_version(run):
