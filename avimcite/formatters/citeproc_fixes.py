@@ -246,9 +246,9 @@ def _subsequent_author_substitute(model) -> None:
         text = original_process(self, item, names_context=names_context, context=context, **kwargs)
         state = _entry_names[-1] if _entry_names else None
         if state is not None and text and state["names"] is None:
-            state["names"] = str(text)
-            if state["replace"] is not None:
-                return String(state["replace"])
+            state["names"] = str(text)  # the entry's first cs:names output
+            if state["names"] == state["previous"]:
+                return String(state["substitute"])
         return text
 
     original_render = model.Layout.render_bibliography
@@ -259,15 +259,11 @@ def _subsequent_author_substitute(model) -> None:
             return original_render(self, citation_items)
         output, previous = [], None
         for item in citation_items:
-            state = {"names": None, "replace": None}
+            state = {"names": None, "previous": previous, "substitute": substitute}
             _entry_names.append(state)
             try:
                 self.repressed = {}
                 text = self.format(self.wrap(self.render_children(item)))
-                if previous is not None and state["names"] == previous:
-                    _entry_names[-1] = {"names": None, "replace": substitute}
-                    self.repressed = {}
-                    text = self.format(self.wrap(self.render_children(item)))
             finally:
                 _entry_names.pop()
             previous = state["names"]
@@ -381,6 +377,8 @@ def _locale_aware_sorting(model) -> None:
     points, which put Ç, Ö, Ş, İ after Z)."""
 
     def sort(self, items, context):
+        if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
+            return list(items)
         locale = collation_locale[-1]
         keys, descending = [], []
         for key in self.findall("cs:key", self.nsmap):
