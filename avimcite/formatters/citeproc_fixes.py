@@ -314,6 +314,29 @@ def _static_style_queries_are_cached(model) -> None:
 
         return cached
 
+    def condition_types(self):
+        key = ("types", self)
+        try:
+            types = _xpath_cache[key]
+        except KeyError:
+            types = _xpath_cache[key] = [t.lower() for t in self.get("type").split()]
+        return types
+
+    def _type(self, item):  # the item's type read once, the attribute split once per element
+        item_type = item.reference.type
+        return [t == item_type for t in condition_types(self)]
+
+    def _variable(self, item):
+        key = ("variables", self)
+        try:
+            variables = _xpath_cache[key]
+        except KeyError:
+            variables = _xpath_cache[key] = [v.replace("-", "_") for v in self.get("variable").split()]
+        reference = item.reference
+        return [("locator" in item) if v == "locator" else (v in reference) for v in variables]
+
+    model.If._type = _type
+    model.If._variable = _variable
     model.CitationStylesElement.get_root = per_render("root", model.CitationStylesElement.get_root)
     model.CitationStylesElement.get_formatter = per_render("formatter", model.CitationStylesElement.get_formatter)
 
