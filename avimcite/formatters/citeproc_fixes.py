@@ -322,9 +322,14 @@ def _static_style_queries_are_cached(model) -> None:
             types = _xpath_cache[key] = [t.lower() for t in self.get("type").split()]
         return types
 
-    def _type(self, item):  # the item's type read once, the attribute split once per element
+    def _type(self, item):  # per element and item type, computed once a render
         item_type = item.reference.type
-        return [t == item_type for t in condition_types(self)]
+        key = ("type-result", self, item_type)
+        try:
+            return _xpath_cache[key]
+        except KeyError:
+            result = _xpath_cache[key] = [t == item_type for t in condition_types(self)]
+            return result
 
     def _variable(self, item):
         key = ("variables", self)
