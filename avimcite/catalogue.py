@@ -7,6 +7,7 @@ be told, its id) and the field, so a user can fix a hand-edited file quickly.
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,7 @@ class Catalogue:
     def __init__(self, path: Path, posts: list[Post], label: str = "") -> None:
         self.path, self.posts = path, posts
         self.label = label  # how messages name it, when it is more than one file
+        self.cache_key: str | None = None  # set when the catalogue is in the cache (avimcite.cache)
         self._by_id: dict[str, Post] = {}
         self._by_url: dict[str, Post] | None = None  # built on the first lookup by URL
         by_id = self._by_id
@@ -129,7 +131,45 @@ class Catalogue:
 # --- loading and validation ---------------------------------------------------------
 
 
-def load(path: Path) -> Catalogue:
+def load(path: Path, cache_dir: Path | None = None) -> Catalogue:
+    """The catalogue at `path`. With a `cache_dir`, a large catalogue is read from (or saved
+    to) the cache of parsed catalogues, keyed by its content (avimcite.cache)."""
+    key = None
+    if cache_dir is not None and _size(path) >= CACHE_MIN_BYTES:
+        from avimcite import cache
+
+        key = cache.digest(path)
+        if key is not None:
+            posts = cache.load_posts(cache_dir, key)
+            if posts is not None:
+                catalogue = _with_origin(Catalogue(path, posts), path)
+                catalogue.cache_key = key
+                return catalogue
+    catalogue = _load(path)
+    if key is not None:
+        cache.save_posts(cache_dir, key, catalogue.posts)
+        catalogue.cache_key = key
+    return catalogue
+
+
+CACHE_MIN_BYTES = 4 << 20  # smaller catalogues parse in a few milliseconds: no cache
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _with_origin(catalogue: Catalogue, path: Path) -> Catalogue:
+    origin = str(path)
+    for post in catalogue.posts:
+        post.origin = origin
+    return catalogue
+
+
+def _load(path: Path) -> Catalogue:
     try:
         with open(path, "rb") as handle:
             catalogue = _stream(_ChunkReader(handle), path)
@@ -151,10 +191,7 @@ def load(path: Path) -> Catalogue:
             raise CatalogueError(
                 f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
             ) from None
-    origin = str(path)
-    for post in catalogue.posts:
-        post.origin = origin
-    return catalogue
+    return _with_origin(catalogue, path)
 
 
 def merge(base: Catalogue, overlay: Catalogue) -> Catalogue:

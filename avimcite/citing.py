@@ -10,18 +10,15 @@ from avimcite.errors import AvimciteError, CatalogueError, UsageError
 MODES = ("bibliography", "citation", "both")
 
 
-def cite_csl(posts, catalogue_posts, style_name: str, locale: str | None, mode: str, fmt: str, accessed: date) -> list[str]:
+def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, mode: str, fmt: str, accessed: date) -> list[str]:
     """Lines to print: citations (one per post, in the order given), a blank line when
     both, then the bibliography in the style's order."""
     from avimcite.csl import post_to_csl
     from avimcite.formatters.citeproc import render
     from avimcite.formatters.styles import DEFAULT_LOCALE, resolve_locale, resolve_style
-    from avimcite.keys import assign_keys
-
     style = resolve_style(style_name)
     check_style_file(style.path)
     locale = resolve_locale(locale or style.default_locale or DEFAULT_LOCALE)
-    keys = assign_keys(catalogue_posts)
     items, seen = [], set()
     for post in posts:
         if post.id not in seen:  # a post cited twice is one bibliography entry

@@ -250,7 +250,7 @@ def export(
     filters = _filters(year, series, lang, author, search, since, until)
     posts, missing = _chosen_posts(ids, all_, filters)
     when = _parse_date(accessed, "--accessed")
-    text = render(posts, state.catalogue().posts, fmt.value, when, track=output.progress(len(posts)))
+    text = render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)))
     # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
     if out is None or str(out) == "-":
         output.write_chunks(text)

@@ -28,16 +28,33 @@ class State:
         if self._catalogue is None:
             from avimcite import catalogue
 
-            if self.catalogue_path:
-                self._catalogue = catalogue.load(self.catalogue_path)
-            else:
-                from avimcite.paths import user_catalogue_path
+            from avimcite.paths import user_cache_dir, user_catalogue_path
 
-                self._catalogue = catalogue.load(catalogue.shipped_catalogue_path())
+            cache = user_cache_dir()
+            if self.catalogue_path:
+                self._catalogue = catalogue.load(self.catalogue_path, cache)
+            else:
+                self._catalogue = catalogue.load(catalogue.shipped_catalogue_path(), cache)
                 user = user_catalogue_path()
                 if user.exists():
-                    self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user))
+                    self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user, cache))
         return self._catalogue
+
+    def keys(self) -> dict[str, str]:
+        """Citation keys of the whole catalogue (from the cache for a large, cached one)."""
+        from avimcite.keys import assign_keys
+
+        cat = self.catalogue()
+        if not cat.cache_key:
+            return assign_keys(cat.posts)
+        from avimcite import cache
+        from avimcite.paths import user_cache_dir
+
+        keys = cache.load_keys(user_cache_dir(), cat.cache_key)
+        if keys is None or len(keys) != len(cat.posts):
+            keys = assign_keys(cat.posts)
+            cache.save_keys(user_cache_dir(), cat.cache_key, keys)
+        return keys
 
     def writable_path(self) -> Path:
         """Where import and add write: --catalogue / $AVIMCITE_CATALOGUE, else the user catalogue."""
@@ -158,7 +175,7 @@ def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[s
     else:
         from avimcite.citing import cite_csl
 
-        lines = cite_csl(posts, state.catalogue().posts, style, locale, mode, fmt, when)
+        lines = cite_csl(posts, state.keys(), style, locale, mode, fmt, when)
     output.write_lines(lines)
     if missing:
         raise missing

@@ -14,16 +14,21 @@ from typing import Iterable
 from avimcite.errors import FileAccessError
 
 
-def atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
-    """Write `text` (a string, or chunks of one) to `path` in UTF-8, atomically."""
-    chunks = [text] if isinstance(text, str) else text
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    atomic_write_text(path, data)
+
+
+def atomic_write_text(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write `text` (a string, or chunks of one; or bytes) to `path` in UTF-8, atomically."""
+    binary = isinstance(text, bytes)
+    chunks = [text] if isinstance(text, (str, bytes)) else text
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise FileAccessError(f"cannot write {path}: {exc.strerror or exc} (is the folder there and writable?).") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             handle.writelines(chunks)
             handle.flush()
             os.fsync(handle.fileno())

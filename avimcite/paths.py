@@ -22,3 +22,13 @@ def user_data_dir() -> Path:
 def user_catalogue_path() -> Path:
     """The catalogue `import` and `add` write to by default."""
     return user_data_dir() / "posts.json"
+
+
+def user_cache_dir() -> Path:
+    """platformdirs' user cache folder for avimcite ($XDG_CACHE_HOME or ~/.cache on Linux/BSD)."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return Path(base) / "avimcite"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("avimcite", appauthor=False)

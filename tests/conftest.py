@@ -22,6 +22,7 @@ def _clean_env(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("AVIMCITE_CATALOGUE", raising=False)
     monkeypatch.delenv("AVIMCITE_DEBUG", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
 
 
 class Result:

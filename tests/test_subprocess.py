@@ -17,6 +17,7 @@ from conftest import SEED_LINE
 SCRIPT = Path(sys.executable).with_name("avimcite")
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("AVIMCITE_")}
 ENV["XDG_DATA_HOME"] = os.path.join(os.path.dirname(__file__), ".no-user-data")  # never the developer's own
+ENV["XDG_CACHE_HOME"] = os.path.join(os.path.dirname(__file__), ".no-user-data", "cache")
 
 
 def sh(command: str, **kwargs) -> subprocess.CompletedProcess:

@@ -22,14 +22,13 @@ def exporter(fmt: str) -> Callable[[Iterable[dict]], Iterator[str]]:
     return dumps
 
 
-def export(posts, catalogue_posts, fmt: str, accessed=None, track=None) -> Iterator[str]:
+def export(posts, keys: dict[str, str], fmt: str, accessed=None, track=None) -> Iterator[str]:
     """`posts` in `fmt`, as chunks of text made one entry at a time (no copy of
     the whole file is held). Keys are assigned over the whole catalogue, so a
-    post's key does not depend on what else is exported with it. `track` may wrap
+    post's key does not depend on what else is exported with it (`keys`: assign_keys of the
+    whole catalogue). `track` may wrap
     the post iterator (a progress bar); the core never draws one itself."""
     from avimcite.csl import post_to_csl
-    from avimcite.keys import assign_keys
 
-    keys = assign_keys(catalogue_posts)
     chosen = track(posts) if track else posts
     return exporter(fmt)(post_to_csl(post, keys[post.id], accessed) for post in chosen)
