@@ -41,34 +41,44 @@ def _file(cache_dir: Path, kind: str, key: str) -> Path:
     return cache_dir / f"{kind}-{key}.marshal"
 
 
+CHUNK = 2000  # posts per marshal record: writing the cache never holds a second copy of the catalogue
+
+
 def load_posts(cache_dir: Path, key: str) -> list[Post] | None:
     try:
-        rows = marshal.loads(_file(cache_dir, "posts", key).read_bytes())
+        posts: list[Post] = []
         day = date.fromordinal
-        # In place: each tuple is freed as its post is made, so both never exist whole together.
-        for i, (series, year, number, language, title, published, url, authors, source, summary, reading,
-                explicit_id, extra) in enumerate(rows):  # fmt: skip
-            rows[i] = Post(series, year, number, language, title, day(published), url,
-                           tuple([Author(*a) for a in authors]),
-                           Source(source[0], day(source[1]) if source[1] else None, source[2]) if source else None,
-                           summary, reading, explicit_id, extra)  # fmt: skip
-        return rows
+        with open(_file(cache_dir, "posts", key), "rb") as handle:
+            count = marshal.load(handle)
+            while len(posts) < count:
+                for (series, year, number, language, title, published, url, authors, source, summary, reading,
+                     explicit_id, extra) in marshal.load(handle):  # fmt: skip
+                    posts.append(Post(series, year, number, language, title, day(published), url,
+                                      tuple([Author(*a) for a in authors]),
+                                      Source(source[0], day(source[1]) if source[1] else None, source[2]) if source else None,
+                                      summary, reading, explicit_id, extra))  # fmt: skip
+        return posts if len(posts) == count else None
     except Exception:  # noqa: BLE001 - a missing, old or damaged cache is only slower
         return None
 
 
 def save_posts(cache_dir: Path, key: str, posts: list[Post]) -> None:
     # Strings that repeat across posts (series, names, outlets) are interned, so marshal stores
-    # each once and the loaded posts share them: ~30 MB less for 100,000 posts.
+    # each once per record and the loaded posts share them: ~30 MB less for 100,000 posts.
     i = sys.intern
-    rows = [
-        (i(p.series), p.year, p.number, i(p.language), p.title, p.published.toordinal(), p.url,
-         tuple((i(a.given), i(a.family), i(a.literal), i(a.display), i(a.lang)) for a in p.authors),
-         (i(p.source.name), p.source.date.toordinal() if p.source.date else None, p.source.url) if p.source else None,
-         p.summary, p.reading_minutes, p.explicit_id, p.extra or None)  # fmt: skip
-        for p in posts
-    ]
-    _save(cache_dir, "posts", key, rows)
+
+    def records():
+        yield marshal.dumps(len(posts))
+        for start in range(0, len(posts), CHUNK):
+            yield marshal.dumps([
+                (i(p.series), p.year, p.number, i(p.language), p.title, p.published.toordinal(), p.url,
+                 tuple((i(a.given), i(a.family), i(a.literal), i(a.display), i(a.lang)) for a in p.authors),
+                 (i(p.source.name), p.source.date.toordinal() if p.source.date else None, p.source.url) if p.source else None,
+                 p.summary, p.reading_minutes, p.explicit_id, p.extra or None)  # fmt: skip
+                for p in posts[start : start + CHUNK]
+            ])
+
+    _save(cache_dir, "posts", key, records())
 
 
 def load_keys(cache_dir: Path, key: str) -> dict[str, str] | None:
@@ -80,15 +90,15 @@ def load_keys(cache_dir: Path, key: str) -> dict[str, str] | None:
 
 
 def save_keys(cache_dir: Path, key: str, keys: dict[str, str]) -> None:
-    _save(cache_dir, "keys", key, keys)
+    _save(cache_dir, "keys", key, [marshal.dumps(keys)])
 
 
-def _save(cache_dir: Path, kind: str, key: str, value) -> None:
+def _save(cache_dir: Path, kind: str, key: str, chunks) -> None:
     try:
         from avimcite.fsutil import atomic_write_bytes
 
         cache_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(_file(cache_dir, kind, key), marshal.dumps(value))
+        atomic_write_bytes(_file(cache_dir, kind, key), chunks)
         old = sorted(cache_dir.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in old[KEEP:]:
             os.unlink(stale)

@@ -14,14 +14,17 @@ from typing import Iterable
 from avimcite.errors import FileAccessError
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    atomic_write_text(path, data)
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write bytes (or chunks of bytes) to `path`, atomically."""
+    _atomic_write(path, [data] if isinstance(data, bytes) else data, binary=True)
 
 
-def atomic_write_text(path: Path, text: str | bytes | Iterable[str]) -> None:
-    """Write `text` (a string, or chunks of one; or bytes) to `path` in UTF-8, atomically."""
-    binary = isinstance(text, bytes)
-    chunks = [text] if isinstance(text, (str, bytes)) else text
+def atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (a string, or chunks of one) to `path` in UTF-8, atomically."""
+    _atomic_write(path, [text] if isinstance(text, str) else text, binary=False)
+
+
+def _atomic_write(path: Path, chunks, binary: bool) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
