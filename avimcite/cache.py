@@ -19,7 +19,7 @@ from pathlib import Path
 
 from avimcite.model import Author, Post, Source
 
-FORMAT = 1  # bump when the cached tuples change
+FORMAT = 2  # bump when the cached records change
 KEEP = 6  # cache files kept
 
 
@@ -48,15 +48,20 @@ def load_posts(cache_dir: Path, key: str) -> list[Post] | None:
     try:
         posts: list[Post] = []
         day = date.fromordinal
-        with open(_file(cache_dir, "posts", key), "rb") as handle:
-            count = marshal.load(handle)
-            while len(posts) < count:
-                for (series, year, number, language, title, published, url, authors, source, summary, reading,
-                     explicit_id, extra) in marshal.load(handle):  # fmt: skip
-                    posts.append(Post(series, year, number, language, title, day(published), url,
-                                      tuple([Author(*a) for a in authors]),
-                                      Source(source[0], day(source[1]) if source[1] else None, source[2]) if source else None,
-                                      summary, reading, explicit_id, extra))  # fmt: skip
+        data = memoryview(_file(cache_dir, "posts", key).read_bytes())
+        records, offset = [], 0
+        while offset < len(data):  # each record: 8-byte length, then a marshalled list of rows
+            size = int.from_bytes(data[offset : offset + 8], "little")
+            records.append((offset + 8, offset + 8 + size))
+            offset += 8 + size
+        count = marshal.loads(data[records[0][0] : records[0][1]])
+        for start, end in records[1:]:
+            for (series, year, number, language, title, published, url, authors, source, summary, reading,
+                 explicit_id, extra) in marshal.loads(data[start:end]):  # fmt: skip
+                posts.append(Post(series, year, number, language, title, day(published), url,
+                                  tuple([Author(*a) for a in authors]),
+                                  Source(source[0], day(source[1]) if source[1] else None, source[2]) if source else None,
+                                  summary, reading, explicit_id, extra))  # fmt: skip
         return posts if len(posts) == count else None
     except Exception:  # noqa: BLE001 - a missing, old or damaged cache is only slower
         return None
@@ -68,9 +73,9 @@ def save_posts(cache_dir: Path, key: str, posts: list[Post]) -> None:
     i = sys.intern
 
     def records():
-        yield marshal.dumps(len(posts))
+        yield _record(len(posts))
         for start in range(0, len(posts), CHUNK):
-            yield marshal.dumps([
+            yield _record([
                 (i(p.series), p.year, p.number, i(p.language), p.title, p.published.toordinal(), p.url,
                  tuple((i(a.given), i(a.family), i(a.literal), i(a.display), i(a.lang)) for a in p.authors),
                  (i(p.source.name), p.source.date.toordinal() if p.source.date else None, p.source.url) if p.source else None,
@@ -79,6 +84,11 @@ def save_posts(cache_dir: Path, key: str, posts: list[Post]) -> None:
             ])
 
     _save(cache_dir, "posts", key, records())
+
+
+def _record(value) -> bytes:
+    blob = marshal.dumps(value)
+    return len(blob).to_bytes(8, "little") + blob
 
 
 def load_keys(cache_dir: Path, key: str) -> dict[str, str] | None:
