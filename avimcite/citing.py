@@ -30,13 +30,9 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
         raise
     except Exception as exc:  # noqa: BLE001 - the engine's own errors, said in one line
         raise CatalogueError(f"the style {style.id} could not render these posts ({type(exc).__name__}: {exc}).") from None
-    lines = list(rendered.citations)
-    if mode == "both":
-        lines.append("")
-    lines += rendered.bibliography
-    if mode != "citation" and not rendered.bibliography and mode == "bibliography":
+    if mode == "bibliography" and not rendered.bibliography:
         raise UsageError(f"the style {style.id} has no bibliography; use --mode citation.")
-    return lines
+    return rendered.citations + ([""] if mode == "both" else []) + rendered.bibliography
 
 
 def check_style_file(path: Path) -> None:

@@ -7,9 +7,7 @@ that cannot be read or written; 130 interrupted.
 
 from __future__ import annotations
 
-import os
 import sys
-from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional

@@ -156,21 +156,18 @@ def list_posts(filters, sort: str, reverse: bool, limit: Optional[int], ids_only
         output.write_lines(output.list_line(p) for p in posts)
 
 
-HOUSE_STYLES = ("avim", "avim-site")
-
-
 def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[str], fmt: str,
          lang: Optional[str], all_: bool = False, filters=None) -> None:  # fmt: skip
+    from avimcite.formatters import house as house_format
+
     when = parse_date(accessed, "--accessed") or date.today()
-    house = style in HOUSE_STYLES
+    house = style in house_format.STYLES
     if house and (locale or mode != "bibliography"):
         raise UsageError("--locale and --mode are for CSL styles; the house styles take --lang en|tr.")
     if not house and lang:
         raise UsageError("--lang is for the house styles; a CSL style takes --locale (e.g. --locale tr-TR).")
     posts, missing = chosen_posts(ids, all_, filters)
     if house:
-        from avimcite.formatters import house as house_format
-
         lines = [house_format.cite(p, when, style=style, lang=lang, fmt=fmt) for p in posts]
     else:
         from avimcite.citing import cite_csl

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +17,6 @@ from avimcite import catalogue
 from avimcite.errors import CatalogueError, FileAccessError
 from avimcite.fsutil import atomic_write_text
 from avimcite.model import Post
-from avimcite.paths import user_catalogue_path  # noqa: F401 - where import and add write
 
 
 @dataclass
@@ -114,7 +112,3 @@ def validated(record: dict, where: str) -> Post:
         return catalogue.build_post(record)
     except catalogue.PostProblem as problem:
         raise CatalogueError(f"{where}: {problem}.") from None
-
-
-def describe(path: Path) -> str:
-    return os.fspath(path)

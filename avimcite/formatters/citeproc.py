@@ -62,52 +62,33 @@ def _engine_items(items: list[dict], escape=None) -> list[dict]:
     return out
 
 
-class _Engine:
-    def __init__(self, items: list[dict], style: Style, locale: str, fmt: str) -> None:
-        from citeproc import CitationStylesBibliography, CitationStylesStyle
-        from citeproc.source.json import CiteProcJSON
-
-        from avimcite.formatters import citeproc_fixes, markup
-
-        citeproc_fixes.install()
-        citeproc_fixes.clear_caches()
-        self.items = items
-        escape = None if fmt == "text" else markup.formatter(fmt).preformat
-        self.source = CiteProcJSON(_engine_items(items, escape))
-        self.style = CitationStylesStyle(str(style.path), locale=locale, validate=False)
-        self.bib = CitationStylesBibliography(self.style, self.source, markup.formatter(fmt))
-
-
 def _punctuation_in_quote(text: str) -> str:
     """en-US and others: a period or comma after a closing quote goes inside it (“Title.”)."""
     return re.sub(r"([”’])([.,])", r"\2\1", text)
 
 
 def render(items: list[dict], style: Style, locale: str, mode: str = "bibliography", fmt: str = "text") -> Rendered:
-    from citeproc import Citation, CitationItem
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+    from citeproc.source.json import CiteProcJSON
 
-    from avimcite.formatters import citeproc_fixes
+    from avimcite.formatters import citeproc_fixes, markup
 
+    citeproc_fixes.install()
+    citeproc_fixes.clear_caches()
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
-        engine = _Engine(items, style, locale, fmt)
-        csl, source = engine.style, engine.source
+        output = markup.formatter(fmt)
+        source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat))
+        csl = CitationStylesStyle(str(style.path), locale=locale, validate=False)
         keys = [str(item["id"]) for item in items]
         in_quote = _locale_option(csl, "punctuation-in-quote")
         citeproc_fixes.ambiguous_keys.clear()
-
-        def fresh():
-            from citeproc import CitationStylesBibliography
-
-            bib = CitationStylesBibliography(csl, source, engine.bib.formatter)
-            cites = [Citation([CitationItem(k)]) for k in keys]
-            for c in cites:
-                bib.register(c)
-            if csl.has_bibliography():
-                bib.sort()
-            return bib, cites
-
-        bib, cites = fresh()
+        bib = CitationStylesBibliography(csl, source, output)
+        cites = [Citation([CitationItem(k)]) for k in keys]
+        for citation in cites:
+            bib.register(citation)
+        if csl.has_bibliography():
+            bib.sort()
         # Disambiguation (CSL 1.0.2 section "Disambiguation"): items whose citations are
         # identical get the `disambiguate` condition, then year suffixes if the style asks.
         first = [str(bib.cite(c, _missing)) for c in cites]

@@ -16,7 +16,6 @@ import re
 import unicodedata
 from contextlib import contextmanager
 from functools import cmp_to_key
-from operator import itemgetter
 
 _installed = False
 TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
@@ -454,4 +453,4 @@ def collating(locale: str):
         collation_locale.pop()
 
 
-__all__ = ["install", "ambiguous_keys", "collating", "collation_key", "itemgetter"]
+__all__ = ["install", "ambiguous_keys", "collating", "collation_key"]

@@ -25,7 +25,6 @@ PUBLISHER = {"en": "Center For Eurasian Studies (AVİM)", "tr": "Avrasya İncele
 ACCESSED = {"en": "Accessed", "tr": "Erişim tarihi:"}
 AND = {"en": "and", "tr": "ve"}
 STYLES = ("avim", "avim-site")
-FORMATS = ("text", "markdown", "html")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from avimcite.errors import UsageError
+from avimcite.formatters.house import STYLES as HOUSE_STYLES
 
 # Short names people type.
 ALIASES = {
@@ -31,7 +32,6 @@ ALIASES = {
     "turabian": "turabian-author-date",
     "turabian-notes": "turabian-notes-bibliography",
 }
-HOUSE_STYLES = ("avim", "avim-site")
 DEFAULT_LOCALE = "en-US"
 
 
