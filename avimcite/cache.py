@@ -19,22 +19,18 @@ from pathlib import Path
 
 from avimcite.model import Author, Post, Source
 
-FORMAT = 2  # bump when the cached records change
+FORMAT = 3  # bump when the cached records change
 KEEP = 6  # cache files kept
 
 
-def digest(path: Path) -> str | None:
-    """Content hash of a catalogue (with the cache format and avimcite's version), or None."""
-    try:
-        hasher = hashlib.blake2b(digest_size=16)
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                hasher.update(chunk)
-    except OSError:
-        return None
+def digest(data: bytes) -> str:
+    """Content hash of a catalogue's bytes (with the cache format and avimcite's version).
+
+    The caller hashes exactly the bytes it parses: hashing the file and then reading it
+    again could file one version's posts under another version's hash."""
     from avimcite import __version__
 
-    return f"{hasher.hexdigest()}-{FORMAT}-{__version__}"  # a new avimcite may validate or key differently
+    return f"{hashlib.blake2b(data, digest_size=16).hexdigest()}-{FORMAT}-{__version__}"  # a new avimcite may validate or key differently
 
 
 def _file(cache_dir: Path, kind: str, key: str) -> Path:
@@ -50,17 +46,20 @@ def load_posts(cache_dir: Path, key: str) -> list[Post] | None:
         day = date.fromordinal
         data = memoryview(_file(cache_dir, "posts", key).read_bytes())
         records, offset = [], 0
-        while offset < len(data):  # each record: 8-byte length, then a marshalled list of rows
+        while offset < len(data):  # each record: 8-byte length, 16-byte checksum, then a marshalled list of rows
             size = int.from_bytes(data[offset : offset + 8], "little")
-            records.append((offset + 8, offset + 8 + size))
-            offset += 8 + size
+            start = offset + 8 + _SUM
+            if start + size > len(data) or _checksum(data[start : start + size]) != data[offset + 8 : start]:
+                return None  # damaged or cut short: parse the catalogue instead
+            records.append((start, start + size))
+            offset = start + size
         count = marshal.loads(data[records[0][0] : records[0][1]])
         for start, end in records[1:]:
             for (series, year, number, language, title, published, url, authors, source, summary, reading,
                  explicit_id, extra) in marshal.loads(data[start:end]):  # fmt: skip
                 posts.append(Post(series, year, number, language, title, day(published), url,
                                   tuple([Author(*a) for a in authors]),
-                                  Source(source[0], day(source[1]) if source[1] else None, source[2]) if source else None,
+                                  Source(source[0], day(source[1]) if source[1] else None, source[2], source[3]) if source else None,
                                   summary, reading, explicit_id, extra))  # fmt: skip
         return posts if len(posts) == count else None
     except Exception:  # noqa: BLE001 - a missing, old or damaged cache is only slower
@@ -77,8 +76,8 @@ def save_posts(cache_dir: Path, key: str, posts: list[Post]) -> None:
         for start in range(0, len(posts), CHUNK):
             yield _record([
                 (i(p.series), p.year, p.number, i(p.language), p.title, p.published.toordinal(), p.url,
-                 tuple((i(a.given), i(a.family), i(a.literal), i(a.display), i(a.lang)) for a in p.authors),
-                 (i(p.source.name), p.source.date.toordinal() if p.source.date else None, p.source.url) if p.source else None,
+                 tuple((i(a.given), i(a.family), i(a.literal), i(a.display), i(a.lang), a.extra) for a in p.authors),
+                 (i(p.source.name), p.source.date.toordinal() if p.source.date else None, p.source.url, p.source.extra) if p.source else None,
                  p.summary, p.reading_minutes, p.explicit_id, p.extra or None)  # fmt: skip
                 for p in posts[start : start + CHUNK]
             ])
@@ -86,21 +85,36 @@ def save_posts(cache_dir: Path, key: str, posts: list[Post]) -> None:
     _save(cache_dir, "posts", key, records())
 
 
+_SUM = 16  # bytes of BLAKE2 checksum before each record
+
+
+def _checksum(blob) -> bytes:
+    return hashlib.blake2b(blob, digest_size=_SUM).digest()
+
+
 def _record(value) -> bytes:
     blob = marshal.dumps(value)
-    return len(blob).to_bytes(8, "little") + blob
+    return len(blob).to_bytes(8, "little") + _checksum(blob) + blob
 
 
-def load_keys(cache_dir: Path, key: str) -> dict[str, str] | None:
+def load_keys(cache_dir: Path, key: str, ids: list[str]) -> dict[str, str] | None:
+    """The cached citation keys of the posts `ids`, or None unless the cache is intact
+    and holds exactly those ids."""
     try:
-        keys = marshal.loads(_file(cache_dir, "keys", key).read_bytes())
-        return keys if isinstance(keys, dict) else None
+        data = memoryview(_file(cache_dir, "keys", key).read_bytes())
+        if _checksum(data[_SUM:]) != data[:_SUM]:
+            return None
+        keys = marshal.loads(data[_SUM:])
+        if not isinstance(keys, dict) or len(keys) != len(ids) or not all(i in keys for i in ids):
+            return None
+        return keys
     except Exception:  # noqa: BLE001
         return None
 
 
 def save_keys(cache_dir: Path, key: str, keys: dict[str, str]) -> None:
-    _save(cache_dir, "keys", key, [marshal.dumps(keys)])
+    blob = marshal.dumps(keys)
+    _save(cache_dir, "keys", key, [_checksum(blob), blob])
 
 
 def _save(cache_dir: Path, kind: str, key: str, chunks) -> None:

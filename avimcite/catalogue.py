@@ -44,15 +44,31 @@ def url_key(url: str) -> str | None:
     """A host-independent key for an AVİM page URL, or None for other URLs.
 
     avim.org.tr and avimbulten.org serve the same paths, with or without www,
-    http or https, and sometimes behind a /public prefix.
+    http or https, and sometimes behind a /public prefix. An archive copy
+    (web.archive.org/web/<time>/<url>, archive.ph/<time>/<url>) has the key of
+    the page it copies.
     """
-    match = _AVIM_URL.match(url.strip())
+    url = unwrap_archive(url.strip())
+    match = _AVIM_URL.match(url)
     if not match:
         return None
     path = (match.group("path") or "").rstrip("/")
     if path.lower().startswith("/public/"):
         path = path[len("/public") :]
     return path.lower()
+
+
+_ARCHIVE = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:web\.archive\.org/web|archive\.(?:ph|today|is|li|md|vn|fo))"
+    r"/\d{1,14}[a-z_]*/(?P<url>.+)$",
+    re.IGNORECASE,
+)
+
+
+def unwrap_archive(url: str) -> str:
+    """The original URL inside an archive copy's URL; other URLs as they are."""
+    match = _ARCHIVE.match(url)
+    return match.group("url") if match else url
 
 
 def normalise_ref(ref: str) -> str:
@@ -133,26 +149,25 @@ class Catalogue:
 
 def load(path: Path, cache_dir: Path | None = None) -> Catalogue:
     """The catalogue at `path`. With a `cache_dir`, a large catalogue is read from (or saved
-    to) the cache of parsed catalogues, keyed by its content (avimcite.cache)."""
-    key = None
+    to) the cache of parsed catalogues, keyed by the hash of the very bytes parsed (avimcite.cache)."""
     if cache_dir is not None and _size(path) >= CACHE_MIN_BYTES:
         from avimcite import cache
 
-        key = cache.digest(path)
-        if key is not None:
-            posts = cache.load_posts(cache_dir, key)
-            if posts is not None:
-                catalogue = _with_origin(Catalogue(path, posts), path)
-                catalogue.cache_key = key
-                return catalogue
-    catalogue = _load(path)
-    if key is not None:
-        cache.save_posts(cache_dir, key, catalogue.posts)
+        raw = read_catalogue_bytes(path)
+        key = cache.digest(raw)
+        posts = cache.load_posts(cache_dir, key)
+        if posts is not None:
+            catalogue = _with_origin(Catalogue(path, posts), path)
+        else:
+            catalogue = load_bytes(raw, path)
+            cache.save_posts(cache_dir, key, catalogue.posts)
         catalogue.cache_key = key
-    return catalogue
+        return catalogue
+    return load_bytes(None, path)
 
 
 CACHE_MIN_BYTES = 4 << 20  # smaller catalogues parse in a few milliseconds: no cache
+MAX_BYTES = 2 << 30  # no real catalogue comes near this; /dev/zero would never end
 
 
 def _size(path: Path) -> int:
@@ -169,29 +184,80 @@ def _with_origin(catalogue: Catalogue, path: Path) -> Catalogue:
     return catalogue
 
 
-def _load(path: Path) -> Catalogue:
+def _open_catalogue(path: Path):
+    """The catalogue file opened for reading, or FileAccessError in one sentence."""
+    import stat
+
+    if str(path) in ("", "."):
+        raise FileAccessError("the catalogue path is empty; give a file name.")
     try:
-        with open(path, "rb") as handle:
-            catalogue = _stream(_ChunkReader(handle), path)
+        handle = open(path, "rb")
     except FileNotFoundError:
         raise FileAccessError(f"the catalogue {path} does not exist.") from None
     except IsADirectoryError:
         raise FileAccessError(f"the catalogue {path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
+    info = os.fstat(handle.fileno())
+    if stat.S_ISDIR(info.st_mode):
+        handle.close()
+        raise FileAccessError(f"the catalogue {path} is a folder, not a file.")
+    if not stat.S_ISREG(info.st_mode):
+        handle.close()
+        raise FileAccessError(f"the catalogue {path} is not a regular file (a device or pipe); give a .json file.")
+    if info.st_size > MAX_BYTES:
+        handle.close()
+        raise FileAccessError(f"the catalogue {path} is larger than {MAX_BYTES >> 30} GiB; that is not a catalogue.")
+    return handle
+
+
+def read_catalogue_bytes(path: Path) -> bytes:
+    """The bytes of the catalogue file (FileAccessError if it cannot be read)."""
+    handle = _open_catalogue(path)
+    try:
+        with handle:
+            return handle.read()
+    except OSError as exc:
+        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
+
+
+def load_bytes(raw: bytes | None, path: Path) -> Catalogue:
+    """The catalogue from `raw` (the bytes of `path`), or read from `path` when `raw` is None."""
+    import io
+
+    try:
+        handle = io.BytesIO(raw) if raw is not None else _open_catalogue(path)
+        with handle:
+            catalogue = _stream(_ChunkReader(handle), path)
     except UnicodeDecodeError:
         raise CatalogueError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
     except OSError as exc:
         raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError, ValueError):
         catalogue = None  # the whole-document path below reports line and column
     if catalogue is None:  # not the usual shape, or not valid JSON: read it whole for the exact message
-        text = path.read_bytes().decode("utf-8")
-        try:
-            catalogue = parse(json.loads(text.removeprefix("\ufeff")), path)
-        except json.JSONDecodeError as exc:
-            raise CatalogueError(
-                f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-            ) from None
+        if raw is None:
+            raw = read_catalogue_bytes(path)
+        catalogue = parse(decode_json(raw, path), path)
     return _with_origin(catalogue, path)
+
+
+def decode_json(raw: bytes, path: Path) -> object:
+    """JSON data from a catalogue's bytes, or CatalogueError in one short sentence."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(f"{path} is not UTF-8 text (a bad byte at offset {exc.start}); save it as UTF-8.") from None
+    try:
+        return json.loads(text.removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(
+            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+    except RecursionError:
+        raise CatalogueError(f"{path} nests JSON too deeply to be a catalogue.") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise CatalogueError(f"{path} is not a catalogue: {str(exc)[:80]}.") from None
 
 
 def merge(base: Catalogue, overlay: Catalogue) -> Catalogue:
@@ -300,7 +366,8 @@ def _stream(reader: _ChunkReader, path: Path) -> Catalogue | None:
             if key == "schema":
                 schema = value
         if reader.at("}"):
-            return Catalogue(path, posts) if posts is not None and reader.at_end() else None
+            done = posts is not None and schema == SCHEMA and reader.at_end()
+            return Catalogue(path, posts) if done else None
         if not reader.at(","):
             return None
 
@@ -426,13 +493,22 @@ def record_problems(record: dict) -> list[str]:
     check(lambda: parse_iso_date(record.get("published"), "published"))
     check(lambda: _url(record))
     check(lambda: _authors(record))
-    if "source" in record:
+    if record.get("source") is not None:
         check(lambda: _build_source(record["source"]))
     if record.get("reading_minutes") is not None:
         check(lambda: _int(record, "reading_minutes", 1))
     check(lambda: _text(record, "summary", required=False))
-    check(lambda: _text(record, "id", required=False))
+    check(lambda: _explicit_id(record))
     return problems
+
+
+def _explicit_id(record: dict) -> str:
+    """An explicit id as written (lookups ignore case); white space around it is refused,
+    since an id is typed on command lines."""
+    value = _text(record, "id", required=False)
+    if value != value.strip() or any(c.isspace() for c in value):
+        raise _PostProblem(f"field 'id' must not contain spaces, not {value!r}")
+    return value
 
 
 def _language(record: dict) -> str:
@@ -471,10 +547,10 @@ def build_post(record: dict) -> Post:
         published=date.fromisoformat(record["published"]),
         url=record["url"],
         authors=_authors(record),
-        source=_build_source(record["source"]) if "source" in record else None,
+        source=_build_source(record["source"]) if record.get("source") is not None else None,
         summary=_text(record, "summary", required=False),
         reading_minutes=reading,
-        explicit_id=_text(record, "id", required=False).strip().lower(),
+        explicit_id=_explicit_id(record),
         extra={k: v for k, v in record.items() if k not in _KNOWN_FIELDS},
     )
 
@@ -496,7 +572,12 @@ def _build_author(raw: object, index: int) -> Author:
     lang = lang.strip()
     if lang and lang not in LANGUAGES:
         raise _PostProblem(f"author {index}: field 'lang' must be one of {', '.join(LANGUAGES)}")
-    return Author(given.strip(), family, literal, display.strip(), lang)
+    extra = {k: v for k, v in raw.items() if k not in _AUTHOR_FIELDS} if len(raw) > 2 else None
+    return Author(given.strip(), family, literal, display.strip(), lang, extra)
+
+
+_AUTHOR_FIELDS = {"given", "family", "literal", "display", "lang"}
+_SOURCE_FIELDS = {"name", "date", "url"}
 
 
 def _build_source(raw: object) -> Source:
@@ -506,7 +587,8 @@ def _build_source(raw: object) -> Source:
     url = raw.get("url", "")
     if not isinstance(url, str):
         raise _PostProblem("field 'source.url' must be a string")
-    return Source(name=raw["name"], date=when, url=url)
+    extra = {k: v for k, v in raw.items() if k not in _SOURCE_FIELDS} or None
+    return Source(name=raw["name"], date=when, url=url, extra=extra)
 
 
 # --- selection ----------------------------------------------------------------------

@@ -77,7 +77,7 @@ def check_file(path: Path) -> list[Problem]:
             if url_key is None:
                 problems.append(Problem("warning", where, f"url {url!r} is not on AVİM's hosts (avim.org.tr, avimbulten.org)"))
             elif url_key in seen_urls:
-                problems.append(Problem("error", where, f"duplicate url: {seen_urls[url_key]} has the same page"))
+                problems.append(Problem("warning", where, f"duplicate url: {seen_urls[url_key]} has the same page (a lookup by URL finds that one)"))
             else:
                 seen_urls[url_key] = where
         problems += [Problem("warning", where, w) for w in _warnings(record, errors)]

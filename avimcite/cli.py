@@ -247,31 +247,35 @@ def export(
 
     filters = _filters(year, series, lang, author, search, since, until)
     posts, missing = _chosen_posts(ids, all_, filters)
+    if missing:  # a typo must not leave a half-written bibliography behind
+        raise missing
     when = _parse_date(accessed, "--accessed")
+    if out is None or str(out) == "-":
+        output.write_chunks(render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts))))
+        return
+    from avimcite.fsutil import atomic_write_text, check_output_target
+
+    check_output_target(out, state.read_paths(), empty=not posts)
     text = render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)))
     # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
-    if out is None or str(out) == "-":
-        output.write_chunks(text)
-    else:
-        from avimcite.fsutil import atomic_write_text
-
-        atomic_write_text(out, text)
-    if missing:
-        raise missing
+    atomic_write_text(out, text)
 
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be written, write nothing.")]
 UpdateOpt = Annotated[bool, typer.Option("--update", help="Replace a post already there when it differs.")]
 
 
-def _write_posts(posts, source: str, update: bool, dry_run: bool) -> Path:
+def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> Path:
+    """Add the posts of every (source label, posts) pair to the catalogue, in one write."""
     from avimcite.store import add_posts
 
     target = state.writable_path()
+    posts = [post for _, batch in found for post in batch]
+    labels = [label for label, batch in found for _ in batch]
     outcomes = add_posts(target, posts, update=update, dry_run=dry_run)
     prefix = "would be " if dry_run else ""
     lines = []
-    for outcome in outcomes:
+    for source, outcome in zip(labels, outcomes):
         detail = f" ({outcome.detail})" if outcome.detail else ""
         lines.append(f"{source}: {prefix if outcome.action in ('added', 'updated') else ''}{outcome.action} {outcome.post_id}{detail}")
     output.write_lines(lines)
@@ -317,8 +321,7 @@ def import_(
         for message in refused[:-1]:
             output.error(f"{message}; nothing was written.")
         raise ImportRefused(f"{refused[-1]}; nothing was written.")
-    for label, posts in found:
-        target = _write_posts(posts, label, update, dry_run)
+    target = _write_posts(found, update, dry_run)
     output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
 
 
@@ -389,7 +392,7 @@ def add(
             record["source"]["url"] = source_url
     elif source_date or source_url:
         raise UsageError("--source-date and --source-url need --source-name.")
-    target = _write_posts([validated(record, "add")], "add", update, dry_run)
+    target = _write_posts([("add", [validated(record, "add")])], update, dry_run)
     output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
 
 

@@ -40,6 +40,15 @@ class State:
                     self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user, cache))
         return self._catalogue
 
+    def read_paths(self) -> list[Path]:
+        """The catalogue files the commands read (shipped, user, --catalogue)."""
+        if self.catalogue_path:
+            return [self.catalogue_path]
+        from avimcite import catalogue
+        from avimcite.paths import user_catalogue_path
+
+        return [catalogue.shipped_catalogue_path(), user_catalogue_path()]
+
     def keys(self) -> dict[str, str]:
         """Citation keys of the whole catalogue (from the cache for a large, cached one)."""
         from avimcite.keys import assign_keys
@@ -50,8 +59,8 @@ class State:
         from avimcite import cache
         from avimcite.paths import user_cache_dir
 
-        keys = cache.load_keys(user_cache_dir(), cat.cache_key)
-        if keys is None or len(keys) != len(cat.posts):
+        keys = cache.load_keys(user_cache_dir(), cat.cache_key, [p.id for p in cat.posts])
+        if keys is None:
             keys = assign_keys(cat.posts)
             cache.save_keys(user_cache_dir(), cat.cache_key, keys)
         return keys
@@ -73,7 +82,7 @@ def complete_ids(incomplete: str) -> list[str]:
         posts = state.catalogue().posts
     except AvimciteError:
         return []
-    return [p.id for p in posts if p.id.startswith(incomplete.lower())]
+    return [p.id for p in posts if p.id.lower().startswith(incomplete.lower())]
 
 
 def ids_or_stdin(ids: Optional[list[str]], hint: str = "") -> list[str]:

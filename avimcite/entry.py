@@ -124,6 +124,22 @@ def _run(command: str, ids: list[str], options: dict, catalogue: Optional[Path])
     return ExitCode.OK
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that half-written temp files are removed."""
+
+
+def _terminate_cleanly() -> None:
+    import signal
+
+    def raise_terminated(signum, frame):
+        raise Terminated
+
+    try:
+        return signal.signal(signal.SIGTERM, raise_terminated)
+    except (ValueError, OSError):  # not the main thread
+        return None
+
+
 def boundary(run: Callable[[], int]) -> int:
     """Run, and turn every failure into one line on stderr and a documented exit code."""
     import gc
@@ -134,6 +150,7 @@ def boundary(run: Callable[[], int]) -> int:
     # collector would only rescan them again and again (a third of an export's time).
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    previous = _terminate_cleanly()
     try:
         return run()
     except AvimciteError as exc:
@@ -142,6 +159,9 @@ def boundary(run: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         output.error("interrupted.")
         return ExitCode.INTERRUPTED
+    except Terminated:
+        output.error("terminated.")
+        return ExitCode.TERMINATED
     except BrokenPipeError:
         # The reader stopped reading (`| head -1`): that is its choice, not a failure.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -155,6 +175,10 @@ def boundary(run: Callable[[], int]) -> int:
     finally:
         if gc_was_enabled:
             gc.enable()
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:

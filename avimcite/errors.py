@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     FILE = 5  # a file that cannot be read or written
     NOT_A_POST = 6  # `import`: a page or line that holds no citable AVİM post
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM (128 + 15): temp files removed, files left as they were
 
 
 class AvimciteError(Exception):

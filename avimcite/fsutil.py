@@ -1,31 +1,113 @@
-"""Atomic file writes: a temp file in the target folder, then os.replace.
+"""Writing files without ever losing one.
 
-A failure at any point (unwritable folder, full disk, Ctrl-C) leaves an
-existing file byte-identical and no temp file behind.
+A regular file (or a path that does not exist yet) is written to a temp file
+beside it and renamed over it: a failure at any point (unwritable folder, full
+disk, Ctrl-C, SIGTERM) leaves the old file byte-identical and no temp file
+behind. A symlink is followed: the file it points to is replaced, the link
+stays. Anything that is not a regular file (a FIFO, a device, /dev/stdout, a
+shell's `>(...)`) is written to directly: renaming over it would replace the
+device or pipe with a plain file.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterable
 
 from avimcite.errors import FileAccessError
 
-
-def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write bytes (or chunks of bytes) to `path`, atomically."""
-    _atomic_write(path, [data] if isinstance(data, bytes) else data, binary=True)
+UNCHANGED = object()  # `expect`: no check that the file is still the one read
 
 
-def atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
-    """Write `text` (a string, or chunks of one) to `path` in UTF-8, atomically."""
-    _atomic_write(path, [text] if isinstance(text, str) else text, binary=False)
+class ChangedUnderneath(FileAccessError):
+    """The file changed between being read and being replaced (someone else saved it)."""
 
 
-def _atomic_write(path: Path, chunks, binary: bool) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+def real_path(path: Path) -> Path:
+    """`path` with every symlink followed (a dangling link gives its target)."""
+    return Path(os.path.realpath(path))
+
+
+def is_special(path: Path) -> bool:
+    """Whether `path` is something other than a regular file or nothing: a FIFO, a device,
+    a socket, /dev/stdout or /proc/self/fd/N (which must be written to, never renamed over)."""
+    text = str(path)
+    if text.startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def check_output_target(path: Path, catalogues: list[Path], empty: bool) -> None:
+    """Refuse an -o target that would lose data: a catalogue being read (or any avimcite
+    catalogue), a folder, or a non-empty file about to be replaced by an empty selection."""
+    if is_special(path):
+        return
+    target = real_path(path)
+    if target.is_dir():
+        raise FileAccessError(f"cannot write {path}: it is a folder.")
+    if not target.exists():
+        return
+    for catalogue in catalogues:
+        try:
+            same = os.path.samefile(target, catalogue)
+        except OSError:
+            same = False
+        if same:
+            raise FileAccessError(f"{path} is the catalogue being read; write the export to another file.")
+    try:
+        with open(target, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return  # the write itself will say what is wrong
+    if b'"avimcite-catalogue/' in head:
+        raise FileAccessError(f"{path} is an avimcite catalogue; write the export to another file.")
+    if empty and head.strip():
+        from avimcite.errors import UnknownIdError
+
+        raise UnknownIdError(f"no post matched, so {path} was left as it is (it is not empty).")
+
+
+def read_bytes_if_any(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes], guard: tuple | None = None) -> None:
+    """Write bytes (or chunks of bytes) to `path`, atomically; with `guard` = (other, its_bytes),
+    only while the file `other` still holds `its_bytes` (see atomic_write_text's `expect`)."""
+    _write(path, [data] if isinstance(data, bytes) else data, binary=True, guard=guard)
+
+
+def atomic_write_text(path: Path, text: str | Iterable[str], expect=UNCHANGED) -> None:
+    """Write `text` (a string, or chunks of one) to `path` in UTF-8, atomically.
+
+    With `expect` (the bytes the file held when it was read, or None for no file),
+    the write is refused with ChangedUnderneath if the file no longer holds them
+    just before the rename: a hand edit saved meanwhile is never overwritten."""
+    _write(path, [text] if isinstance(text, str) else text, binary=False,
+           guard=None if expect is UNCHANGED else (path, expect))  # fmt: skip
+
+
+def _write(path: Path, chunks, binary: bool, guard: tuple | None) -> None:
+    if str(path) in ("", "."):
+        raise FileAccessError(f"cannot write {str(path)!r}: give a file name.")
+    if is_special(path):
+        _write_direct(path, chunks, binary)
+        return
+    path = real_path(path)
+    if path.is_dir():
+        raise FileAccessError(f"cannot write {path}: it is a folder.")
+    folder = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -39,6 +121,11 @@ def _atomic_write(path: Path, chunks, binary: bool) -> None:
             os.chmod(tmp_name, path.stat().st_mode & 0o7777)
         except FileNotFoundError:
             os.chmod(tmp_name, 0o666 & ~_umask())
+        if guard is not None and read_bytes_if_any(real_path(guard[0])) != guard[1]:
+            raise ChangedUnderneath(
+                f"{guard[0]} was changed by another program while avimcite worked on it; "
+                "nothing was written (run the command again)."
+            )
         os.replace(tmp_name, path)
     except BaseException as exc:
         try:
@@ -48,6 +135,14 @@ def _atomic_write(path: Path, chunks, binary: bool) -> None:
         if isinstance(exc, OSError):
             raise FileAccessError(f"cannot write {path}: {exc.strerror or exc}.") from None
         raise
+
+
+def _write_direct(path: Path, chunks, binary: bool) -> None:
+    try:
+        with open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(chunks)
+    except OSError as exc:
+        raise FileAccessError(f"cannot write {path}: {exc.strerror or exc}.") from None
 
 
 def _umask() -> int:

@@ -21,10 +21,12 @@ SERIES_IN = {
 class Author:
     # Plain slotted classes, not dataclasses: `dataclasses` (and the `inspect` it imports)
     # would add about 9 ms to every start of avimcite.
-    __slots__ = ("given", "family", "literal", "display", "lang")
+    __slots__ = ("given", "family", "literal", "display", "lang", "extra")
 
-    def __init__(self, given: str = "", family: str = "", literal: str = "", display: str = "", lang: str = "") -> None:
+    def __init__(self, given: str = "", family: str = "", literal: str = "", display: str = "", lang: str = "",
+                 extra: dict | None = None) -> None:  # fmt: skip
         self.given, self.family, self.literal, self.display, self.lang = given, family, literal, display, lang
+        self.extra = extra or None  # fields avimcite does not know, kept as they are
         # display: the form AVİM prints, when it cannot be derived;
         # lang: casing rules for the name ("tr"/"en"), when the letters do not tell.
 
@@ -47,19 +49,22 @@ class Author:
             value = getattr(self, key)
             if value:
                 record[key] = value
+        if self.extra:
+            record.update(self.extra)
         return record
 
 
 class Source:
     """The outlet a reposted op-ed first appeared in."""
 
-    __slots__ = ("name", "date", "url")
+    __slots__ = ("name", "date", "url", "extra")
 
-    def __init__(self, name: str, date: date | None = None, url: str = "") -> None:
+    def __init__(self, name: str, date: date | None = None, url: str = "", extra: dict | None = None) -> None:
         self.name, self.date, self.url = name, date, url
+        self.extra = extra or None  # fields avimcite does not know, kept as they are
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Source) and (self.name, self.date, self.url) == (other.name, other.date, other.url)
+        return isinstance(other, Source) and self.to_record() == other.to_record()
 
     def to_record(self) -> dict:
         record: dict = {"name": self.name}
@@ -67,6 +72,8 @@ class Source:
             record["date"] = self.date.isoformat()
         if self.url:
             record["url"] = self.url
+        if self.extra:
+            record.update(self.extra)
         return record
 
 

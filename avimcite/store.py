@@ -15,7 +15,7 @@ from typing import Iterator
 
 from avimcite import catalogue
 from avimcite.errors import CatalogueError, FileAccessError
-from avimcite.fsutil import atomic_write_text
+from avimcite.fsutil import atomic_write_bytes, atomic_write_text, read_bytes_if_any, real_path
 from avimcite.model import Post
 
 
@@ -58,38 +58,76 @@ def _known(record: dict) -> dict:
     return {k: v for k, v in record.items() if v not in ([], "", None)}
 
 
+def _merged_record(old: Post, new: Post) -> dict:
+    """`old`'s record with what `new` says over it. What `new` does not know is kept (a citation
+    line has no outlet, a commentary page often no author), and so are fields avimcite does not
+    know inside authors and the source, where `new` names the same people and outlet."""
+    record = old.to_catalogue_record()
+    for key, value in _known(new.to_catalogue_record()).items():
+        before = record.get(key)
+        if key == "source" and isinstance(before, dict):
+            value = before | value
+        elif key == "authors" and isinstance(before, list) and len(before) == len(value):
+            value = [a | b if _same_person(a, b) else b for a, b in zip(before, value)]
+        record[key] = value
+    return record
+
+
+def _same_person(a: dict, b: dict) -> bool:
+    return (a.get("family"), a.get("literal")) == (b.get("family"), b.get("literal"))
+
+
 def _differences(old: Post, new: Post) -> list[str]:
-    """Fields where `new` says something else than `old`; what `new` does not know is no difference
-    (a citation line has no outlet, a commentary page often no author)."""
-    a, b = old.to_catalogue_record(), _known(new.to_catalogue_record())
-    return sorted(k for k in b if a.get(k) != b[k])
+    """Fields where `new` says something else than `old`."""
+    before, after = old.to_catalogue_record(), _merged_record(old, new)
+    return sorted(k for k in after if before.get(k) != after[k])
 
 
 def _merged(old: Post, new: Post) -> Post:
-    return catalogue.build_post(old.to_catalogue_record() | _known(new.to_catalogue_record()))
+    return catalogue.build_post(_merged_record(old, new))
+
+
+def _page(post: Post) -> str:
+    """What makes two records the same page: the AVİM path of the URL (any host, an archive
+    copy's too); a URL off AVİM's hosts matches only itself."""
+    return catalogue.url_key(post.url) or post.url
 
 
 def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: bool = False) -> list[Outcome]:
-    """Add `posts` to the catalogue at `path` (created if missing); what happened to each."""
+    """Add `posts` to the catalogue at `path` (created if missing); what happened to each.
+
+    A symlinked catalogue is followed (the file it points to gets the posts, and the lock
+    and `.bak` sit beside that file). The catalogue is written once, after every post,
+    and only if it still holds the bytes that were read: an edit saved meanwhile by
+    another program is never lost (ChangedUnderneath, nothing written)."""
+    path = real_path(path)
     with locked(path):
-        if path.exists():
-            current = catalogue.load(path).posts
-            old_text = path.read_text(encoding="utf-8")
-        else:
-            current, old_text = [], None
-        by_id = {p.id: i for i, p in enumerate(current)}
-        by_url = {catalogue.url_key(p.url): i for i, p in enumerate(current)}
+        old = read_bytes_if_any(path) if not path.is_dir() else None
+        if path.is_dir():
+            raise FileAccessError(f"the catalogue {path} is a folder, not a file.")
+        current = catalogue.load_bytes(old, path).posts if old is not None else []
+        by_id = {p.id.lower(): i for i, p in enumerate(current)}
+        by_url: dict[str, int] = {}
+        for i, p in enumerate(current):
+            by_url.setdefault(_page(p), i)
         outcomes = []
         for post in posts:
-            index = by_id.get(post.id, by_url.get(catalogue.url_key(post.url)))
+            index = by_id.get(post.id.lower())
+            same_page = by_url.get(_page(post))
+            if index is None:
+                index = same_page
             if index is None:
                 current.append(post)
-                by_id[post.id] = by_url[catalogue.url_key(post.url)] = len(current) - 1
+                by_id[post.id.lower()] = len(current) - 1
+                by_url.setdefault(_page(post), len(current) - 1)
                 outcomes.append(Outcome(post.id, "added"))
                 continue
             differs = _differences(current[index], post)
             if not differs:
                 outcomes.append(Outcome(post.id, "unchanged"))
+            elif same_page is not None and same_page != index:
+                other = current[same_page].id
+                outcomes.append(Outcome(post.id, "skipped", f"its URL is the page of {other}; fix one of the two by hand"))
             elif update:
                 current[index] = _merged(current[index], post)
                 outcomes.append(Outcome(post.id, "updated", ", ".join(differs)))
@@ -100,9 +138,10 @@ def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: b
         if changed and not dry_run:
             text = catalogue_text(current)
             catalogue.parse(json.loads(text), path)  # never write what we could not read back
-            if old_text is not None:
-                atomic_write_text(path.with_name(path.name + ".bak"), old_text)
-            atomic_write_text(path, text)
+            if old is not None:
+                # the old version goes to .bak only while the file still holds it
+                atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
+            atomic_write_text(path, text, expect=old)
         return outcomes
 
 

@@ -33,10 +33,10 @@ def test_a_cached_catalogue_is_the_parsed_one(small_threshold, write_catalogue, 
     first = catalogue.load(path, cache_dir)
     assert list(cache_dir.glob("posts-*.marshal"))
 
-    def no_parsing(p):
+    def no_parsing(raw, p):
         raise AssertionError("parsed although cached")
 
-    monkeypatch.setattr(catalogue, "_load", no_parsing)
+    monkeypatch.setattr(catalogue, "load_bytes", no_parsing)
     second = catalogue.load(path, cache_dir)
     assert [p.to_record() | {"o": p.origin} for p in second.posts] == [p.to_record() | {"o": p.origin} for p in first.posts]
     assert assign_keys(second.posts) == assign_keys(first.posts)
@@ -58,6 +58,27 @@ def test_a_damaged_cache_is_ignored(small_threshold, write_catalogue, tmp_path):
     for file in cache_dir.glob("*.marshal"):
         file.write_bytes(b"\x00garbage")
     assert len(catalogue.load(path, cache_dir).posts) == 40
+
+
+def test_edited_bytes_in_the_cache_are_never_served(small_threshold, write_catalogue, tmp_path):
+    path = write_catalogue(records())
+    cache_dir = tmp_path / "cache"
+    catalogue.load(path, cache_dir)
+    (cached,) = cache_dir.glob("posts-*.marshal")
+    cached.write_bytes(cached.read_bytes().replace(b"POST 7 KILI", b"POST 9 KILI"))
+    assert catalogue.load(path, cache_dir).posts[6].title == "POST 7 KILIÇ"
+
+
+def test_a_keys_cache_for_other_ids_is_not_used(small_threshold, run, write_catalogue, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    path = write_catalogue(records())
+    first = run("--catalogue", str(path), "export", "--all", "-f", "bibtex").out
+    (keys,) = (tmp_path / "xdg").rglob("keys-*.marshal")
+    import marshal, hashlib
+
+    other = marshal.dumps({f"blog/1999/{i}": f"x{i}" for i in range(1, 41)})
+    keys.write_bytes(hashlib.blake2b(other, digest_size=16).digest() + other)
+    assert run("--catalogue", str(path), "export", "--all", "-f", "bibtex").out == first
 
 
 def test_small_catalogues_are_not_cached(write_catalogue, tmp_path):

@@ -94,10 +94,10 @@ def test_existing_file_keeps_its_permissions(run, tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
-def test_unknown_id_exports_the_known_and_exits_3(run):
+def test_unknown_id_exports_nothing_and_exits_3(run):
     result = run("export", "2023/63", "2023/64", "-f", "csl-json")
-    assert result.code == 3
-    assert [i["id"] for i in json.loads(result.out)] == ["kuzio2023ending"]
+    assert result.code == 3 and result.out == ""
+    assert "2023/64" in result.err
 
 
 def test_letters_without_a_latex_form_are_kept_quietly(run, write_catalogue):
