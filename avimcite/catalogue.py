@@ -409,7 +409,7 @@ def _fast_post(record: dict) -> Post | None:
         and type(language) is str and language in LANGUAGES
         and type(title) is str and title.strip()
         and type(published) is str and len(published) == 10 and published[4] == "-" and published[7] == "-"
-        and type(url) is str and url.startswith(("http://", "https://"))
+        and type(url) is str and VALID_URL.match(url)
     ):  # fmt: skip
         return None
     if get("id") is not None or get("summary") is not None or get("reading_minutes") is not None:
@@ -518,11 +518,22 @@ def _language(record: dict) -> str:
     return language
 
 
-def _url(record: dict) -> str:
-    url = _text(record, "url")
-    if not re.match(r"^https?://", url):
-        raise _PostProblem(f"field 'url' must be an http(s) URL, not {url!r}")
+# An http(s) URL with a host and none of the characters that break out of markup, a BibTeX
+# field or a shell word (spaces, controls, quotes, angle brackets, braces, backslash, |, ^, `).
+VALID_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\"'<>{}|\\^`/]+(?:/[^\s\x00-\x1f\x7f\"'<>{}|\\^`]*)?$", re.IGNORECASE)
+
+
+def check_url(url: str, field_name: str) -> str:
+    if not VALID_URL.match(url):
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        raise _PostProblem(
+            f"field {field_name!r} must be an http(s) URL with no spaces, quotes, braces or angle brackets, not {shown!r}"
+        )
     return url
+
+
+def _url(record: dict) -> str:
+    return check_url(_text(record, "url"), "url")
 
 
 def _authors(record: dict) -> tuple[Author, ...]:
@@ -587,6 +598,8 @@ def _build_source(raw: object) -> Source:
     url = raw.get("url", "")
     if not isinstance(url, str):
         raise _PostProblem("field 'source.url' must be a string")
+    if url:
+        check_url(url, "source.url")
     extra = {k: v for k, v in raw.items() if k not in _SOURCE_FIELDS} or None
     return Source(name=raw["name"], date=when, url=url, extra=extra)
 

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from avimcite import catalogue
-from avimcite.errors import FileAccessError
 
 KNOWN_SERIES = ("Blog", "Commentary", "Yorum", "Analysis", "Analiz")
 SERIES_LANGUAGE = {"commentary": "en", "analysis": "en", "yorum": "tr", "analiz": "tr"}
@@ -37,18 +36,17 @@ def _odd_casing(word: str) -> bool:
 
 
 def check_file(path: Path) -> list[Problem]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileAccessError(f"the catalogue {path} does not exist.") from None
-    except OSError as exc:
-        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
+    raw = catalogue.read_catalogue_bytes(path)
     try:
         data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError:
         return [Problem("error", "", "not UTF-8 text")]
     except json.JSONDecodeError as exc:
         return [Problem("error", "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    except RecursionError:
+        return [Problem("error", "", "JSON nested too deeply to be a catalogue")]
+    except ValueError as exc:  # an integer of thousands of digits
+        return [Problem("error", "", f"not a catalogue: {str(exc)[:80]}")]
     if not isinstance(data, dict) or not isinstance(data.get("posts"), list):
         return [Problem("error", "", 'not an avimcite catalogue: expected {"schema": ..., "posts": [...]}')]
     problems = []

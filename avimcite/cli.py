@@ -7,6 +7,7 @@ that cannot be read or written; 130 interrupted.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -90,7 +91,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     catalogue: Annotated[
-        Optional[Path],
+        Optional[str],
         typer.Option(
             "--catalogue",
             envvar="AVIMCITE_CATALOGUE",
@@ -325,15 +326,35 @@ def import_(
     output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
 
 
+MAX_INPUT = 32 << 20  # a saved AVİM page is well under 1 MiB; a file of citation lines far less
+
+
 def _read_input(name: str) -> str:
     from avimcite.errors import FileAccessError
 
     if name == "-":
-        return sys.stdin.read() if sys.stdin is not None else ""
-    try:
-        raw = Path(name).read_bytes()
-    except OSError as exc:
-        raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
+        if sys.stdin is None:
+            return ""
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # a text stream without bytes underneath (tests)
+            return sys.stdin.read(MAX_INPUT)
+        raw = buffer.read(MAX_INPUT + 1)
+        name = "stdin"
+    else:
+        import stat
+
+        try:
+            info = os.stat(name)
+            if stat.S_ISDIR(info.st_mode):
+                raise FileAccessError(f"cannot read {name}: it is a folder.")
+            if not stat.S_ISREG(info.st_mode):
+                raise FileAccessError(f"cannot read {name}: not a regular file (a device or pipe); save the page to a file.")
+            with open(name, "rb") as handle:
+                raw = handle.read(MAX_INPUT + 1)
+        except OSError as exc:
+            raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
+    if len(raw) > MAX_INPUT:
+        raise FileAccessError(f"{name} is larger than {MAX_INPUT >> 20} MiB; that is not a saved AVİM page.")
     for encoding in ("utf-8-sig", "cp1254"):  # browsers on Turkish Windows may save cp1254
         try:
             return raw.decode(encoding)
@@ -392,8 +413,31 @@ def add(
             record["source"]["url"] = source_url
     elif source_date or source_url:
         raise UsageError("--source-date and --source-url need --source-name.")
-    target = _write_posts([("add", [validated(record, "add")])], update, dry_run)
+    _no_controls(record)
+    try:
+        post = validated(record, "add")
+    except AvimciteError as exc:  # a bad value typed on the command line is a usage error
+        raise UsageError(exc.message) from None
+    target = _write_posts([("add", [post])], update, dry_run)
     output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
+
+
+def _no_controls(record: dict) -> None:
+    """Refuse control characters and undecodable bytes in values typed for `add`."""
+    from avimcite.importer import strip_controls
+
+    def walk(value, where):
+        if isinstance(value, str):
+            if strip_controls(value) != value or "\n" in value:
+                raise UsageError(f"the value of {where} holds control characters or bytes that are not UTF-8.")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}" if where != "add" else key)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, where)
+
+    walk(record, "add")
 
 
 @app.command()
@@ -444,6 +488,8 @@ def typer_main(argv: list[str]) -> int:
     except Abort:
         raise KeyboardInterrupt from None
     except SystemExit as exc:  # shell completion, and Rich's help writer on a closed pipe
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # Click's answer to a closed pipe
+            return ExitCode.OK  # as the fast path: the reader stopped reading, not a failure
         return exc.code if isinstance(exc.code, int) else ExitCode.OK
     if result == ExitCode.INTERRUPTED:  # Typer turns Ctrl-C into a silent Exit(130)
         raise KeyboardInterrupt

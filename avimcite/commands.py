@@ -18,8 +18,11 @@ class State:
     catalogue_path: Optional[Path] = None
     _catalogue = None
 
-    def reset(self, catalogue_path: Optional[Path]) -> None:
-        self.catalogue_path = catalogue_path
+    def reset(self, catalogue_path) -> None:
+        """--catalogue / $AVIMCITE_CATALOGUE as given (a str or Path), or None."""
+        if catalogue_path is not None and str(catalogue_path).strip() in ("", "/"):
+            raise UsageError(f"--catalogue {str(catalogue_path)!r} is not a catalogue file; give the path of a .json file.")
+        self.catalogue_path = Path(catalogue_path) if catalogue_path is not None else None
         self._catalogue = None
 
     def catalogue(self):

@@ -67,4 +67,10 @@ def parse_date(text: str, what: str = "date") -> date:
         ) from None
     if first != second:
         raise UsageError(f"{what} {text!r} needs a day, a month and a year.")
+    # dateutil reads "1 1 1" or "12 12 12 12" as dates in 2001/2012: the year must be written out
+    if str(first.year) not in _YEARS.findall(text) or first.year < 1000:
+        raise UsageError(f"{what} {text!r} needs a four-digit year, as in 25 June 2026 or 2026-06-25.")
     return first.date()
+
+
+_YEARS = re.compile(r"(?<![\d-])(\d{4})(?!\d)")

@@ -66,6 +66,8 @@ def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
         if len(args) < 2 or args[1].startswith("-"):
             return None
         catalogue, args = args[1], args[2:]
+    elif args[:1] and args[0].startswith("--catalogue="):
+        catalogue, args = args[0].partition("=")[2], args[1:]
     if args == ["--version"] and catalogue is None:
         return _version
     if not args or args[0] not in _GRAMMAR:
@@ -92,8 +94,8 @@ def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
             return None  # --help, --opt=value, a repeated or unknown option: Typer's to decide
     if command == "list" and positional:
         return None
-    path = catalogue or os.environ.get("AVIMCITE_CATALOGUE") or None
-    return lambda: _run(command, positional, options, Path(path) if path else None)
+    path = catalogue if catalogue is not None else os.environ.get("AVIMCITE_CATALOGUE") or None
+    return lambda: _run(command, positional, options, path)
 
 
 def _version() -> int:
@@ -103,7 +105,7 @@ def _version() -> int:
     return ExitCode.OK
 
 
-def _run(command: str, ids: list[str], options: dict, catalogue: Optional[Path]) -> int:
+def _run(command: str, ids: list[str], options: dict, catalogue: Optional[str]) -> int:
     from avimcite import commands
 
     commands.state.reset(catalogue)
@@ -164,9 +166,12 @@ def boundary(run: Callable[[], int]) -> int:
         return ExitCode.TERMINATED
     except BrokenPipeError:
         # The reader stopped reading (`| head -1`): that is its choice, not a failure.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return ExitCode.OK
+    except OSError as exc:  # stdout on a full disk, or closed
+        _silence_stdout()
+        output.error(f"cannot write the output: {exc.strerror or exc}.")
+        return ExitCode.FILE
     except Exception as exc:  # the last resort: one line, and a traceback only on request
         if os.environ.get("AVIMCITE_DEBUG"):
             raise
@@ -181,7 +186,51 @@ def boundary(run: Callable[[], int]) -> int:
             signal.signal(signal.SIGTERM, previous)
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+class _Closed:
+    """A closed stdout: writing to it is an error the boundary reports (exit 5)."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise ValueError("closed")
+
+
+def _utf8_streams() -> None:
+    """Data on stdout is UTF-8 whatever the locale (LC_ALL=tr_TR.ISO-8859-9 included);
+    a closed stdout or stderr becomes /dev/null, so a write cannot crash."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, _Closed() if name == "stdout" else open(os.devnull, "w", encoding="utf-8"))
+        elif (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            try:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace" if name == "stderr" else "strict")
+            except (AttributeError, ValueError):
+                pass
+
+
 def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:
+    _utf8_streams()
     argv = sys.argv[1:] if argv is None else list(argv)
     plan = fast_plan(argv) if fast else None
     if plan is None:

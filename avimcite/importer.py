@@ -30,9 +30,9 @@ from avimcite.dates import MONTHS
 
 SERIES_LANG = {"blog": None, "commentary": "en", "analysis": "en", "yorum": "tr", "analiz": "tr"}
 _SERIES = r"(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin)"
-_HEADER_NO = re.compile(rf"^{_SERIES}\s+No\s*:\s*(?:(?P<year>\d{{4}})\s*/\s*)?(?P<number>\d+)$", re.IGNORECASE)
+_HEADER_NO = re.compile(rf"^{_SERIES}\s+No\s*:\s*(?:(?P<year>\d{{4}})\s*/\s*)?(?P<number>\d{{1,6}})$", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_READING = re.compile(r"^(\d+)\s*(min read|dk okuma)$", re.IGNORECASE)
+_READING = re.compile(r"^(\d{1,4})\s*(min read|dk okuma)$", re.IGNORECASE)
 _AUTHOR_LABEL = re.compile(r"^(?:Yazar|Author)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 _CITE_LABEL = re.compile(r"(?:To cite this article|Bu makaleye atıf için)\s*:\s*", re.IGNORECASE)
 _CITE = re.compile(
@@ -41,7 +41,7 @@ _CITE = re.compile(
     r"(?:\d{4}\.\s+)?"  # a line without author has the year after the title
     r"(?P<publisher>Center [Ff]or Eurasian Studies \(AV[İI]M\)|Avrasya İncelemeleri Merkezi \(AV[İI]M\)),\s+"
     + _SERIES
-    + r"\s+No\.\s*(?P<year>\d{4})\s*/\s*(?P<number>\d+)\.\s+"
+    + r"\s+No\.\s*(?P<year>\d{4})\s*/\s*(?P<number>\d{1,6})\.\s+"
     r"(?P<day>[^.]+)\.\s+"
     r"(?:Accessed|Erişim tarihi:)\s+[^.]+\.\s+"
     r"<?(?P<url>https?://[^\s>]+)>?\s*$"
@@ -345,8 +345,19 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html", "<!-- saved from")) or "<body" in head or "<head" in head
 
 
+# Terminal control sequences (ESC ] 0 ; ... BEL, ESC [ 2 J) and other control characters:
+# a saved page may hold them; stored, they would reach the terminal through cite, show and list.
+_CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without terminal control sequences or control characters (tabs and line breaks kept)."""
+    return _CONTROL.sub("", text)
+
+
 def parse_input(text: str, url: str = "") -> Found:
     """Every post `text` holds: one page (text, Markdown or HTML) or citation lines."""
+    text = strip_controls(text)
     if looks_like_html(text):
         lines, page_url = html_lines(text)
         return Found([parse_page_lines(lines, url or page_url)], "html page")

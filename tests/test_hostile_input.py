@@ -1,0 +1,116 @@
+"""Hostile input gets one short line and a documented exit code; nothing crashes or hangs (issue 10)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, post_record
+
+
+def avimcite(*args, env=None, **kw):
+    full = {**os.environ, **(env or {})}
+    full.pop("AVIMCITE_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "avimcite", *args], cwd=REPO, capture_output=True, timeout=60, env=full, **kw)
+
+
+def one_short_line(stderr: bytes) -> bool:
+    text = stderr.decode("utf-8")
+    return text.count("\n") == 1 and len(text) < 400 and "internal error" not in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("when", ["-1-01-01", "1 1 1", "10 Mart 0001", "12 12 12 12", "yesterday"])
+def test_garbage_dates_are_refused(run, when):
+    result = run("cite", "2023/63", "--accessed", when)
+    assert result.code == 2 and result.out == "" and "--accessed" in result.err
+
+
+@pytest.mark.parametrize("content", ['{"a":' * 100000, '{"schema": "avimcite-catalogue/1", "posts": [' + "9" * 5000 + "]}"])
+def test_absurd_json_is_a_broken_catalogue(tmp_path, content):
+    path = tmp_path / "c.json"
+    path.write_text(content)
+    for command in (["show", "2023/63"], ["check"]):
+        done = avimcite("--catalogue", str(path), *command)
+        assert done.returncode == 4 and one_short_line(done.stderr), done.stderr[:300]
+
+
+def test_invalid_utf8_late_in_a_catalogue_gets_a_short_message(tmp_path):
+    path = tmp_path / "c.json"
+    body = json.dumps({"schema": "avimcite-catalogue/1", "posts": [post_record(title="X" * (2 << 20))]}).encode()
+    path.write_bytes(body.replace(b"XXXX", b"X\xff\xfeX", 1)[:-3] + b"\xff" + body[-3:])
+    done = avimcite("--catalogue", str(path), "show", "2024/1")
+    assert done.returncode == 4 and one_short_line(done.stderr)
+
+
+@pytest.mark.parametrize("value", ["", "/"])
+def test_an_empty_or_root_catalogue_path_is_a_usage_error(tmp_path, value):
+    for command in (["show", "2023/63"], ["add", "--series", "Blog", "--year", "2020", "--number", "1", "--title", "T",
+                                          "--date", "2020-01-01", "--url", "https://avim.org.tr/x", "--lang", "en"]):  # fmt: skip
+        for form in (["--catalogue", value], [f"--catalogue={value}"]):
+            done = avimcite(*form, *command)
+            assert done.returncode == 2 and one_short_line(done.stderr)
+
+
+def test_stdout_is_utf8_under_a_latin_locale():
+    done = avimcite("export", "--all", env={"LC_ALL": "tr_TR.ISO-8859-9", "PYTHONIOENCODING": ""})
+    assert done.returncode == 0
+    assert "AV{\\.I}M" in done.stdout.decode("utf-8")
+    done = avimcite("cite", "analiz/2018/7", env={"LC_ALL": "C"})
+    assert done.returncode == 0 and "DİLAVER" in done.stdout.decode("utf-8")
+
+
+def test_a_full_disk_or_closed_stdout_is_exit_5():
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "avimcite", "export", "--all"], cwd=REPO, stdout=full, stderr=subprocess.PIPE, timeout=60)
+    assert done.returncode == 5 and one_short_line(done.stderr)
+    done = subprocess.run(f"{sys.executable} -m avimcite show 2023/63 >&-", shell=True, cwd=REPO, stderr=subprocess.PIPE, timeout=60)
+    assert done.returncode == 5 and one_short_line(done.stderr)
+
+
+@pytest.mark.parametrize("form", [["--catalogue", "CAT"], ["--catalogue=CAT"]])
+def test_a_closed_pipe_exits_0_with_either_option_form(tmp_path, form):
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps({"schema": "avimcite-catalogue/1", "posts": [post_record(number=i, url=f"https://avim.org.tr/Blog/{i}") for i in range(1, 3000)]}))
+    args = " ".join(a.replace("CAT", str(cat)) for a in form)
+    done = subprocess.run(f"{sys.executable} -m avimcite {args} list | head -1", shell=True, cwd=REPO, capture_output=True, timeout=60,
+                          executable="/bin/bash")  # fmt: skip
+    assert done.stderr == b""
+
+
+def test_devices_and_fifos_are_refused_as_inputs(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for args in (["--catalogue", "/dev/zero", "show", "x"], ["import", "/dev/zero"], ["import", str(fifo)]):
+        done = avimcite(*args)
+        assert done.returncode == 5 and one_short_line(done.stderr)
+
+
+def test_control_sequences_in_a_page_are_not_stored(run, tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text('To cite this article: Taras KUZIO. 2026. "EVIL\x1b]0;pwned\x07 TITLE\x1b[2J." Center For Eurasian Studies (AVİM), '
+                    "Blog No.2023 / 1. January 5. Accessed June 25, 2026. https://www.avimbulten.org/Blog/EVIL\n")  # fmt: skip
+    cat = tmp_path / "c.json"
+    assert run("--catalogue", str(cat), "import", str(page)).code == 0
+    assert "\x1b" not in cat.read_text() and "EVIL TITLE" in cat.read_text()
+
+
+@pytest.mark.parametrize("url", ['https://avim.org.tr/x"><img src=x onerror=alert(1)>', "https://avim.org.tr/a}b", "javascript:alert(1)", "https://a b"])
+def test_urls_that_break_markup_are_refused_everywhere(run, write_catalogue, url):
+    bad = run("add", "--series", "Blog", "--year", "2020", "--number", "1", "--title", "T", "--date", "2020-01-01",
+              "--url", url, "--lang", "en")  # fmt: skip
+    assert bad.code == 2 and "url" in bad.err
+    path = write_catalogue([post_record(url=url)])
+    assert run("--catalogue", str(path), "cite", "2024/1", "--format", "markdown").code == 4
+    assert run("--catalogue", str(path), "check").code == 4
+
+
+def test_check_and_the_loader_agree_on_ids_and_null_sources(run, write_catalogue):
+    spaced = write_catalogue([post_record(id="x"), post_record(number=2, id=" X ", url="https://avim.org.tr/2")])
+    assert run("--catalogue", str(spaced), "check").code == run("--catalogue", str(spaced), "show", "x").code == 4
+    nulled = write_catalogue([post_record(source=None)], name="n.json")
+    assert run("--catalogue", str(nulled), "check").code == 0
+    assert run("--catalogue", str(nulled), "show", "2024/1").code == 0
