@@ -73,6 +73,24 @@ def plain(items_file: str, style_file: str, locale: str) -> tuple[list[str], lis
 
 
 def reference(items_file: str, style_file: str, locale: str) -> tuple[list[str], list[str]] | str:
+    """citeproc-js's lines; kept in $CSL_REF_CACHE (when set) by input, style and locale."""
+    cache = os.environ.get("CSL_REF_CACHE")
+    if cache:
+        import hashlib
+
+        digest = hashlib.sha256(Path(items_file).read_bytes() + Path(style_file).read_bytes() + locale.encode()).hexdigest()
+        hit = Path(cache) / f"{digest}.json"
+        if hit.exists():
+            value = json.loads(hit.read_text(encoding="utf-8"))
+            return value if isinstance(value, str) else tuple(value)
+        value = _reference(items_file, style_file, locale)
+        Path(cache).mkdir(parents=True, exist_ok=True)
+        hit.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        return value
+    return _reference(items_file, style_file, locale)
+
+
+def _reference(items_file: str, style_file: str, locale: str) -> tuple[list[str], list[str]] | str:
     env = dict(os.environ)
     env.setdefault("CSL_LOCALES_DIR", str(Path(__import__("citeproc").__file__).parent / "data" / "locales"))
     done = subprocess.run(["node", str(HARNESS / "render_citeprocjs.js"), items_file, style_file, locale, "--mode", "both"],

@@ -111,7 +111,7 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
         bib._cites.clear()
         result = Rendered()
         if mode in ("citation", "both"):
-            result.citations = [_finish(str(bib.cite(c, _missing)), in_quote) for c in cites]
+            result.citations = [_finish(_entry(bib.cite(c, _missing)), in_quote) for c in cites]
         if mode in ("bibliography", "both") and csl.has_bibliography():
             second_field = csl.root.bibliography.get("second-field-align")
             result.bibliography = [_finish(_entry(e, second_field), in_quote) for e in bib.bibliography()]
@@ -123,12 +123,9 @@ def _missing(item) -> str:
     return f"{item.key}?"
 
 
-def _entry(entry, second_field_align) -> str:
-    text = " ".join(str(entry).split())
-    if second_field_align:
-        # citeproc-js separates the first field ("[1]", "1.") from the rest; citeproc-py glued them.
-        text = re.sub(r"^(\[\d+\]|\d+\.)(?=\S)", r"\1 ", text)
-    return text
+def _entry(entry, second_field_align=None) -> str:
+    # One line per entry: line breaks (display="block") and runs of spaces become one space.
+    return " ".join(str(entry).split())
 
 
 def _finish(text: str, in_quote: bool) -> str:

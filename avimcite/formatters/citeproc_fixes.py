@@ -42,7 +42,14 @@ def install() -> None:
     _locale_aware_sorting(model)
     _quotes_inside_quotes_flip(model)
     _subsequent_author_substitute(model)
+    _substitute_choose_renders_first_match(model)
+    _text_case_on_any_text(model, string)
+    _empty_groups_and_labels_are_suppressed(model)
+    _punctuation_merges_at_seams(model, string)
+    _display_attribute(model)
+    _second_field_align(model)
     _static_style_queries_are_cached(model)
+    _implicit_year_suffix(model)
     _installed = True
 
 
@@ -85,6 +92,171 @@ def _substituted_variables_are_suppressed(model) -> None:
 
     model.Text._variable = _variable
     model.Substitute.render = render
+
+
+def _substitute_choose_renders_first_match(model) -> None:
+    """Inside cs:substitute, a cs:choose branch renders only its first non-empty element, as
+    citeproc-js does (sylwan: "Publisher 2010", not publisher and title glued together)."""
+    from citeproc.string import String
+
+    for cls in (model.If, model.Else):
+        original = cls.render_children
+
+        def render_children(self, item, delimiter="", _original=original, **kwargs):
+            if not isinstance(self.getparent().getparent(), model.Substitute):
+                return _original(self, item, delimiter=delimiter, **kwargs)
+            for child in self.iterchildren():
+                try:
+                    if isinstance(child, model.Choose):
+                        text = child.render(item, delimiter=delimiter, **kwargs)
+                    else:
+                        text = child.render(item, **kwargs)
+                except model.VariableError:
+                    continue
+                if text:
+                    return text
+            return None
+
+        cls.render_children = render_children
+
+
+def _text_case_on_any_text(model, string) -> None:
+    """text-case on a name part (a plain str) or a numeric day (an int) crashed citeproc-py
+    (abnt styles, gayana): the text is made an engine string first."""
+    original_part = model.Name_Part.format_part
+
+    def format_part(self, given, family):
+        given = string.String(given) if isinstance(given, str) and not isinstance(given, string.String) else given
+        family = string.String(family) if isinstance(family, str) and not isinstance(family, string.String) else family
+        return original_part(self, given, family)
+
+    original_markup = model.Date_Part.markup
+
+    def markup(self, text):
+        if isinstance(text, int) or (isinstance(text, str) and not isinstance(text, string.String)):
+            text = string.String(str(text))
+        return original_markup(self, text)
+
+    model.Name_Part.format_part = format_part
+    model.Date_Part.markup = markup
+
+
+def _empty_groups_and_labels_are_suppressed(model) -> None:
+    """CSL: "cs:group implicitly acts as a conditional: cs:group and its child elements are
+    suppressed if a) at least one rendering element in cs:group calls a variable (either
+    directly or via a macro), and b) all variables that are called are empty." citeproc-py
+    counted any nested group as a called, rendered variable ("(No.)", "p. ."). And a cs:label
+    prints nothing when its variable is empty ("translated by ." for an empty translator)."""
+
+    def group_calls_variable(self):
+        return any(child.calls_variable() for child in self.getchildren())
+
+    original_label = model.Label.process
+
+    def label_process(self, item, variable=None, plural=None, context=None, **kwargs):
+        name = variable or self.get("variable")
+        if name == "locator":
+            if not item.has_locator:
+                return None
+        elif name and variable is None:
+            key = name.replace("-", "_")
+            try:
+                if key not in item.reference or not str(item.reference[key]).strip():
+                    return None
+            except model.VariableError:
+                return None
+        return original_label(self, item, variable=variable, plural=plural, context=context, **kwargs)
+
+    model.Group.calls_variable = group_calls_variable
+    model.Label.process = label_process
+
+
+# citeproc-js's table for two punctuation marks that meet where pieces are joined
+# (CSL.Output.Queue.adjust, LtoR_MAP): the left mark, the right one, what is printed.
+_MERGED = {
+    "!": {".": "!", "?": "!?", ":": "!", ",": "!,", ";": "!;"},
+    "?": {"!": "?!", ".": "?", ":": "?", ",": "?,", ";": "?;"},
+    ".": {"!": ".!", "?": ".?", ":": ".:", ",": ".,", ";": ".;"},
+    ":": {"!": "!", "?": "?", ".": ":", ",": ":,", ";": ":;"},
+    ",": {"!": ",!", "?": ",?", ":": ",:", ".": ",.", ";": ",;"},
+    ";": {"!": "!", "?": "?", ":": ";", ",": ";,", ".": ";"},
+}
+
+
+def _punctuation_merges_at_seams(model, string) -> None:
+    """Punctuation that meets at a seam (an affix, a delimiter) merges as in citeproc-js:
+    "TITLE?" then ":" prints "TITLE?", "TITLE?" then "." prints "TITLE?" ("Mİ?: AVİM" was ours).
+    citeproc-py only dropped a doubled mark."""
+    original = string.normalize_seam
+
+    def normalize_seam(left, other):
+        other = original(left, other)
+        left_text, other_text = str(left), str(other)
+        if left_text and other_text:
+            merged = _MERGED.get(left_text[-1], {}).get(other_text[0])
+            if merged == left_text[-1]:
+                return string._strip_first_char(other)
+        return other
+
+    string.normalize_seam = normalize_seam
+    model.normalize_seam = normalize_seam
+
+
+_DISPLAY = {"block": ("\n", ""), "left-margin": ("", " "), "right-inline": ("", ""), "indent": ("\n    ", "")}
+
+
+def _display_attribute(model) -> None:
+    """`display` (block, left-margin, right-inline, indent) as citeproc-js's text output writes
+    it: a block or indent starts a new line, a left margin is followed by a space. citeproc-py
+    ignored it ("…AVIMAVİM Yorum No…"); line breaks become spaces in a one-line entry."""
+    original = model.Affixed.wrap
+
+    def wrap(self, text):
+        text = original(self, text)
+        display = self.get("display") if text is not None else None
+        if display in _DISPLAY and str(text):
+            from citeproc.string import String
+
+            before, after = _DISPLAY[display]
+            text = String(before) + text + String(after)
+        return text
+
+    model.Affixed.wrap = wrap
+
+
+def _second_field_align(model) -> None:
+    """`second-field-align`: the entry's first field (the first child of the layout that prints
+    something, "[1]", "1.") is set apart from the rest, as citeproc-js's left margin is
+    ("1 Kılıç", not "1Kılıç")."""
+
+    def render_children(self, item, delimiter="", **kwargs):
+        parent = self.getparent()
+        if not isinstance(parent, model.Bibliography) or not parent.get("second-field-align"):
+            return model.Parent.render_children(self, item, delimiter=delimiter, **kwargs)
+        first, rest = None, []
+        for child in self.iterchildren():
+            try:
+                if isinstance(child, model.Choose):
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+            except model.VariableError:
+                continue
+            if text is None:
+                continue
+            if first is None:
+                first = text
+            else:
+                rest.append(text)
+        if first is None:
+            return None
+        if not rest:
+            return first
+        from citeproc.string import join
+
+        return first + " " + join(rest, delimiter)
+
+    model.Layout.render_children = render_children
 
 
 def _initialize_false_keeps_given_names(model) -> None:
@@ -149,14 +321,37 @@ def _numbers_with_slashes_are_numeric(model) -> None:
 
 
 def _disambiguate_condition(model) -> None:
-    """`<if disambiguate="true">` holds only for items whose citations would otherwise be
-    identical (citeproc-py held it always: MLA printed the title in every in-text citation)."""
-    original = model.If.render
+    """`disambiguate="true"` is a test like the others: it holds only for items whose citations
+    would otherwise be identical, and `match` (all, any, none) combines it with the rest
+    (citeproc-py ignored it: MLA printed the title in every in-text citation, and a
+    `match="none"` short note printed a date in every one)."""
 
     def render(self, item, context=None, delimiter="", **kwargs):
-        if self.get("disambiguate") == "true" and item.key not in ambiguous_keys:
+        results = []
+        if "type" in self.attrib:
+            results += self._type(item)
+        if "variable" in self.attrib:
+            results += self._variable(item)
+        if "is-numeric" in self.attrib:
+            results += self._is_numeric(item)
+        if "is-uncertain-date" in self.attrib:
+            results += self._is_uncertain_date(item)
+        if "locator" in self.attrib:
+            results += self._locator(item)
+        if "position" in self.attrib:
+            results += self._position(item, context)
+        if self.get("disambiguate") == "true":
+            results.append(item.key in ambiguous_keys)
+        match = self.get("match")
+        if match == "any":
+            result = any(results)
+        elif match == "none":
+            result = not any(results)
+        else:
+            result = all(results)
+        if not result:
             raise model.ConditionFailed
-        return original(self, item, context=context, delimiter=delimiter, **kwargs)
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
 
     model.If.render = render
 
@@ -368,6 +563,62 @@ def _static_style_queries_are_cached(model) -> None:
                 return result
 
         cls.calls_variable = calls_variable
+
+
+_suffix_state: list[dict] = []  # per item being laid out: {"pending": suffix or None, "in_issued": bool}
+
+
+def _implicit_year_suffix(model) -> None:
+    """CSL 1.0.2, Disambiguation: "By default, the year-suffix is appended to the first year
+    rendered through cs:date in the cite and in the bibliographic entry", unless the style
+    renders the `year-suffix` variable itself (cs:text). citeproc-py only filled an explicit one."""
+    original_children = model.Layout.render_children
+
+    def explicit(layout) -> bool:
+        key = ("explicit-year-suffix", layout.get_root())
+        try:
+            return _xpath_cache[key]
+        except KeyError:
+            found = bool(layout.get_root().xpath_search(".//cs:text[@variable='year-suffix']"))
+            _xpath_cache[key] = found
+            return found
+
+    def render_children(self, item, **kwargs):
+        suffix = None
+        reference = getattr(item, "reference", None)
+        if reference is not None and "year_suffix" in reference and not explicit(self):
+            suffix = str(reference["year_suffix"])
+        _suffix_state.append({"pending": suffix, "in_issued": False})
+        try:
+            return original_children(self, item, **kwargs)
+        finally:
+            _suffix_state.pop()
+
+    original_date = model.Date.process
+
+    def date_process(self, item, variable=None, show_parts=None, context=None, **kwargs):
+        state = _suffix_state[-1] if _suffix_state else None
+        name = variable if variable is not None else self.get("variable")
+        if state is None or not state["pending"] or name != "issued" or state["in_issued"]:
+            return original_date(self, item, variable=variable, show_parts=show_parts, context=context, **kwargs)
+        state["in_issued"] = True
+        try:
+            return original_date(self, item, variable=variable, show_parts=show_parts, context=context, **kwargs)
+        finally:
+            state["in_issued"] = False
+
+    original_part = model.Date_Part.process
+
+    def part_process(self, date, context=None):
+        text = original_part(self, date, context)
+        state = _suffix_state[-1] if _suffix_state else None
+        if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
+            text, state["pending"] = str(text) + state["pending"], None
+        return text
+
+    model.Layout.render_children = render_children
+    model.Date.process = date_process
+    model.Date_Part.process = part_process
 
 
 # --- sorting --------------------------------------------------------------------------
