@@ -125,10 +125,16 @@ def _text_case_on_any_text(model, string) -> None:
     (abnt styles, gayana): the text is made an engine string first."""
     original_part = model.Name_Part.format_part
 
+    def as_engine(text):
+        return string.String(text) if isinstance(text, str) and not isinstance(text, string.String) else text
+
     def format_part(self, given, family):
-        given = string.String(given) if isinstance(given, str) and not isinstance(given, string.String) else given
-        family = string.String(family) if isinstance(family, str) and not isinstance(family, string.String) else family
-        return original_part(self, given, family)
+        which = self.get("name")
+        if (which == "given" and not given) or (which == "family" and not family):
+            return given, family  # nothing to case (a name without a given name)
+        given, family = original_part(self, as_engine(given), as_engine(family))
+        # Name.process joins the parts with str.join, which takes only plain strings
+        return (str(given) if given is not None else None), (str(family) if family is not None else None)
 
     original_markup = model.Date_Part.markup
 
@@ -145,30 +151,38 @@ def _empty_groups_and_labels_are_suppressed(model) -> None:
     """CSL: "cs:group implicitly acts as a conditional: cs:group and its child elements are
     suppressed if a) at least one rendering element in cs:group calls a variable (either
     directly or via a macro), and b) all variables that are called are empty." citeproc-py
-    counted any nested group as a called, rendered variable ("(No.)", "p. ."). And a cs:label
-    prints nothing when its variable is empty ("translated by ." for an empty translator)."""
+    counted any nested group as a called, rendered variable ("(No.)", "p. ."). citeproc-js
+    also applies the rule to a macro call ("translated by ." for an empty translator)."""
 
     def group_calls_variable(self):
         return any(child.calls_variable() for child in self.getchildren())
 
-    original_label = model.Label.process
-
-    def label_process(self, item, variable=None, plural=None, context=None, **kwargs):
-        name = variable or self.get("variable")
-        if name == "locator":
-            if not item.has_locator:
-                return None
-        elif name and variable is None:
-            key = name.replace("-", "_")
+    def macro_render(self, item, context=None, sort_options=None):
+        # citeproc-js treats a macro call as a group: "translated by " with no translator
+        # prints nothing.
+        output, called, rendered = [], False, False
+        for child in self.iterchildren():
+            calls = child.calls_variable()
+            called = called or calls
             try:
-                if key not in item.reference or not str(item.reference[key]).strip():
-                    return None
+                text = child.render(item, context=context, sort_options=sort_options)
             except model.VariableError:
-                return None
-        return original_label(self, item, variable=variable, plural=plural, context=context, **kwargs)
+                continue
+            if text is not None:
+                output.append(text)
+                # what a cs:choose rendered counts as rendered, as in citeproc-js ("Anon"
+                # from a choose on empty names still prints)
+                plain = isinstance(child, model.Label) or (
+                    isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib))
+                rendered = rendered or calls or not plain
+        if output and (rendered or not called):
+            from citeproc.string import join
+
+            return join(output, "")
+        return None
 
     model.Group.calls_variable = group_calls_variable
-    model.Label.process = label_process
+    model.Macro.render = macro_render
 
 
 # citeproc-js's table for two punctuation marks that meet where pieces are joined
