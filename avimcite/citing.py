@@ -30,9 +30,22 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
         raise
     except Exception as exc:  # noqa: BLE001 - the engine's own errors, said in one line
         raise CatalogueError(f"the style {style.id} could not render these posts ({type(exc).__name__}: {exc}).") from None
-    if mode == "bibliography" and not rendered.bibliography:
+    if mode == "bibliography" and not rendered.bibliography and not rendered.failures:
         raise UsageError(f"the style {style.id} has no bibliography; use --mode citation.")
-    return rendered.citations + ([""] if mode == "both" else []) + rendered.bibliography
+    lines = rendered.citations + ([""] if mode == "both" else []) + rendered.bibliography
+    if rendered.failures:
+        key, what = rendered.failures[0]
+        more = f" (and {len(rendered.failures) - 1} more)" if len(rendered.failures) > 1 else ""
+        return PartialOutput(lines, CatalogueError(f"the style {style.id} could not render the post {key}{more}: {what}; the other entries were printed."))
+    return lines
+
+
+class PartialOutput(list):
+    """Lines that were rendered, and the error to raise once they are printed."""
+
+    def __init__(self, lines, error):
+        super().__init__(lines)
+        self.error = error
 
 
 def check_style_file(path: Path) -> None:

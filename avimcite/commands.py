@@ -188,3 +188,5 @@ def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[s
     output.write_lines(lines)
     if missing:
         raise missing
+    if getattr(lines, "error", None):
+        raise lines.error

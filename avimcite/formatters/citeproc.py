@@ -20,6 +20,7 @@ from avimcite.formatters.styles import Style
 class Rendered:
     citations: list[str] = field(default_factory=list)
     bibliography: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (item id, what went wrong)
 
 
 _CSL_ONLY = ("custom", "citation-key")
@@ -91,7 +92,8 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
             bib.sort()
         # Disambiguation (CSL 1.0.2 section "Disambiguation"): items whose citations are
         # identical get the `disambiguate` condition, then year suffixes if the style asks.
-        first = [str(bib.cite(c, _missing)) for c in cites]
+        citeproc_fixes.entry_failures.clear()
+        first = [_cite_or_none(bib, c) for c in cites]
         groups: dict[str, list[str]] = {}
         for key, text in zip(keys, first):
             groups.setdefault(text, []).append(key)
@@ -111,19 +113,38 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
         bib._cites.clear()
         result = Rendered()
         if mode in ("citation", "both"):
-            result.citations = [_finish(_entry(bib.cite(c, _missing)), in_quote) for c in cites]
+            for citation in cites:
+                text = _cite_or_none(bib, citation)
+                if text is not None:
+                    result.citations.append(_finish(_entry(text), in_quote))
         if mode in ("bibliography", "both") and csl.has_bibliography():
-            second_field = csl.root.bibliography.get("second-field-align")
-            result.bibliography = [_finish(_entry(e, second_field), in_quote) for e in bib.bibliography()]
+            result.bibliography = [_finish(_entry(e), in_quote) for e in bib.bibliography()]
+        seen = set()
+        for key, exc in citeproc_fixes.entry_failures:
+            if key not in seen:
+                seen.add(key)
+                result.failures.append((key, f"{type(exc).__name__}: {str(exc)[:120]}"))
+        citeproc_fixes.entry_failures.clear()
         citeproc_fixes.ambiguous_keys.clear()
     return result
+
+
+def _cite_or_none(bib, citation):
+    """The citation's text, or None (recorded in entry_failures) if the engine fails on it."""
+    from avimcite.formatters import citeproc_fixes
+
+    try:
+        return str(bib.cite(citation, _missing))
+    except Exception as exc:  # noqa: BLE001 - one bad entry must not take the others down
+        citeproc_fixes.entry_failures.append((citation.cites[0].key, exc))
+        return None
 
 
 def _missing(item) -> str:
     return f"{item.key}?"
 
 
-def _entry(entry, second_field_align=None) -> str:
+def _entry(entry) -> str:
     # One line per entry: line breaks (display="block") and runs of spaces become one space.
     return " ".join(str(entry).split())
 

@@ -24,6 +24,7 @@ TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
 _tracking: list[set] = []  # variables rendered inside a cs:substitute child
 _turkish_case: list[bool] = []  # text-case applied to a Turkish item
 ambiguous_keys: set[str] = set()  # items whose first citations are identical
+entry_failures: list[tuple[str, Exception]] = []  # (item id, error) of entries that could not be rendered
 collation_locale: list[str] = ["en-US"]
 
 
@@ -459,21 +460,24 @@ def _subsequent_author_substitute(model) -> None:
                 return String(state["substitute"])
         return text
 
-    original_render = model.Layout.render_bibliography
-
     def render_bibliography(self, citation_items):
+        # One entry at a time: an entry the engine cannot render is recorded in
+        # `entry_failures` and skipped; the others still print.
         substitute = self.getparent().get("subsequent-author-substitute")
-        if substitute is None:
-            return original_render(self, citation_items)
         output, previous = [], None
         for item in citation_items:
             state = {"names": None, "previous": previous, "substitute": substitute}
-            _entry_names.append(state)
+            if substitute is not None:
+                _entry_names.append(state)
             try:
                 self.repressed = {}
                 text = self.format(self.wrap(self.render_children(item)))
+            except Exception as exc:  # noqa: BLE001 - reported by the caller, per entry
+                entry_failures.append((item.key, exc))
+                continue
             finally:
-                _entry_names.pop()
+                if substitute is not None:
+                    _entry_names.pop()
             previous = state["names"]
             if text is not None:
                 output.append(text)
@@ -675,7 +679,17 @@ def _locale_aware_sorting(model) -> None:
         keys, descending = [], []
         for key in self.findall("cs:key", self.nsmap):
             descending.append(key.get("sort", "ascending").lower() == "descending")
-            keys.append(key.sort_keys(items, context))
+            try:
+                keys.append(key.sort_keys(items, context))
+            except Exception:  # noqa: BLE001 - one entry the engine fails on: sort the others
+                column = []
+                for one in items:
+                    try:
+                        column.append(key.sort_keys([one], context)[0])
+                    except Exception as exc:  # noqa: BLE001
+                        entry_failures.append((one.key, exc))
+                        column.append(None)
+                keys.append(column)
 
         def prepared(value):
             if value is None:

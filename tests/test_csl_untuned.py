@@ -1,0 +1,55 @@
+"""Styles we never tuned, against citeproc-js: every line equal.
+
+Golden files: tests/data/csl/golden-untuned, made by citeproc-js through the shared harness
+(tests/data/csl/make_golden_untuned.sh); never from our output. The styles come from the seeded
+sample of bench/csl_agreement.py, which measures the whole sample against citeproc-js.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from avimcite.formatters.citeproc import render
+from avimcite.formatters.styles import resolve_style
+
+CSL = Path(__file__).parent / "data" / "csl"
+STYLES = (CSL / "untuned-styles.txt").read_text(encoding="utf-8").split()
+
+
+@pytest.mark.parametrize("name", ["shipped", "mine"])
+@pytest.mark.parametrize("locale", ["en-US", "tr-TR"])
+@pytest.mark.parametrize("style", STYLES)
+def test_untuned_style_equals_citeproc_js(style, locale, name):
+    items = json.loads((CSL / "input" / f"{name}.json").read_text(encoding="utf-8"))
+    lines = (CSL / "golden-untuned" / name / style / f"{locale}.txt").read_text(encoding="utf-8").splitlines()
+    at = lines.index("----")
+    result = render(items, resolve_style(style), locale, "both", "text")
+    assert result.citations == lines[:at]
+    assert result.bibliography == lines[at + 1 :]
+
+
+def test_one_entry_the_engine_cannot_render_does_not_take_the_others_down(run, write_catalogue, monkeypatch):
+    from avimcite.formatters import citeproc_fixes
+    from conftest import post_record
+
+    path = write_catalogue([post_record(number=1, title="GOOD ONE", url="https://avim.org.tr/Blog/1"),
+                            post_record(number=2, title="BAD ONE", url="https://avim.org.tr/Blog/2"),
+                            post_record(number=3, title="GOOD TWO", url="https://avim.org.tr/Blog/3")])  # fmt: skip
+    from citeproc import model
+
+    original = model.Text._variable
+
+    def explode(self, item, context):
+        if "BAD" in str(item.reference.get("title", "")):
+            raise RuntimeError("boom")
+        return original(self, item, context)
+
+    citeproc_fixes.install()
+    monkeypatch.setattr(model.Text, "_variable", explode)
+    result = run("--catalogue", str(path), "cite", "--all", "--style", "apa", "--accessed", "2026-06-25")
+    assert result.code == 4
+    assert len(result.lines) == 2 and all("GOOD" in line for line in result.lines)
+    assert result.err.count("\n") == 1 and "could not render the post" in result.err and "RuntimeError: boom" in result.err
