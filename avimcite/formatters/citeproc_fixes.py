@@ -395,6 +395,8 @@ def _turkish_text_case(model, string) -> None:
     original_case = model.TextCased.case
 
     def case(self, text, language=None):
+        if text is not None and not isinstance(text, string.String):
+            text = string.String(str(text))  # a name part (str) or a day (int): crashed on text-case
         turkish = language == "tr"
         _turkish_case.append(turkish)
         try:
@@ -416,6 +418,14 @@ def _turkish_text_case(model, string) -> None:
         return self.__class__(self.__class__(self[0]).upper() + str(self)[1:])
 
     model.TextCased.case = case
+    original_strip = model.StrippedPeriods.strip_periods
+
+    def strip_periods(self, text):
+        if isinstance(text, int):
+            text = string.String(str(text))
+        return original_strip(self, text)
+
+    model.StrippedPeriods.strip_periods = strip_periods
     string.String.upper = upper
     string.String.lower = lower
     string.String.capitalize_first = capitalize_first
