@@ -44,8 +44,8 @@ def install() -> None:
     _quotes_inside_quotes_flip(model)
     _subsequent_author_substitute(model)
     _substitute_choose_renders_first_match(model)
-    _text_case_on_any_text(model, string)
-    _empty_groups_and_labels_are_suppressed(model)
+    _name_parts_cased_as_strings(model)
+    _empty_groups_and_macro_calls_are_suppressed(model)
     _punctuation_merges_at_seams(model, string)
     _display_attribute(model)
     _second_field_align(model)
@@ -95,60 +95,53 @@ def _substituted_variables_are_suppressed(model) -> None:
     model.Substitute.render = render
 
 
+def _rendered_children(model, parent, item, delimiter="", **kwargs):
+    """The non-empty outputs of `parent`'s children, in order, as Parent.render_children
+    renders them (a cs:choose gets the enclosing delimiter; a VariableError skips the child)."""
+    for child in parent.iterchildren():
+        try:
+            if isinstance(child, model.Choose):
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+        except model.VariableError:
+            continue
+        if text is not None:
+            yield text
+
+
 def _substitute_choose_renders_first_match(model) -> None:
     """Inside cs:substitute, a cs:choose branch renders only its first non-empty element, as
     citeproc-js does (sylwan: "Publisher 2010", not publisher and title glued together)."""
-    from citeproc.string import String
-
     for cls in (model.If, model.Else):
         original = cls.render_children
 
         def render_children(self, item, delimiter="", _original=original, **kwargs):
             if not isinstance(self.getparent().getparent(), model.Substitute):
                 return _original(self, item, delimiter=delimiter, **kwargs)
-            for child in self.iterchildren():
-                try:
-                    if isinstance(child, model.Choose):
-                        text = child.render(item, delimiter=delimiter, **kwargs)
-                    else:
-                        text = child.render(item, **kwargs)
-                except model.VariableError:
-                    continue
-                if text:
-                    return text
-            return None
+            return next((t for t in _rendered_children(model, self, item, delimiter, **kwargs) if t), None)
 
         cls.render_children = render_children
 
 
-def _text_case_on_any_text(model, string) -> None:
-    """text-case on a name part (a plain str) or a numeric day (an int) crashed citeproc-py
-    (abnt styles, gayana): the text is made an engine string first."""
+def _name_parts_cased_as_strings(model) -> None:
+    """text-case on a name part crashed citeproc-py (abnt styles, politix): an absent part
+    (no given name) is left alone, and the cased parts go back as plain strings, which
+    Name.process joins with str.join. (Plain text and numbers reaching text-case or
+    strip-periods are made engine strings in _turkish_text_case.)"""
     original_part = model.Name_Part.format_part
-
-    def as_engine(text):
-        return string.String(text) if isinstance(text, str) and not isinstance(text, string.String) else text
 
     def format_part(self, given, family):
         which = self.get("name")
         if (which == "given" and not given) or (which == "family" and not family):
-            return given, family  # nothing to case (a name without a given name)
-        given, family = original_part(self, as_engine(given), as_engine(family))
-        # Name.process joins the parts with str.join, which takes only plain strings
+            return given, family
+        given, family = original_part(self, given, family)
         return (str(given) if given is not None else None), (str(family) if family is not None else None)
 
-    original_markup = model.Date_Part.markup
-
-    def markup(self, text):
-        if isinstance(text, int) or (isinstance(text, str) and not isinstance(text, string.String)):
-            text = string.String(str(text))
-        return original_markup(self, text)
-
     model.Name_Part.format_part = format_part
-    model.Date_Part.markup = markup
 
 
-def _empty_groups_and_labels_are_suppressed(model) -> None:
+def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
     """CSL: "cs:group implicitly acts as a conditional: cs:group and its child elements are
     suppressed if a) at least one rendering element in cs:group calls a variable (either
     directly or via a macro), and b) all variables that are called are empty." citeproc-py
@@ -248,25 +241,10 @@ def _second_field_align(model) -> None:
         parent = self.getparent()
         if not isinstance(parent, model.Bibliography) or not parent.get("second-field-align"):
             return model.Parent.render_children(self, item, delimiter=delimiter, **kwargs)
-        first, rest = None, []
-        for child in self.iterchildren():
-            try:
-                if isinstance(child, model.Choose):
-                    text = child.render(item, delimiter=delimiter, **kwargs)
-                else:
-                    text = child.render(item, **kwargs)
-            except model.VariableError:
-                continue
-            if text is None:
-                continue
-            if first is None:
-                first = text
-            else:
-                rest.append(text)
-        if first is None:
-            return None
-        if not rest:
-            return first
+        texts = list(_rendered_children(model, self, item, delimiter, **kwargs))
+        if len(texts) < 2:
+            return texts[0] if texts else None
+        first, *rest = texts
         from citeproc.string import join
 
         return first + " " + join(rest, delimiter)
