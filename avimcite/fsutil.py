@@ -19,9 +19,6 @@ from typing import Iterable
 
 from avimcite.errors import FileAccessError
 
-UNCHANGED = object()  # `expect`: no check that the file is still the one read
-
-
 class ChangedUnderneath(FileAccessError):
     """The file changed between being read and being replaced (someone else saved it)."""
 
@@ -83,19 +80,17 @@ def read_bytes_if_any(path: Path) -> bytes | None:
 
 
 def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes], guard: tuple | None = None) -> None:
-    """Write bytes (or chunks of bytes) to `path`, atomically; with `guard` = (other, its_bytes),
-    only while the file `other` still holds `its_bytes` (see atomic_write_text's `expect`)."""
+    """Write bytes (or chunks of bytes) to `path`, atomically (`guard`: see atomic_write_text)."""
     _write(path, [data] if isinstance(data, bytes) else data, binary=True, guard=guard)
 
 
-def atomic_write_text(path: Path, text: str | Iterable[str], expect=UNCHANGED) -> None:
+def atomic_write_text(path: Path, text: str | Iterable[str], guard: tuple | None = None) -> None:
     """Write `text` (a string, or chunks of one) to `path` in UTF-8, atomically.
 
-    With `expect` (the bytes the file held when it was read, or None for no file),
-    the write is refused with ChangedUnderneath if the file no longer holds them
-    just before the rename: a hand edit saved meanwhile is never overwritten."""
-    _write(path, [text] if isinstance(text, str) else text, binary=False,
-           guard=None if expect is UNCHANGED else (path, expect))  # fmt: skip
+    With `guard` = (a file, the bytes it held when it was read, or None for no file), the
+    write is refused with ChangedUnderneath if that file no longer holds them just before
+    the rename: a hand edit saved meanwhile is never overwritten."""
+    _write(path, [text] if isinstance(text, str) else text, binary=False, guard=guard)
 
 
 def _write(path: Path, chunks, binary: bool, guard: tuple | None) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from avimcite import catalogue
 from avimcite.errors import CatalogueError, FileAccessError
-from avimcite.fsutil import atomic_write_bytes, atomic_write_text, read_bytes_if_any, real_path
+from avimcite.fsutil import atomic_write_bytes, atomic_write_text, real_path
 from avimcite.model import Post
 
 
@@ -102,9 +103,7 @@ def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: b
     another program is never lost (ChangedUnderneath, nothing written)."""
     path = real_path(path)
     with locked(path):
-        old = read_bytes_if_any(path) if not path.is_dir() else None
-        if path.is_dir():
-            raise FileAccessError(f"the catalogue {path} is a folder, not a file.")
+        old = catalogue.read_catalogue_bytes(path) if os.path.lexists(path) else None
         current = catalogue.load_bytes(old, path).posts if old is not None else []
         by_id = {p.id.lower(): i for i, p in enumerate(current)}
         by_url: dict[str, int] = {}
@@ -141,7 +140,7 @@ def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: b
             if old is not None:
                 # the old version goes to .bak only while the file still holds it
                 atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
-            atomic_write_text(path, text, expect=old)
+            atomic_write_text(path, text, guard=(path, old))
         return outcomes
 
 
