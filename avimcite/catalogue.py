@@ -186,29 +186,11 @@ def _with_origin(catalogue: Catalogue, path: Path) -> Catalogue:
 
 def _open_catalogue(path: Path):
     """The catalogue file opened for reading, or FileAccessError in one sentence."""
-    import stat
+    from avimcite.fsutil import open_regular
 
     if str(path) in ("", "."):
         raise FileAccessError("the catalogue path is empty; give a file name.")
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise FileAccessError(f"the catalogue {path} does not exist.") from None
-    except IsADirectoryError:
-        raise FileAccessError(f"the catalogue {path} is a folder, not a file.") from None
-    except OSError as exc:
-        raise FileAccessError(f"cannot read the catalogue {path}: {exc.strerror}.") from None
-    info = os.fstat(handle.fileno())
-    if stat.S_ISDIR(info.st_mode):
-        handle.close()
-        raise FileAccessError(f"the catalogue {path} is a folder, not a file.")
-    if not stat.S_ISREG(info.st_mode):
-        handle.close()
-        raise FileAccessError(f"the catalogue {path} is not a regular file (a device or pipe); give a .json file.")
-    if info.st_size > MAX_BYTES:
-        handle.close()
-        raise FileAccessError(f"the catalogue {path} is larger than {MAX_BYTES >> 30} GiB; that is not a catalogue.")
-    return handle
+    return open_regular(path, f"the catalogue {path}", MAX_BYTES)
 
 
 def read_catalogue_bytes(path: Path) -> bytes:

@@ -7,7 +7,6 @@ that cannot be read or written; 130 interrupted.
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -341,18 +340,13 @@ def _read_input(name: str) -> str:
         raw = buffer.read(MAX_INPUT + 1)
         name = "stdin"
     else:
-        import stat
+        from avimcite.fsutil import open_regular
 
-        try:
-            info = os.stat(name)
-            if stat.S_ISDIR(info.st_mode):
-                raise FileAccessError(f"cannot read {name}: it is a folder.")
-            if not stat.S_ISREG(info.st_mode):
-                raise FileAccessError(f"cannot read {name}: not a regular file (a device or pipe); save the page to a file.")
-            with open(name, "rb") as handle:
+        with open_regular(name, name, MAX_INPUT) as handle:
+            try:
                 raw = handle.read(MAX_INPUT + 1)
-        except OSError as exc:
-            raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
+            except OSError as exc:
+                raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
     if len(raw) > MAX_INPUT:
         raise FileAccessError(f"{name} is larger than {MAX_INPUT >> 20} MiB; that is not a saved AVİM page.")
     for encoding in ("utf-8-sig", "cp1254"):  # browsers on Turkish Windows may save cp1254

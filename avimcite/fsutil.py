@@ -71,6 +71,28 @@ def check_output_target(path: Path, catalogues: list[Path], empty: bool) -> None
         raise UnknownIdError(f"no post matched, so {path} was left as it is (it is not empty).")
 
 
+def open_regular(path, label: str, limit: int):
+    """`path` opened for reading in binary, or FileAccessError in one sentence starting with
+    `label` ("the catalogue x.json", "page.html"): a missing file, a folder, a device or FIFO
+    (which could block or never end) and a file over `limit` bytes are refused before reading."""
+    try:
+        info = os.stat(path)  # before open: opening a FIFO without a writer would block
+    except FileNotFoundError:
+        raise FileAccessError(f"{label} does not exist.") from None
+    except OSError as exc:
+        raise FileAccessError(f"cannot read {label}: {exc.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileAccessError(f"{label} is a folder, not a file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise FileAccessError(f"{label} is not a regular file (a device or pipe); give a saved file.")
+    if info.st_size > limit:
+        raise FileAccessError(f"{label} is larger than {limit >> 20} MiB, far more than it could hold.")
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise FileAccessError(f"cannot read {label}: {exc.strerror}.") from None
+
+
 def read_bytes_if_any(path: Path) -> bytes | None:
     try:
         with open(path, "rb") as handle:

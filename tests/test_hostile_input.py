@@ -84,7 +84,10 @@ def test_a_closed_pipe_exits_0_with_either_option_form(tmp_path, form):
 def test_devices_and_fifos_are_refused_as_inputs(tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    for args in (["--catalogue", "/dev/zero", "show", "x"], ["import", "/dev/zero"], ["import", str(fifo)]):
+    add = ["add", "--series", "Blog", "--year", "2020", "--number", "1", "--title", "T", "--date", "2020-01-01",
+           "--url", "https://avim.org.tr/x", "--lang", "en"]  # fmt: skip
+    for args in (["--catalogue", "/dev/zero", "show", "x"], ["import", "/dev/zero"], ["import", str(fifo)],
+                 ["--catalogue", str(fifo), "show", "x"], ["--catalogue", str(fifo), *add]):  # fmt: skip
         done = avimcite(*args)
         assert done.returncode == 5 and one_short_line(done.stderr)
 
