@@ -227,19 +227,26 @@ def load_bytes(raw: bytes | None, path: Path) -> Catalogue:
 def decode_json(raw: bytes, path: Path) -> object:
     """JSON data from a catalogue's bytes, or CatalogueError in one short sentence."""
     try:
+        return json_data(raw)
+    except _PostProblem as problem:
+        raise CatalogueError(f"{path} is {problem}.") from None
+
+
+def json_data(raw: bytes) -> object:
+    """JSON data from a catalogue's bytes, or _PostProblem with what is wrong ("not valid
+    JSON: ... at line 2, column 13"); `check` reports the same phrase."""
+    try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CatalogueError(f"{path} is not UTF-8 text (a bad byte at offset {exc.start}); save it as UTF-8.") from None
+        raise _PostProblem(f"not UTF-8 text (a bad byte at offset {exc.start}); save it as UTF-8") from None
     try:
         return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise CatalogueError(
-            f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        ) from None
+        raise _PostProblem(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
-        raise CatalogueError(f"{path} nests JSON too deeply to be a catalogue.") from None
+        raise _PostProblem("not a catalogue: its JSON nests too deeply") from None
     except ValueError as exc:  # e.g. an integer of thousands of digits
-        raise CatalogueError(f"{path} is not a catalogue: {str(exc)[:80]}.") from None
+        raise _PostProblem(f"not a catalogue: {str(exc)[:80]}") from None
 
 
 def merge(base: Catalogue, overlay: Catalogue) -> Catalogue:

@@ -6,7 +6,6 @@ warnings are things a careful editor would fix but that still cite.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -38,15 +37,9 @@ def _odd_casing(word: str) -> bool:
 def check_file(path: Path) -> list[Problem]:
     raw = catalogue.read_catalogue_bytes(path)
     try:
-        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"))
-    except UnicodeDecodeError:
-        return [Problem("error", "", "not UTF-8 text")]
-    except json.JSONDecodeError as exc:
-        return [Problem("error", "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
-    except RecursionError:
-        return [Problem("error", "", "JSON nested too deeply to be a catalogue")]
-    except ValueError as exc:  # an integer of thousands of digits
-        return [Problem("error", "", f"not a catalogue: {str(exc)[:80]}")]
+        data = catalogue.json_data(raw)
+    except catalogue.PostProblem as problem:
+        return [Problem("error", "", str(problem))]
     if not isinstance(data, dict) or not isinstance(data.get("posts"), list):
         return [Problem("error", "", 'not an avimcite catalogue: expected {"schema": ..., "posts": [...]}')]
     problems = []

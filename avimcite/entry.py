@@ -216,8 +216,9 @@ class _Closed:
 
 
 def _utf8_streams() -> None:
-    """Data on stdout is UTF-8 whatever the locale (LC_ALL=tr_TR.ISO-8859-9 included);
-    a closed stdout or stderr becomes /dev/null, so a write cannot crash."""
+    """Data on stdout is UTF-8 whatever the locale (LC_ALL=tr_TR.ISO-8859-9 included). A closed
+    stderr becomes /dev/null; a closed stdout a stream whose writes raise EBADF, which the
+    boundary reports as exit 5 (data that cannot be delivered is a failure)."""
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
