@@ -132,8 +132,11 @@ class Catalogue:
         what = f"no post {first!r}" if len(unknown) == 1 else (
             f"no posts {', '.join(repr(u) for u in unknown)}"
         )
-        hint = self.suggest(first)
-        tip = f"did you mean {' or '.join(hint)}?" if hint else "try: avimcite list"
+        if url_key(first) is not None:  # an AVİM page we do not have: it can be imported
+            tip = f"to add it: avimcite import {first}"
+        else:
+            hint = self.suggest(first)
+            tip = f"did you mean {' or '.join(hint)}?" if hint else "try: avimcite list"
         return UnknownIdError(f"{what} in {self.label or f'the catalogue {self.path}'} ({tip})", unknown)
 
     def get(self, refs: Sequence[str]) -> list[Post]:

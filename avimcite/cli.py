@@ -286,43 +286,68 @@ def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> 
 
 @app.command("import")
 def import_(
-    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Saved AVİM pages (text, Markdown, HTML) or files of citation lines; - for stdin.")],
+    files: Annotated[list[str], typer.Argument(metavar="FILE|URL...", help="Saved AVİM pages (text, Markdown, HTML), files of citation lines, or http(s) URLs of AVİM pages; - for stdin.")],
     url: Annotated[Optional[str], typer.Option(help="The AVİM URL of the page, when the saved file does not hold it.")] = None,
     dry_run: DryRunOpt = False,
     update: UpdateOpt = False,
+    timeout: Annotated[float, typer.Option(help="Give up on a URL after this many seconds.", min=0.1, max=600)] = 20.0,
+    refresh: Annotated[bool, typer.Option("--refresh", help="Download URLs again instead of using the copies cached by an earlier import.")] = False,
 ) -> None:
-    """Import posts from saved AVİM pages or "To cite this article:" lines into your catalogue.
+    """Import posts from AVİM pages (saved files or URLs) or "To cite this article:" lines into your catalogue.
 
     Writes to --catalogue / $AVIMCITE_CATALOGUE, else to your user catalogue, which every
-    command reads over the shipped one. A file that holds no citable AVİM post is refused
-    and nothing is written.
+    command reads over the shipped one. A file or URL that holds no citable AVİM post is
+    refused and nothing is written. Only this command touches the network, and only for
+    the URLs given; fetched pages are cached, so a rerun does not download again.
 
-    Example: avimcite import saved-page.html --dry-run
+    Example: avimcite import https://www.avimbulten.org/Blog/... saved-page.html --dry-run
     """
-    from avimcite.errors import ImportRefused
+    from avimcite.errors import FetchError, ImportRefused
     from avimcite.importer import PageError, parse_input
     from avimcite.store import validated
 
     if url and len(files) > 1:
         raise UsageError("--url names the page of one file; import the files one at a time.")
     found = []
-    refused = []
+    refused: list[AvimciteError] = []
     for name in files:
-        text = _read_input(name)
         label = "stdin" if name == "-" else name
         try:
-            records = parse_input(text, url or "").records
+            address = ""
+            if _is_url(name):
+                text, address = _fetch(name, timeout, refresh)
+            else:
+                text = _read_input(name)
+            records = parse_input(text, url or "", address).records
             found.append((label, [validated(r, label) for r in records]))
         except PageError as exc:
-            refused.append(f"{label}: {exc}")
+            refused.append(ImportRefused(f"{label}: {exc}"))
         except AvimciteError as exc:
-            refused.append(exc.message.rstrip("."))
+            refused.append(exc)
     if refused:
-        for message in refused[:-1]:
-            output.error(f"{message}; nothing was written.")
-        raise ImportRefused(f"{refused[-1]}; nothing was written.")
+        for exc in refused[:-1]:
+            output.error(f"{exc.message.rstrip('.').removesuffix('; nothing was written')}; nothing was written.")
+        last = refused[-1]
+        raise type(last)(f"{last.message.rstrip('.').removesuffix('; nothing was written')}; nothing was written.")
     target = _write_posts(found, update, dry_run)
     output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
+
+
+def _is_url(name: str) -> bool:
+    return name.lower().startswith(("http://", "https://"))
+
+
+def _fetch(url: str, timeout: float, refresh: bool) -> tuple[str, str]:
+    """The text of the page at `url` and the address it came from (network: `import` only)."""
+    from avimcite.catalogue import VALID_URL
+    from avimcite.fetch import fetch
+    from avimcite.paths import user_cache_dir
+
+    if not VALID_URL.match(url):
+        raise UsageError(f"{url!r} is not a URL avimcite can fetch (no spaces, quotes or angle brackets).")
+    cache = user_cache_dir()
+    page, _cached = fetch(url, cache, timeout=timeout, refresh=refresh)
+    return page.text, page.final_url
 
 
 MAX_INPUT = 32 << 20  # a saved AVİM page is well under 1 MiB; a file of citation lines far less

@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     CATALOGUE = 4  # the catalogue is broken (invalid JSON, schema, duplicates)
     FILE = 5  # a file that cannot be read or written
     NOT_A_POST = 6  # `import`: a page or line that holds no citable AVİM post
+    NETWORK = 7  # `import URL`: unreachable, timed out, HTTP error, not a page, too large
     INTERRUPTED = 130
     TERMINATED = 143  # SIGTERM (128 + 15): temp files removed, files left as they were
 
@@ -52,3 +53,7 @@ class FileAccessError(AvimciteError):
 
 class ImportRefused(AvimciteError):
     exit_code = ExitCode.NOT_A_POST
+
+
+class FetchError(AvimciteError):
+    exit_code = ExitCode.NETWORK

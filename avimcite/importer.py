@@ -187,10 +187,50 @@ def _clean(line: str) -> str:
     return line.strip("*_ ").strip()
 
 
+def _singleton(line: str) -> bool:
+    """A line that is a whole item of the page header, never part of a wrapped one."""
+    return bool(_HEADER_NO.match(line) or _DATE_LINE.match(line) or _READING.match(line) or _is_name_line(line))
+
+
+def _is_name_line(line: str) -> bool:
+    if len(line) > 120 or not any(c.islower() for c in line):
+        return False  # AVİM prints names as "Given FAMILY"; an all-capitals line is a title
+    return bool(split_names(line, "tr" if textfold.has_turkish_letters(line) else "en"))
+
+
+def logical_lines(lines: list[str]) -> list[str]:
+    """The items of a saved page, with lines a browser or converter wrapped joined again.
+
+    Saved pages wrap long titles and put a label's value on the next line ("please click:",
+    "To cite this article:"), with or without Markdown hard breaks. Within a paragraph (lines
+    not separated by a blank line) a line continues the one before, except that the header's
+    own items (the "Blog No:" line, the date, the reading time, an author's name) always
+    stand alone, and a line a Markdown block marker opens (#, >, -, **) starts a new item.
+    """
+    out: list[str] = []
+    joinable = False
+    for raw in lines:
+        line = _clean(raw)
+        if not line:
+            joinable = False
+            continue
+        single = _singleton(line)
+        opens_block = raw.lstrip().startswith(("#", ">", "- ", "* ", "**", "|"))
+        if joinable and not single and not opens_block and not _CITE_LABEL.match(line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        joinable = not single
+    return out
+
+
+def _same_text(a: str, b: str) -> bool:
+    return textfold.fold(" ".join(a.split())).strip(" .") == textfold.fold(" ".join(b.split())).strip(" .")
+
+
 def parse_page_lines(lines: list[str], url_hint: str = "") -> dict:
     """A record from the lines of one AVİM post page; PageError says what is missing."""
-    cleaned = [_clean(line) for line in lines]
-    cleaned = [line for line in cleaned if line]
+    cleaned = logical_lines(lines)
     cite = next((r for r in (parse_cite_line(l) for l in cleaned if _CITE_LABEL.search(l)) if r), None)
     header_at = next((i for i, l in enumerate(cleaned) if _HEADER_NO.match(l)), None)
     if header_at is None:
@@ -223,8 +263,19 @@ def parse_page_lines(lines: list[str], url_hint: str = "") -> dict:
             author_line, title = before[-1], before[-2]
         else:
             title = before[-1]
-    if cite and (cite["series"].lower(), cite["number"]) == (series.lower(), int(header["number"])):
-        title = title or cite["title"]
+    if cite and (cite["series"].lower(), cite["number"]) != (series.lower(), int(header["number"])):
+        raise PageError(
+            f"the page's header ({series} No: {header['number']}) and its citation line "
+            f"({cite['series']} No.{cite['year']} / {cite['number']}) name different posts"
+        )
+    if cite:
+        # The citation line carries the whole title on one line: it confirms or completes the header's.
+        if not title or _same_text(title, cite["title"]):
+            title = cite["title"]
+        elif textfold.fold(" ".join(cite["title"].split())).endswith(textfold.fold(" ".join(title.split()))):
+            title = cite["title"]  # the header's title lost its first lines
+        else:
+            raise PageError(f"the page's title {title!r} and its citation line's {cite['title']!r} disagree")
     if not title:
         raise PageError("no title line above the post header")
     if published is None:
@@ -291,8 +342,9 @@ def _source(lines: list[str]) -> dict | None:
 
 # --- HTML -----------------------------------------------------------------------------
 
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
-           "footer", "span", "time", "title", "td", "blockquote", "ul", "ol", "table", "a"}  # fmt: skip
+_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header", "nav",
+           "footer", "title", "td", "th", "blockquote", "ul", "ol", "table", "main", "aside", "dd", "dt", "hr"}  # fmt: skip
+_SOFT = {"br", "span", "time", "a"}  # may be an item of its own, or part of one
 
 
 class _TextLines(HTMLParser):
@@ -312,13 +364,20 @@ class _TextLines(HTMLParser):
             self.url = self.url or attrs["href"]
         elif tag == "meta" and (attrs.get("property") or attrs.get("name")) == "og:url" and attrs.get("content"):
             self.url = self.url or attrs["content"]
-        if tag in _BLOCKS:
-            self.parts.append("\n")
+        self._break(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "noscript", "template") and self._skip:
             self._skip -= 1
+        self._break(tag)
+
+    def _break(self, tag: str) -> None:
         if tag in _BLOCKS:
+            self.parts.append("\0")  # a paragraph ends: nothing joins across it
+        elif tag in _SOFT:
             self.parts.append("\n")
 
     def handle_data(self, data):
@@ -335,9 +394,15 @@ def html_lines(text: str) -> tuple[list[str], str]:
     parser = _TextLines()
     parser.feed(text)
     parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
-    url = html.unescape(parser.url) if _AVIM_URL.match(parser.url or "") else ""
-    return [line for line in lines if line], url
+    lines = []
+    for paragraph in "".join(parser.parts).split("\0"):
+        lines.extend(line for line in (" ".join(part.split()) for part in paragraph.split("\n")) if line)
+        lines.append("")  # the paragraph's end, as a blank line in a text page
+    from avimcite.catalogue import unwrap_archive
+
+    url = unwrap_archive(html.unescape(parser.url or "").strip())
+    url = url if _AVIM_URL.match(url) else ""
+    return lines, url
 
 
 def looks_like_html(text: str) -> bool:
@@ -355,15 +420,28 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def parse_input(text: str, url: str = "") -> Found:
-    """Every post `text` holds: one page (text, Markdown or HTML) or citation lines."""
+def avim_address(url: str) -> str:
+    """`url` if it is an AVİM page's address (an archive copy's unwrapped), else ""."""
+    from avimcite.catalogue import unwrap_archive
+
+    url = unwrap_archive(url.strip())
+    return url if _AVIM_URL.match(url) else ""
+
+
+def parse_input(text: str, url: str = "", address: str = "") -> Found:
+    """Every post `text` holds: one page (text, Markdown or HTML) or citation lines.
+
+    `url` is the page's AVİM URL as the user gave it (--url); `address` where the page was
+    fetched from. The stored URL is the citation line's, else `url`, else the page's
+    canonical link, else `address` when it is on an AVİM host (a mirror's never is)."""
     text = strip_controls(text)
+    address = avim_address(address)
     if looks_like_html(text):
         lines, page_url = html_lines(text)
-        return Found([parse_page_lines(lines, url or page_url)], "html page")
+        return Found([parse_page_lines(lines, url or page_url or address)], "html page")
     lines = text.splitlines()
     if any(_HEADER_NO.match(_clean(line)) for line in lines):
-        return Found([parse_page_lines(lines, url)], "page")
+        return Found([parse_page_lines(lines, url or address)], "page")
     records, bad = [], []
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
