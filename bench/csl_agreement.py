@@ -114,6 +114,9 @@ def compare(mine, theirs) -> tuple[int, int, int, int, list[tuple[str, str]]]:
         return 0, len(theirs[0]), 0, len(theirs[1]), [("CRASH", mine)]
     diffs, counts = [], []
     for a, b in zip(mine, theirs):
+        if not a and not any(b):  # a style without a bibliography: citeproc-js prints an empty line
+            counts += [0, 0]
+            continue
         same = sum(x == y for x, y in zip(a, b))
         counts += [same, max(len(a), len(b))]
         diffs += [(y, x) for x, y in zip(a, b) if x != y]

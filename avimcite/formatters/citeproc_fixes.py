@@ -51,6 +51,8 @@ def install() -> None:
     _second_field_align(model)
     _static_style_queries_are_cached(model)
     _implicit_year_suffix(model)
+    _term_opening_an_entry_is_capitalised(model)
+    _dates_in_sort_macros_sort_by_date(model)
     _installed = True
 
 
@@ -71,6 +73,10 @@ def _substituted_variables_are_suppressed(model) -> None:
 
     def render(self, item, context=None, **kwargs):
         for child in self.getchildren():
+            if isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib):
+                # citeproc-js: a bare term or value inside cs:substitute ends the substitution
+                # and prints nothing (433 styles name `anonymous` this way; a macro prints it).
+                return None
             _tracking.append(set())
             try:
                 if isinstance(child, model.Names) and child.name is None:
@@ -83,6 +89,8 @@ def _substituted_variables_are_suppressed(model) -> None:
             finally:
                 used = _tracking.pop()
             if text:
+                if _entry_names and not used and not isinstance(child, model.Names):
+                    _entry_names[-1]["term"] = True  # "Anon": a term is no author to substitute
                 self.add_to_repressed_list(child, context)
                 repressed = context.get_layout().repressed
                 repressed.setdefault(TEXT_TAG, []).extend(used)
@@ -98,6 +106,11 @@ def _substituted_variables_are_suppressed(model) -> None:
 def _rendered_children(model, parent, item, delimiter="", **kwargs):
     """The non-empty outputs of `parent`'s children, in order, as Parent.render_children
     renders them (a cs:choose gets the enclosing delimiter; a VariableError skips the child)."""
+    return (text for _child, text in _rendering_children(model, parent, item, delimiter, **kwargs))
+
+
+def _rendering_children(model, parent, item, delimiter="", **kwargs):
+    """(child, output) for each child of `parent` that renders something."""
     for child in parent.iterchildren():
         try:
             if isinstance(child, model.Choose):
@@ -107,7 +120,7 @@ def _rendered_children(model, parent, item, delimiter="", **kwargs):
         except model.VariableError:
             continue
         if text is not None:
-            yield text
+            yield child, text
 
 
 def _substitute_choose_renders_first_match(model) -> None:
@@ -129,13 +142,15 @@ def _name_parts_cased_as_strings(model) -> None:
     (no given name) is left alone, and the cased parts go back as plain strings, which
     Name.process joins with str.join. (Plain text and numbers reaching text-case or
     strip-periods are made engine strings in _turkish_text_case.)"""
-    original_part = model.Name_Part.format_part
-
     def format_part(self, given, family):
         which = self.get("name")
         if (which == "given" and not given) or (which == "family" and not family):
             return given, family
-        given, family = original_part(self, given, family)
+        language = _item_language[-1] if _item_language else None
+        if which == "given":
+            given = self.wrap(self.format(self.case(given, language)))
+        elif which == "family":
+            family = self.wrap(self.format(self.case(family, language)))
         return (str(given) if given is not None else None), (str(family) if family is not None else None)
 
     model.Name_Part.format_part = format_part
@@ -151,10 +166,37 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
     def group_calls_variable(self):
         return any(child.calls_variable() for child in self.getchildren())
 
+    def group_process(self, item, context=None, **kwargs):
+        # As citeproc-js: a child that rendered a variable succeeds, and so does a nested
+        # group or macro call that printed only terms ("[Online]" from an `online` macro
+        # keeps its group although the edition beside it is empty).
+        output, called, succeeded = [], False, False
+        started = _started[-1] if _started else None
+        delimiter = self.get("delimiter", "")
+        for child in self.iterchildren():
+            calls = child.calls_variable()
+            called = called or calls
+            try:
+                if isinstance(child, model.Choose):
+                    text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, context=context, **kwargs)
+            except model.VariableError:
+                continue
+            if text is not None:
+                output.append(text)
+                block = isinstance(child, model.Group) or (isinstance(child, model.Text) and "macro" in child.attrib)
+                succeeded = succeeded or calls or block
+        if output and (succeeded or not called):
+            return self.join(output)
+        _restore_started(started)
+        raise model.VariableError
+
     def macro_render(self, item, context=None, sort_options=None):
         # citeproc-js treats a macro call as a group: "translated by " with no translator
         # prints nothing.
         output, called, rendered = [], False, False
+        started = _started[-1] if _started else None
         for child in self.iterchildren():
             calls = child.calls_variable()
             called = called or calls
@@ -173,9 +215,11 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
             from citeproc.string import join
 
             return join(output, "")
+        _restore_started(started)
         return None
 
     model.Group.calls_variable = group_calls_variable
+    model.Group.process = group_process
     model.Macro.render = macro_render
 
 
@@ -241,7 +285,13 @@ def _second_field_align(model) -> None:
         parent = self.getparent()
         if not isinstance(parent, model.Bibliography) or not parent.get("second-field-align"):
             return model.Parent.render_children(self, item, delimiter=delimiter, **kwargs)
-        texts = list(_rendered_children(model, self, item, delimiter, **kwargs))
+        rendering = list(_rendering_children(model, self, item, delimiter, **kwargs))
+        texts = [text for _child, text in rendering]
+        if len(rendering) == 1 and isinstance(rendering[0][0], model.Group):
+            # citeproc-js splits the first field out of the one group that holds the whole
+            # entry, and the layout's suffix is lost with the split (journal-of-australian-
+            # strength-and-conditioning: "1. TITLE. 2023", no final period).
+            self.suffix_dropped = True
         if len(texts) < 2:
             return texts[0] if texts else None
         first, *rest = texts
@@ -441,8 +491,10 @@ def _subsequent_author_substitute(model) -> None:
 
     def process(self, item, names_context=None, context=None, **kwargs):
         text = original_process(self, item, names_context=names_context, context=context, **kwargs)
+        if text and _tracking:
+            _tracking[-1].add("<names>")  # a substitute that rendered names, not a term
         state = _entry_names[-1] if _entry_names else None
-        if state is not None and text and state["names"] is None:
+        if state is not None and text and state["names"] is None and not state.get("term"):
             state["names"] = str(text)  # the entry's first cs:names output
             if state["names"] == state["previous"]:
                 return String(state["substitute"])
@@ -459,14 +511,22 @@ def _subsequent_author_substitute(model) -> None:
                 _entry_names.append(state)
             try:
                 self.repressed = {}
-                text = self.format(self.wrap(self.render_children(item)))
+                self.suffix_dropped = False
+                text = self.render_children(item)
+                if self.suffix_dropped and text is not None:
+                    from citeproc.string import String
+
+                    text = self.format(String(self.get("prefix", "")) + text)
+                else:
+                    text = self.format(self.wrap(text))
             except Exception as exc:  # noqa: BLE001 - reported by the caller, per entry
                 entry_failures.append((item.key, exc))
                 continue
             finally:
                 if substitute is not None:
                     _entry_names.pop()
-            previous = state["names"]
+            if state["names"] is not None or not state.get("term"):
+                previous = state["names"]  # citeproc-js: a term in the names' place keeps the last name
             if text is not None:
                 output.append(text)
         return output
@@ -721,3 +781,113 @@ def collating(locale: str):
 
 
 __all__ = ["install", "ambiguous_keys", "collating", "collation_key"]
+
+
+_item_language: list[str | None] = []  # per entry or cite: its item's language ("tr" cases by Turkish rules)
+_started: list[bool] = []  # per entry or cite being rendered: has anything been printed yet
+
+
+def _restore_started(value: bool | None) -> None:
+    """A suppressed group or macro printed nothing, as far as a later term is concerned."""
+    if _started and value is not None:
+        _started[-1] = value
+
+
+def _term_opening_an_entry_is_capitalised(model) -> None:
+    """citeproc-js capitalises the first letter of a term printed before anything else in a
+    bibliography entry or a note style's cite ("[Interaktyvus]", "Anon."), by the item's
+    language ("[İnteraktyvus]" for a Turkish post). In-text citations are left alone."""
+    layout_render_children = model.Layout.render_children
+
+    def render_children(self, item, *args, **kwargs):
+        active = isinstance(self.getparent(), model.Bibliography) or self.get_root().get("class") == "note"
+        _started.append(not active)
+        try:
+            language = str(item.reference.language)[:2].lower()
+        except model.VariableError:
+            language = None
+        _item_language.append(language)
+        try:
+            return layout_render_children(self, item, *args, **kwargs)
+        finally:
+            _started.pop()
+            _item_language.pop()
+
+    original_term = model.Text._term
+
+    def _term(self, item):
+        text = original_term(self, item)
+        if text and _started and not _started[-1]:
+            value = str(text)
+            try:
+                turkish = str(item.reference.language)[:2].lower() == "tr"
+            except model.VariableError:
+                turkish = False
+            first = value[0].translate(_TR_UPPER) if turkish else value[0]
+            text = text.__class__(first.upper() + value[1:]) if hasattr(text, "__class__") else first.upper() + value[1:]
+        return text
+
+    def leaf(cls):
+        original = cls.render
+
+        def render(self, *args, **kwargs):
+            text = original(self, *args, **kwargs)
+            if text and _started and self.get("variable") != "citation-number":  # as citeproc-js
+                _started[-1] = True
+            return text
+
+        cls.render = render
+
+    for cls in (model.Text, model.Names, model.Date, model.Number, model.Label):
+        leaf(cls)
+    model.Layout.render_children = render_children
+    model.Text._term = _term
+
+
+_sort_macro: list[bool] = []  # set while a sort key's macro renders
+
+
+def _dates_in_sort_macros_sort_by_date(model) -> None:
+    """A cs:date inside a macro used as a sort key contributes its date as a sortable number
+    (citeproc-js's dateAsSortKey: "1" + year, month and day zero-padded, for the parts the
+    element shows), not its printed form: "March 2017" before "December 2017", not after."""
+    from citeproc.string import String
+
+    original_sort_keys = model.Key.sort_keys
+
+    def sort_keys(self, items, context):
+        if "macro" not in self.attrib:
+            return original_sort_keys(self, items, context)
+        _sort_macro.append(True)
+        try:
+            return original_sort_keys(self, items, context)
+        finally:
+            _sort_macro.pop()
+
+    original_render = model.Date.render
+
+    def render(self, item, *args, **kwargs):
+        if not _sort_macro or self.is_locale_date():
+            return original_render(self, item, *args, **kwargs)
+        try:
+            value = item.reference[self.get("variable").replace("-", "_")]
+        except (model.VariableError, AttributeError):
+            return None
+        from citeproc.source import DateRange
+
+        begin = value.begin if isinstance(value, DateRange) else value
+        year = begin.get("year") if isinstance(begin, dict) else None
+        if not year:
+            return None
+        if self.get("form") is not None:
+            shown = (self.get("date-parts") or "year-month-day").split("-")
+        else:
+            shown = [part.get("name") for part in self.findall("cs:date-part", self.nsmap)] or ["year", "month", "day"]
+        key = f"1{year}"
+        for part in ("month", "day"):
+            number = begin.get(part) if part in shown else None
+            key += f"{int(number):02d}" if isinstance(number, int) and number else "00"
+        return String(key + "100000")  # an open end: year 0, month and day 00
+
+    model.Key.sort_keys = sort_keys
+    model.Date.render = render
