@@ -53,6 +53,7 @@ def install() -> None:
     _implicit_year_suffix(model)
     _term_opening_an_entry_is_capitalised(model)
     _dates_in_sort_macros_sort_by_date(model)
+    _name_affixes_apply_to_each_person(model)
     _installed = True
 
 
@@ -270,6 +271,8 @@ def _display_attribute(model) -> None:
             from citeproc.string import String
 
             before, after = _DISPLAY[display]
+            if display == "left-margin" and isinstance(self.getparent(), model.Layout):
+                after = ""  # the layout sets a left margin apart (see _second_field_align)
             text = String(before) + text + String(after)
         return text
 
@@ -283,6 +286,17 @@ def _second_field_align(model) -> None:
 
     def render_children(self, item, delimiter="", **kwargs):
         parent = self.getparent()
+        if isinstance(parent, model.Bibliography) and not parent.get("second-field-align") and any(
+            child.get("display") == "left-margin" for child in self.iterchildren()
+        ):
+            # A left margin is set apart from what follows it; at the end of the entry there
+            # is nothing to set apart ("…TEST-4.", not "…TEST-4 .").
+            from citeproc.string import String, join
+
+            rendering = list(_rendering_children(model, self, item, delimiter, **kwargs))
+            texts = [text + String(" ") if child.get("display") == "left-margin" and i < len(rendering) - 1 else text
+                     for i, (child, text) in enumerate(rendering)]  # fmt: skip
+            return join(texts, delimiter) if texts else None
         if not isinstance(parent, model.Bibliography) or not parent.get("second-field-align"):
             return model.Parent.render_children(self, item, delimiter=delimiter, **kwargs)
         rendering = list(_rendering_children(model, self, item, delimiter, **kwargs))
@@ -309,6 +323,11 @@ def _initialize_false_keeps_given_names(model) -> None:
 
     def initialize(self, given, mark, context):
         if str(self.get_option("initialize", context)).lower() == "false":
+            return given
+        # citeproc-js: initialize="false" on cs:citation or cs:bibliography wins even over a
+        # cs:name's own initialize="true" (effective-altruism-wiki prints "Kuzio, Taras").
+        found = (context if context is not None else self).xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
+        if found and str(found[0].get("initialize", "")).lower() == "false":
             return given
         return original(self, given, mark, context)
 
@@ -372,7 +391,9 @@ def _disambiguate_condition(model) -> None:
     def render(self, item, context=None, delimiter="", **kwargs):
         results = []
         if "type" in self.attrib:
-            results += self._type(item)
+            # citeproc-js: the values of `type` are always one "any" test, whatever `match`
+            # says (type="webpage post-weblog post" matches a blog post).
+            results.append(any(self._type(item)))
         if "variable" in self.attrib:
             results += self._variable(item)
         if "is-numeric" in self.attrib:
@@ -829,10 +850,13 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
 
     def leaf(cls):
         original = cls.render
+        is_names = cls is model.Names
 
         def render(self, *args, **kwargs):
             text = original(self, *args, **kwargs)
-            if text and _started and self.get("variable") != "citation-number":  # as citeproc-js
+            # as citeproc-js: the citation number does not count, and a cs:names counts even
+            # when it printed nothing ("anon." after an empty author, "Anon." without one)
+            if _started and (text or is_names) and self.get("variable") != "citation-number":
                 _started[-1] = True
             return text
 
@@ -891,3 +915,105 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
 
     model.Key.sort_keys = sort_keys
     model.Date.render = render
+
+
+def _name_affixes_apply_to_each_person(model) -> None:
+    """citeproc-js puts a cs:name's prefix and suffix around each personal name, not around
+    the list, and not around an institution's literal name ("Çelik G., Özdemir U." for
+    suffix="."; "Kuzio T. et al."). citeproc-py wrapped the whole list once. This is
+    Name.process of citeproc-py 0.6 with that one change (per-name affixes); 236 of the
+    2,851 independent styles set affixes on cs:name."""
+
+    from citeproc.string import String
+
+    def process(self, item, variable, context=None, sort_options=None, **kwargs):
+        def get_option(name):
+            return self.get_option(name, context, sort_options)
+
+        prefix, suffix_affix = self.get("prefix", ""), self.get("suffix", "")
+        if not prefix and not suffix_affix:
+            return original_process(self, item, variable, context=context, sort_options=sort_options, **kwargs)
+        and_ = get_option("and")
+        delimiter = get_option("delimiter")
+        delimiter_precedes_et_al = get_option("delimiter-precedes-et-al")
+        delimiter_precedes_last = get_option("delimiter-precedes-last")
+        et_al_min = get_option("et-al-min")
+        et_al_use_first = get_option("et-al-use-first")
+        et_al_use_last = get_option("et-al-use-last")
+        initialize_with = get_option("initialize-with")
+        name_as_sort_order = get_option("name-as-sort-order")
+        sort_separator = get_option("sort-separator")
+        form = get_option("form")
+        demote_ndp = get_option("demote-non-dropping-particle")
+
+        def format_name_parts(given, family):
+            for part in self.findall("cs:name-part", self.nsmap):
+                given, family = part.format_part(given, family)
+            return given, family
+
+        names = item.reference.get(variable, [])
+        and_term = None
+        if and_ == "text":
+            and_term = self.get_single_term(name="and")
+        elif and_ == "symbol":
+            and_term = self.preformat("&")
+        et_al = self.et_al()
+        if form == "count":
+            return min(len(names), et_al_use_first)
+        et_al_truncate = len(names) > 1 and et_al_min and len(names) >= et_al_min
+        et_al_last = et_al_use_last and et_al_use_first <= et_al_min - 2
+        if et_al_truncate:
+            names = names[:et_al_use_first] + [names[-1]] if et_al_last else names[:et_al_use_first]
+        output = []
+        for i, name in enumerate(names):
+            given, family, dp, ndp, suffix = name.parts()
+            if given is not None and initialize_with is not None:
+                given = self.initialize(given, initialize_with, context)
+            if form == "long":
+                if name_as_sort_order == "all" or (name_as_sort_order == "first" and i == 0):
+                    if demote_ndp in ("never", "sort-only"):
+                        family = " ".join([n for n in (ndp, family) if n])
+                        given = " ".join([n for n in (given, dp) if n])
+                    else:
+                        given = " ".join([n for n in (given, dp, ndp) if n])
+                    given, family = format_name_parts(given, family)
+                    text = sort_separator.join([n for n in (family, given, suffix) if n])
+                else:
+                    family = " ".join([n for n in (dp, ndp, family) if n])
+                    given, family = format_name_parts(given, family)
+                    text = " ".join([n for n in (given, family, suffix) if n])
+            else:
+                family = " ".join([n for n in (ndp, family) if n])
+                given, family = format_name_parts(given, family)
+                text = family
+            if "literal" not in name:
+                text = self.wrap(String(text))
+            output.append(text)
+        if et_al_truncate and et_al:
+            # ... and around the names with their "et al." as well: "[[Taras Kuzio] et al.]"
+            if et_al_last:
+                output[-1] = self.unicode_character("horizontal ellipsis") + " " + output[-1]
+                return self.wrap(self.join(output, delimiter))
+            if delimiter_precedes_et_al == "always" or (delimiter_precedes_et_al == "contextual" and len(output) >= 2):
+                output.append(et_al)
+                return self.wrap(self.join(output, delimiter))
+            return self.wrap(self.join(output, delimiter) + " " + et_al)
+        if and_ is not None and len(output) > 1:
+            text = self.join(output[:-1], ", ")
+            if delimiter_precedes_last == "always" or (delimiter_precedes_last == "contextual" and len(output) > 2):
+                text = self.join([text, ""], ", ")
+            else:
+                text += " "
+            return text + f"{and_term} " + output[-1]
+        return self.join(output, delimiter)
+
+    def markup(self, text):
+        if not text:
+            return None
+        if self.get("prefix") or self.get("suffix"):
+            return self.format(text)  # the affixes are already around each name
+        return self.wrap(self.format(text))
+
+    original_process = model.Name.process
+    model.Name.process = process
+    model.Name.markup = markup
