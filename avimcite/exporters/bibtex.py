@@ -1,4 +1,4 @@
-"""BibTeX (7-bit ASCII, LaTeX accents) and BibLaTeX (UTF-8) from CSL-JSON items.
+r"""BibTeX (ASCII with LaTeX accents) and BibLaTeX (UTF-8) from CSL-JSON items.
 
 Written by hand rather than with bibtexparser's writer: the format is a few
 lines of string building, and bibtexparser 2.1 needs 6.3 s (0.9 s with in-place
@@ -10,6 +10,25 @@ bibtexparser and pybtex read our output back in the tests.
 Rules: URLs and dates are never escaped; titles are wrapped in an extra pair of
 braces so no style re-cases AVİM's capitals; organisations are braced so they
 are not split into given and family names.
+
+Why BibTeX keeps LaTeX accents ({\.I}, {\c{s}}, {\i}): classic BibTeX sorts by
+purify$, which reduces them to I, s, i (UTF-8 bytes sort after Z), and its label
+functions count them as one letter; Zotero, citation-js, pandoc, biber, pybtex and
+BibTeX itself decode them. Typographic quotes (’ ‘ “ ”) are the exception: pybtex
+prints {\textquoteright} as a word and biblatex-csl-converter and astrocite drop it,
+while every reader and LaTeX (2018 and later) takes the UTF-8 character, so those
+four stay UTF-8. BibLaTeX is UTF-8 throughout (biber's own encoding).
+
+What real clients need (checked with TeX Live by bench/latex_check.py):
+- No `\url{}` in a note: `%`, `#` or `&` in a URL inside another field stops biber
+  and BibTeX, and classic BibTeX documents need not load the url package. A source
+  URL is written as escaped text; BibLaTeX (which always loads url) gets `\url{}`
+  when the URL holds none of % # \ { }.
+- The AVİM serial is printed once: BibTeX @misc `howpublished`, BibLaTeX @online
+  `note`; nothing repeats it.
+- A post without an author gets `key = {AVİM}` in BibTeX, so natbib and apalike
+  label it "AVİM (2020)" rather than with the first letters of its cite key; no
+  author is invented. BibLaTeX styles cite it by title, as APA does.
 """
 
 from __future__ import annotations
@@ -36,10 +55,15 @@ _UTF8_SPECIAL = re.compile(r"[&%$#_{}~^\\]")
 _UTF8_TABLE = str.maketrans(_UTF8_SPECIALS)
 
 
+_UTF8_KEPT = "’‘“”"  # read by every client as they are; their LaTeX names are not
+
+
 def _latex_char(char: str) -> str:
     global _encoder
     if char in _RAW:
         return _RAW[char]
+    if char in _UTF8_KEPT:
+        return char
     if char.isascii() and (char.isalnum() or char in " \t\n.,:;!?()[]/-+=*@"):
         return char
     if _encoder is None:
@@ -100,16 +124,23 @@ def _iso(parts: dict) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def _source_note(item: dict, escape) -> str:
+_URL_UNSAFE_IN_ARGUMENT = re.compile(r"[%#\\{}]")
+
+
+def _source_note(item: dict, escape, url_macro: bool) -> str:
+    """'Originally published in Eurasia Review (2023-10-30): URL', safe inside any field."""
     custom = item.get("custom", {})
     if "source_name" not in custom:
         return ""
     text = "Originally published in " + escape(custom["source_name"])
     if "source_date" in custom:
         text += " (" + custom["source_date"] + ")"
-    if "source_url" in custom:
-        return text + ": \\url{" + custom["source_url"] + "}"
-    return text + "."
+    url = custom.get("source_url")
+    if not url:
+        return text + "."
+    if url_macro and not _URL_UNSAFE_IN_ARGUMENT.search(url):
+        return text + ": \\url{" + url + "}"
+    return text + ": " + latex_utf8(url)  # as text: every special character escaped
 
 
 def _entry(kind: str, key: str, fields: list[tuple[str, str]], raw: set[str]) -> str:
@@ -122,68 +153,54 @@ def _entry(kind: str, key: str, fields: list[tuple[str, str]], raw: set[str]) ->
     return "\n".join(lines)
 
 
-def _serial(item: dict, escape) -> str:
+def _serial(item: dict) -> str:
     """'AVİM Blog No.2023 / 63', from the mapping's custom data."""
     custom = item.get("custom", {})
-    return escape(f"AVİM {custom.get('avim_series', '')} No.{custom.get('avim_year', '')} / {custom.get('avim_number', '')}")
+    return f"AVİM {custom.get('avim_series', '')} No.{custom.get('avim_year', '')} / {custom.get('avim_number', '')}"
 
 
 def bibtex_entry(item: dict) -> str:
+    """@misc for every post: the one type whose classic and pybtex styles need no author,
+    institution or number, and print `howpublished` where the serial belongs."""
     esc = latex_ascii
     y, m, _ = item["issued"]["date-parts"][0]
-    serial = _serial(item, esc)
-    note = " ".join(p for p in (serial + ".", _source_note(item, esc)) if p)
-    fields = [("author", _names(item, esc)), ("title", "{" + esc(item["title"]) + "}")]
-    if item["type"] == "report":
-        kind = "techreport"
-        fields += [
-            ("institution", esc(item.get("publisher", ""))),
-            ("type", esc(item.get("genre", ""))),
-            ("number", esc(item.get("number", ""))),
-            ("address", esc(item.get("publisher-place", ""))),
-        ]
-    else:
-        kind = "misc"
-        fields += [
-            ("howpublished", "{" + esc(item["container-title"]) + "}" if "container-title" in item else ""),
-            ("organization", esc(item.get("publisher", ""))),
-            ("address", esc(item.get("publisher-place", ""))),
-        ]
-    fields += [("year", str(y)), ("month", MONTHS[m - 1]), ("url", item.get("URL", ""))]
+    fields = [("author", _names(item, esc))]
+    if not item.get("author"):
+        fields.append(("key", esc("AVİM")))  # natbib/apalike label and sort key; not an author
+    fields += [
+        ("title", "{" + esc(item["title"]) + "}"),
+        ("howpublished", esc(", ".join(p for p in (item.get("publisher", ""), _serial(item).removeprefix("AVİM ")) if p))),
+        ("address", esc(item.get("publisher-place", ""))),
+        ("year", str(y)),
+        ("month", MONTHS[m - 1]),
+        ("url", item.get("URL", "")),
+    ]
     if "accessed" in item:
         fields.append(("urldate", _iso(item["accessed"])))
-    fields += [("language", LANGID.get(item.get("language", ""), "")), ("note", note)]
-    return _entry(kind, item["id"], fields, raw={"month"})
+    fields += [("language", item.get("language", "")), ("note", _source_note(item, esc, url_macro=False))]
+    return _entry("misc", item["id"], fields, raw={"month"})
 
 
 def biblatex_entry(item: dict) -> str:
+    """@online for every post: what AVİM publishes, with the serial in `note` (printed
+    once) and the original outlet in `addendum`."""
     esc = latex_utf8
-    serial = _serial(item, esc)
-    fields = [("author", _names(item, esc)), ("title", "{" + esc(item["title"]) + "}")]
-    if item["type"] == "report":
-        kind = "report"
-        fields += [
-            ("type", esc(item.get("genre", ""))),
-            ("number", esc(item.get("number", ""))),
-            ("institution", esc(item.get("publisher", ""))),
-            ("location", esc(item.get("publisher-place", ""))),
-        ]
-    else:
-        kind = "online"
-        fields += [
-            # Braced like the title: the blog's name is a proper noun no style may re-case.
-            ("titleaddon", "{" + esc(item["container-title"]) + "}" if "container-title" in item else ""),
-            ("organization", esc(item.get("publisher", ""))),
-        ]
-    fields += [("date", _iso(item["issued"])), ("url", item.get("URL", ""))]
+    fields = [
+        ("author", _names(item, esc)),
+        ("title", "{" + esc(item["title"]) + "}"),
+        ("note", esc(_serial(item))),
+        ("organization", esc(item.get("publisher", ""))),
+        ("location", esc(item.get("publisher-place", ""))),
+        ("date", _iso(item["issued"])),
+        ("url", item.get("URL", "")),
+    ]
     if "accessed" in item:
         fields.append(("urldate", _iso(item["accessed"])))
     fields += [
         ("langid", LANGID.get(item.get("language", ""), "")),
-        ("note", serial + "."),
-        ("addendum", _source_note(item, esc)),
+        ("addendum", _source_note(item, esc, url_macro=True)),
     ]
-    return _entry(kind, item["id"], fields, raw=set())
+    return _entry("online", item["id"], fields, raw=set())
 
 
 def dumps_bibtex(items: Iterable[dict]) -> Iterator[str]:

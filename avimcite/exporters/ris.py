@@ -29,10 +29,8 @@ def ris_tags(item: dict) -> list[tuple[str, str]]:
         tags.append(("T2", item["container-title"]))
     if item["type"] == "report":
         tags += [("M3", item.get("genre", "")), ("SN", item.get("number", ""))]  # Zotero: type, report number
-    else:
-        custom = item.get("custom", {})
-        if "avim_number" in custom:
-            tags.append(("SE", f"{custom['avim_year']}/{custom['avim_number']}"))
+    # A blog post's serial goes in N1 only: RIS has no number for BLOG (Zotero reads SE as a
+    # section, citation-js as an article number: "AVİM Blog, Article 2023/12").
     tags += [
         ("PB", item.get("publisher", "")),
         ("CY", item.get("publisher-place", "")),
