@@ -54,6 +54,7 @@ def install() -> None:
     _term_opening_an_entry_is_capitalised(model)
     _dates_in_sort_macros_sort_by_date(model)
     _name_affixes_apply_to_each_person(model)
+    _long_form_terms_match_form_long(model)
     _installed = True
 
 
@@ -171,24 +172,9 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         # As citeproc-js: a child that rendered a variable succeeds, and so does a nested
         # group or macro call that printed only terms ("[Online]" from an `online` macro
         # keeps its group although the edition beside it is empty).
-        output, called, succeeded = [], False, False
         started = _started[-1] if _started else None
-        delimiter = self.get("delimiter", "")
-        for child in self.iterchildren():
-            calls = child.calls_variable()
-            called = called or calls
-            try:
-                if isinstance(child, model.Choose):
-                    text = child.render(item, context=context, delimiter=delimiter, **kwargs)
-                else:
-                    text = child.render(item, context=context, **kwargs)
-            except model.VariableError:
-                continue
-            if text is not None:
-                output.append(text)
-                block = isinstance(child, model.Group) or (isinstance(child, model.Text) and "macro" in child.attrib)
-                succeeded = succeeded or calls or block
-        if output and (succeeded or not called):
+        output, attempted, succeeded = _render_as_group(model, self, item, self.get("delimiter", ""), context=context, **kwargs)
+        if output and (succeeded or not attempted):
             return self.join(output)
         _restore_started(started)
         raise model.VariableError
@@ -196,32 +182,80 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
     def macro_render(self, item, context=None, sort_options=None):
         # citeproc-js treats a macro call as a group: "translated by " with no translator
         # prints nothing.
-        output, called, rendered = [], False, False
         started = _started[-1] if _started else None
-        for child in self.iterchildren():
-            calls = child.calls_variable()
-            called = called or calls
-            try:
-                text = child.render(item, context=context, sort_options=sort_options)
-            except model.VariableError:
-                continue
-            if text is not None:
-                output.append(text)
-                # what a cs:choose rendered counts as rendered, as in citeproc-js ("Anon"
-                # from a choose on empty names still prints)
-                plain = isinstance(child, model.Label) or (
-                    isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib))
-                rendered = rendered or calls or not plain
-        if output and (rendered or not called):
+        output, attempted, succeeded = _render_as_group(model, self, item, None, context=context, sort_options=sort_options)
+        if output and (succeeded or not attempted):
             from citeproc.string import join
 
             return join(output, "")
         _restore_started(started)
         return None
 
+    for cls in (model.If, model.Else):
+        previous = cls.render_children
+
+        def branch_render_children(self, item, delimiter="", _previous=previous, **kwargs):
+            if isinstance(self.getparent().getparent(), model.Substitute):
+                return _previous(self, item, delimiter=delimiter, **kwargs)
+            output, attempted, succeeded = _render_as_group(model, self, item, delimiter, **kwargs)
+            # cs:choose is transparent: what its branch tried and printed counts for the
+            # group or macro around it (read there right after the cs:choose renders)
+            _choice["attempted"], _choice["succeeded"] = attempted, succeeded
+            if not output:
+                return None
+            from citeproc.string import join
+
+            return join(output, delimiter)
+
+        cls.render_children = branch_render_children
+
+    choose_render = model.Choose.render
+
+    def choose_render_tracked(self, item, *args, **kwargs):
+        _choice["attempted"] = _choice["succeeded"] = False  # no branch taken: nothing tried
+        return choose_render(self, item, *args, **kwargs)
+
+    model.Choose.render = choose_render_tracked
     model.Group.calls_variable = group_calls_variable
     model.Group.process = group_process
     model.Macro.render = macro_render
+
+
+_choice = {"attempted": False, "succeeded": False}  # the cs:choose branch just rendered
+
+
+def _render_as_group(model, parent, item, delimiter, **kwargs):
+    """(outputs, attempted, succeeded) of `parent`'s children, for the group rule: attempted
+    when a child calls a variable (for a cs:choose, the branch it took), succeeded when one
+    printed as _child_succeeded says. `delimiter` goes to a cs:choose child (None: macro)."""
+    output, attempted, succeeded = [], False, False
+    for child in parent.iterchildren():
+        try:
+            if delimiter is not None and isinstance(child, model.Choose):
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+        except model.VariableError:
+            text = None
+        attempted = attempted or (_choice["attempted"] if isinstance(child, model.Choose) else child.calls_variable())
+        if text is not None:
+            output.append(text)
+            succeeded = succeeded or _child_succeeded(model, child)
+    return output, attempted, succeeded
+
+
+def _child_succeeded(model, child) -> bool:
+    """For the group rule, as citeproc-js decides it: a child that printed something
+    succeeds if it printed a variable, or is a nested group or macro call (those print only
+    when they succeed themselves), or is a cs:choose whose branch succeeded. Terms, values
+    and labels alone do not: a macro with an empty variable and "[online]" prints nothing."""
+    if isinstance(child, model.Choose):
+        return _choice["succeeded"]
+    if isinstance(child, model.Group) or (isinstance(child, model.Text) and "macro" in child.attrib):
+        return True
+    if isinstance(child, model.Label) or (isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib)):
+        return False
+    return child.calls_variable()
 
 
 # citeproc-js's table for two punctuation marks that meet where pieces are joined
@@ -853,7 +887,12 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
         is_names = cls is model.Names
 
         def render(self, *args, **kwargs):
-            text = original(self, *args, **kwargs)
+            try:
+                text = original(self, *args, **kwargs)
+            except model.VariableError:
+                if is_names and _started:
+                    _started[-1] = True
+                raise
             # as citeproc-js: the citation number does not count, and a cs:names counts even
             # when it printed nothing ("anon." after an empty author, "Anon." without one)
             if _started and (text or is_names) and self.get("variable") != "citation-number":
@@ -1017,3 +1056,24 @@ def _name_affixes_apply_to_each_person(model) -> None:
     original_process = model.Name.process
     model.Name.process = process
     model.Name.markup = markup
+
+
+def _long_form_terms_match_form_long(model) -> None:
+    """A term defined with form="long" is the long form (the default); citeproc-py looked
+    only for terms without a form attribute, so a style's own `<term name="available at"
+    form="long">available from</term>` lost to the locale file's "available at"."""
+
+    def get_term(self, name, form=None, zero_padded=False):
+        attributes = f"@name='{name}'"
+        if form is None or form == "long":
+            attributes += " and (not(@form) or @form='long')"
+        else:
+            attributes += f" and @form='{form}'"
+        if zero_padded:
+            attributes += " and not(@match='whole-number') and not(@match='last-two-digits')"
+        try:
+            return self.terms.xpath_search(f"./cs:term[{attributes}]")[0]
+        except AttributeError:
+            raise IndexError from None
+
+    model.Locale.get_term = get_term
