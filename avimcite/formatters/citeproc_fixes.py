@@ -403,12 +403,16 @@ def _numbers_with_slashes_are_numeric(model) -> None:
     original_label = model.Label.process
 
     def label_process(self, item, variable=None, plural=None, context=None, **kwargs):
-        # citeproc-js prints a number variable's label only for numeric content.
+        # citeproc-js prints a number variable's label only for numeric content, and prints
+        # the label of an empty variable (the group rule then decides: "no. 2010/7" for an
+        # issue label beside a number; nothing for a label beside its own empty variable).
         name = variable or self.get("variable")
         if name not in (None, "locator", "page") and variable is None and name.replace("-", "_") in model.NUMBERS:
             key = name.replace("-", "_")
-            if key not in item.reference or not _NUMERIC.match(str(item.reference[key])):
+            if key in item.reference and not _NUMERIC.match(str(item.reference[key])):
                 return None
+        if name == "locator" and variable is None and not item.has_locator:
+            variable = "page"  # the locator's default label
         return original_label(self, item, variable=variable, plural=plural, context=context, **kwargs)
 
     model.If._is_numeric = _is_numeric
@@ -1077,3 +1081,29 @@ def _long_form_terms_match_form_long(model) -> None:
             raise IndexError from None
 
     model.Locale.get_term = get_term
+
+
+_REFERENCE = re.compile(r"&(?:#(\d{1,6})|#x([0-9a-fA-F]{1,6})|(amp|quot|lt|gt));")
+_NAMED = {"amp": "&", "quot": '"', "lt": "<", "gt": ">"}
+
+
+def _decode_reference(match: re.Match) -> str:
+    if match.group(1) or match.group(2):
+        number = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+        return chr(number) if 0 < number < 0x110000 else match.group(0)
+    return _NAMED[match.group(3)]
+
+
+def decode_character_references(root) -> None:
+    """citeproc-js reads a style with its own XML parser, which decodes character
+    references once more after XML has: a style that writes `prefix="&amp;#9;"` gets a
+    tab, not the text "&#9;" (journal-of-juridical-sciences). Do the same to the parsed
+    style's attributes and texts."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        for name, value in element.attrib.items():
+            if "&" in value:
+                element.set(name, _REFERENCE.sub(_decode_reference, value))
+        if isinstance(element.text, str) and "&" in element.text:
+            element.text = _REFERENCE.sub(_decode_reference, element.text)
