@@ -1082,6 +1082,22 @@ def _long_form_terms_match_form_long(model) -> None:
 
     model.Locale.get_term = get_term
 
+    # CSL's form fallback: verb-short -> verb -> long, symbol -> short -> long, short -> long
+    # ("Retrieved from": a style asks for retrieved form="verb", the locale has only long).
+    fallbacks = {"verb-short": ("verb-short", "verb", None), "verb": ("verb", None),
+                 "symbol": ("symbol", "short", None), "short": ("short", None)}  # fmt: skip
+    original_term = model.CitationStylesElement.get_term
+
+    def get_term_with_fallback(self, name, form=None, *args, **kwargs):
+        chain = fallbacks.get(form, (form,))
+        for candidate in chain:
+            term = original_term(self, name, candidate, *args, **kwargs)
+            if term is not None:
+                return term
+        return None
+
+    model.CitationStylesElement.get_term = get_term_with_fallback
+
 
 _REFERENCE = re.compile(r"&(?:#(\d{1,6})|#x([0-9a-fA-F]{1,6})|(amp|quot|lt|gt));")
 _NAMED = {"amp": "&", "quot": '"', "lt": "<", "gt": ">"}
