@@ -55,6 +55,7 @@ def install() -> None:
     _dates_in_sort_macros_sort_by_date(model)
     _name_affixes_apply_to_each_person(model)
     _long_form_terms_match_form_long(model)
+    _substituted_text_keeps_its_own_affixes(model)
     _installed = True
 
 
@@ -91,6 +92,8 @@ def _substituted_variables_are_suppressed(model) -> None:
             finally:
                 used = _tracking.pop()
             if text:
+                if _text_substitute and not isinstance(child, model.Names):
+                    _text_substitute[-1] = True
                 if _entry_names and not used and not isinstance(child, model.Names):
                     _entry_names[-1]["term"] = True  # "Anon": a term is no author to substitute
                 self.add_to_repressed_list(child, context)
@@ -1123,3 +1126,32 @@ def decode_character_references(root) -> None:
                 element.set(name, _REFERENCE.sub(_decode_reference, value))
         if isinstance(element.text, str) and "&" in element.text:
             element.text = _REFERENCE.sub(_decode_reference, element.text)
+
+
+_text_substitute: list[bool] = []  # per cs:names being processed: did cs:substitute print a text?
+_last_names = {"text_substitute": False}
+
+
+def _substituted_text_keeps_its_own_affixes(model) -> None:
+    """citeproc-js applies a cs:names element's prefix, suffix and formatting to names that
+    substitute for it (an editor), not to a title or macro that does ("TITLE Ankara", not
+    "TITLE. Ankara", for names with suffix=". ")."""
+    original_process = model.Names.process
+    original_markup = model.Names.markup
+
+    def process(self, *args, **kwargs):
+        _text_substitute.append(False)
+        try:
+            text = original_process(self, *args, **kwargs)
+        finally:
+            _last_names["text_substitute"] = _text_substitute.pop()
+        return text
+
+    def markup(self, text):
+        if _last_names["text_substitute"]:
+            _last_names["text_substitute"] = False
+            return text or None
+        return original_markup(self, text)
+
+    model.Names.process = process
+    model.Names.markup = markup
