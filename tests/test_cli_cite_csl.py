@@ -91,3 +91,9 @@ def test_styles_lists_and_searches(run):
     assert all("chicago" in line.lower() for line in found)
     everything = run("styles").lines
     assert len(everything) > 10000 and everything[0].startswith("apa\tshort name for apa")
+
+
+def test_html_escapes_what_the_style_adds_around_a_url(run):
+    out = run("cite", "2023/63", "--style", "iso690-numeric-lt", "--format", "html", "--accessed", "2026-06-25").out
+    assert "Prieiga per internetą: &lt;https://www.avimbulten.org/Blog/" in out
+    assert "-30-10-2023&gt;." in out and "<https" not in out

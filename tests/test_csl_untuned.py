@@ -53,3 +53,26 @@ def test_one_entry_the_engine_cannot_render_does_not_take_the_others_down(run, w
     assert result.code == 4
     assert len(result.lines) == 2 and all("GOOD" in line for line in result.lines)
     assert result.err.count("\n") == 1 and "could not render the post" in result.err and "RuntimeError: boom" in result.err
+
+
+RULES = CSL / "rules"
+MANIFEST = [line.split() for line in (RULES / "manifest.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("rule", MANIFEST, ids=[m[0] for m in MANIFEST])
+def test_one_csl_rule_as_citeproc_js_applies_it(rule):
+    """Minimal styles, one rule each (names as in citeproc_fixes.py), against citeproc-js."""
+    import re
+
+    from avimcite.formatters.styles import Style
+
+    style, items, fmt = (rule + ["html"])[:3]
+    data = json.loads((RULES / f"{items}.json").read_text(encoding="utf-8"))
+    golden = (RULES / f"{style}.{fmt}").read_text(encoding="utf-8")
+    if fmt == "html":
+        want = [re.sub(r"&#(\d+);", lambda m: {"60": "&lt;", "62": "&gt;", "38": "&amp;"}[m[1]], w)
+                for w in re.findall(r'<div class="csl-entry">(.*?)</div>', golden)]  # fmt: skip
+    else:
+        want = golden.splitlines()
+    result = render(data, Style(id=style, path=RULES / f"{style}.csl", default_locale=None), "en-US", "bibliography", fmt)
+    assert result.bibliography == want

@@ -82,6 +82,8 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
         source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat))
         csl = CitationStylesStyle(str(style.path), locale=locale, validate=False)
         citeproc_fixes.decode_character_references(csl.root)
+        if fmt != "text":
+            citeproc_fixes.escape_style_literals(csl.root, output.preformat)
         keys = [str(item["id"]) for item in items]
         in_quote = _locale_option(csl, "punctuation-in-quote")
         citeproc_fixes.ambiguous_keys.clear()

@@ -273,6 +273,9 @@ _MERGED = {
 }
 
 
+_ENTITY_END = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);$")
+
+
 def _punctuation_merges_at_seams(model, string) -> None:
     """Punctuation that meets at a seam (an affix, a delimiter) merges as in citeproc-js:
     "TITLE?" then ":" prints "TITLE?", "TITLE?" then "." prints "TITLE?" ("Mİ?: AVİM" was ours).
@@ -280,6 +283,8 @@ def _punctuation_merges_at_seams(model, string) -> None:
     original = string.normalize_seam
 
     def normalize_seam(left, other):
+        if _ENTITY_END.search(str(left)):
+            return other  # "&gt;" (HTML output) ends in ";" but is no punctuation mark
         other = original(left, other)
         left_text, other_text = str(left), str(other)
         if left_text and other_text:
@@ -1155,3 +1160,19 @@ def _substituted_text_keeps_its_own_affixes(model) -> None:
 
     model.Names.process = process
     model.Names.markup = markup
+
+
+_LITERAL_ATTRIBUTES = ("prefix", "suffix", "delimiter", "after-collapse-delimiter", "cite-group-delimiter",
+                       "year-suffix-delimiter", "sort-separator", "initialize-with", "names-delimiter", "name-delimiter")
+
+
+def escape_style_literals(root, preformat) -> None:
+    """Affixes and delimiters are text the style adds; in HTML and Markdown they are escaped
+    like the item's own text ("Prieiga per internetą: &lt;https://…&gt;", not a tag)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in _LITERAL_ATTRIBUTES:
+            value = element.get(name)
+            if value:
+                element.set(name, str(preformat(value)))
