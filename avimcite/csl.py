@@ -10,8 +10,13 @@ Choices (shared/research/formats.md, csl-engines.md section 2):
 - Titles stay as AVİM prints them (usually capitals): re-casing them would need
   guesses about proper nouns, and no engine lower-cases all-caps words.
 - Posts without a recorded author get no author: nothing is invented.
-- What no CSL variable holds (the serial of a blog, the original outlet of a
-  repost, its date and URL) goes in `note` as text and in `custom` as data.
+- `note` holds AVİM's serial exactly as AVİM writes it ("Blog No.2023 / 63",
+  "Yorum No.2020 / 5"): the house style (avimcite/styles/avim.csl) prints it from
+  there, and the eight tuned styles do not print `note` at all.
+- What no CSL variable holds (the original outlet of a repost, its date and URL)
+  is data in `custom`; the BibTeX, BibLaTeX and RIS writers turn it into a note.
+  (`original-publisher`/`original-date` were tried: APA then cites "(Kuzio,
+  2023/2023)" for a post reposted a day after it first appeared.)
 """
 
 from __future__ import annotations
@@ -36,14 +41,20 @@ def serial(post: Post) -> str:
 
 
 def note(post: Post) -> str:
-    text = f"AVİM {post.series} No.{post.year} / {post.number}."
-    if post.source:
-        text += f" Originally published in {post.source.name}"
-        if post.source.date:
-            text += f" ({post.source.date.isoformat()})"
-        # No period after a URL: link detectors would take it as part of the URL.
-        text += f": {post.source.url}" if post.source.url else "."
-    return text
+    """AVİM's serial as AVİM prints it in its citation line: 'Blog No.2023 / 63'."""
+    return f"{post.series} No.{post.year} / {post.number}"
+
+
+def outlet_note(item: dict) -> str:
+    """'Originally published in Eurasia Review (2023-10-30): URL', from a CSL item's custom data."""
+    custom = item.get("custom", {})
+    if "source_name" not in custom:
+        return ""
+    text = f"Originally published in {custom['source_name']}"
+    if "source_date" in custom:
+        text += f" ({custom['source_date']})"
+    # No period after a URL: link detectors would take it as part of the URL.
+    return text + (f": {custom['source_url']}" if "source_url" in custom else ".")
 
 
 _TYPES = {"blog": "post-weblog", **{series: "report" for series in REPORT_SERIES}}

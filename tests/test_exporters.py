@@ -83,11 +83,10 @@ def test_csl_json_carries_every_field(run, catalogue_file):
         assert item["issued"] == {"date-parts": [[y, m, d]]}
         assert item["accessed"] == {"date-parts": [[2026, 6, 25]]}
         assert item["language"] == post["language"]
-        assert f"{post['series']} No.{post['year']} / {post['number']}" in item["note"]
+        assert item["note"] == f"{post['series']} No.{post['year']} / {post['number']}"  # as AVİM writes it
         if "source" in post:
             assert item["custom"]["source_name"] == post["source"]["name"]
             assert item["custom"]["source_url"] == post["source"]["url"]
-            assert post["source"]["url"] in item["note"]
 
 
 @pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])

@@ -39,8 +39,10 @@ def ris_tags(item: dict) -> list[tuple[str, str]]:
     ]
     if "accessed" in item:
         tags.append(("Y2", _ris_date(item["accessed"])))
-    tags += [("UR", item.get("URL", "")), ("LA", item.get("language", "")), ("N1", item.get("note", "")),
-             ("ID", item["id"])]  # fmt: skip
+    from avimcite.csl import outlet_note
+
+    n1 = " ".join(p for p in (f"AVİM {item['note']}." if item.get("note") else "", outlet_note(item)) if p)
+    tags += [("UR", item.get("URL", "")), ("LA", item.get("language", "")), ("N1", n1), ("ID", item["id"])]
     return [(tag, value) for tag, value in tags if value]
 
 
