@@ -195,12 +195,23 @@ def styles(
     query: Annotated[
         Optional[list[str]], typer.Argument(metavar="[QUERY]...", help="Words in a style's id or title (case and accents ignored).")
     ] = None,
+    path: Annotated[
+        bool, typer.Option("--path", help="Print the file of the style named (avim: our own avim.csl), for Zotero's \"Add Style…\" or pandoc --csl.")
+    ] = False,
 ) -> None:
     """List or search the CSL styles by id and title (tab-separated: id, title, parent).
 
     Example: avimcite styles chicago author date
+    Example: avimcite styles --path avim      (the file to add to Zotero or give to pandoc --csl)
     """
-    from avimcite.formatters.styles import ALIASES, search_styles, style_index
+    from avimcite.formatters.styles import ALIASES, OWN_STYLE_NAMES, resolve_style, search_styles, style_index
+
+    if path:
+        if not query or len(query) != 1:
+            raise UsageError("--path takes one style name, e.g. avimcite styles --path avim")
+        name = query[0].strip().lower()
+        output.write_lines([str(resolve_style(OWN_STYLE_NAMES.get(name, name)).path)])
+        return
 
     try:
         from platformdirs import user_cache_path

@@ -871,8 +871,8 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
         _started.append(not active)
         try:
             language = str(item.reference.language)[:2].lower()
-        except model.VariableError:
-            language = None
+        except model.VariableError:  # no language of its own: the locale's, as citeproc-js
+            language = collation_locale[-1][:2].lower() if collation_locale else None
         _item_language.append(language)
         try:
             return layout_render_children(self, item, *args, **kwargs)

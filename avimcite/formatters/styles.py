@@ -33,6 +33,14 @@ ALIASES = {
     "turabian-notes": "turabian-notes-bibliography",
 }
 DEFAULT_LOCALE = "en-US"
+# Our own CSL styles (avimcite/styles/): AVİM's house line for Zotero, Word and pandoc.
+# `--style avim` stays the Python house line; these render through the CSL engine.
+OWN_STYLES = {"avim-csl": "avim.csl", "avim-tr-csl": "avim-tr.csl"}
+OWN_STYLE_NAMES = {"avim": "avim-csl", "avim-site": "avim-csl", "avim-tr": "avim-tr-csl", **{k: k for k in OWN_STYLES}}
+
+
+def own_styles_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "styles"
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,8 @@ def resolve_style(name: str) -> Style:
             raise UsageError(f"the style file {name} does not exist.")
         return Style(path.stem, path)
     key = name.strip().lower()
+    if key in OWN_STYLES:
+        return Style(key, own_styles_dir() / OWN_STYLES[key], "tr-TR" if key == "avim-tr-csl" else None)
     key = ALIASES.get(key, key)
     key = renamed().get(key, key)
     independent, dependent = style_ids()
@@ -89,7 +99,7 @@ def resolve_style(name: str) -> Style:
         locale = _DEFAULT_LOCALE.search(head)
         if parent and parent[1] in independent:
             return Style(key, base / f"{parent[1]}.csl", locale[1] if locale else None)
-    choices = sorted(independent | dependent | set(ALIASES) | set(HOUSE_STYLES))
+    choices = sorted(independent | dependent | set(ALIASES) | set(HOUSE_STYLES) | set(OWN_STYLES))
     close = difflib.get_close_matches(key, choices, n=4, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "see: avimcite styles QUERY"
     raise UsageError(f"unknown style {name!r} ({hint})")
@@ -159,8 +169,13 @@ def style_index(cache_dir: Path | None) -> list[tuple[str, str, str]]:
     cache = cache_dir / f"styles-{stamp}.json" if cache_dir else None
     if cache and cache.is_file():
         try:
-            return [tuple(row) for row in json.loads(cache.read_text(encoding="utf-8"))]
-        except (OSError, ValueError):
+            rows = json.loads(cache.read_text(encoding="utf-8"))
+            # a cache of another shape (hand-edited, truncated, another version) is rebuilt
+            if isinstance(rows, list) and rows and all(
+                isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row) for row in rows
+            ):
+                return _own_rows() + [tuple(row) for row in rows]
+        except (OSError, ValueError, RecursionError):
             pass
     rows = _build_index()
     if cache:
@@ -171,7 +186,16 @@ def style_index(cache_dir: Path | None) -> list[tuple[str, str, str]]:
             atomic_write_text(cache, json.dumps(rows, ensure_ascii=False))
         except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
             pass
-    return rows
+    return _own_rows() + rows
+
+
+def _own_rows() -> list[tuple[str, str, str]]:
+    return [
+        ("avim", "Center for Eurasian Studies (AVİM): house line, English or Turkish by post (built in)", ""),
+        ("avim-site", "Center for Eurasian Studies (AVİM): the site's line, access year after the author (built in)", ""),
+        ("avim-csl", "Center for Eurasian Studies (AVİM) as CSL, English: " + str(own_styles_dir() / "avim.csl"), ""),
+        ("avim-tr-csl", "Avrasya İncelemeleri Merkezi (AVİM) as CSL, Turkish: " + str(own_styles_dir() / "avim-tr.csl"), ""),
+    ]
 
 
 def search_styles(rows, query: str | None) -> list[tuple[str, str, str]]:

@@ -1,0 +1,84 @@
+"""AVİM's house line as CSL (avimcite/styles/avim.csl, avim-tr.csl).
+
+Goldens (tests/data/csl/golden-avim) are citeproc-js's output for these styles
+(tests/data/csl/make_golden_avim.sh); the house line is `avimcite cite --style avim`,
+written in Python. Both must agree, and our engine must agree with citeproc-js.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from avimcite.formatters.citeproc import render
+from avimcite.formatters.styles import resolve_style
+from conftest import REPO
+
+CSL = Path(__file__).parent / "data" / "csl"
+GOLDEN = CSL / "golden-avim"
+SHIPPED = json.loads((REPO / "data" / "posts.json").read_text(encoding="utf-8"))["posts"]
+
+
+def golden(name: str) -> tuple[list[str], list[str]]:
+    lines = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    at = lines.index("----")
+    return lines[:at], lines[at + 1 :]
+
+
+def house_lines(run, *args) -> list[str]:
+    result = run(*args, "cite", "--all", "--accessed", "2026-06-25")
+    assert result.code == 0, result.err
+    return result.lines
+
+
+def test_every_shipped_post_gives_the_house_line_through_the_csl_engine(run):
+    house = house_lines(run)
+    english = run("cite", "--all", "--style", "avim-csl", "--accessed", "2026-06-25").lines
+    turkish = run("cite", "--all", "--style", "avim-tr-csl", "--accessed", "2026-06-25").lines
+    assert len(house) == len(SHIPPED) == 24
+    for line in house:  # each post's house line, from the style of its language
+        assert line in (english if "Accessed" in line else turkish), line
+    assert sum("Accessed" in line for line in house) == 8 and sum("Erişim tarihi" in line for line in house) == 16
+
+
+def test_citeproc_js_with_the_styles_prints_the_house_line_for_every_shipped_post(run):
+    house = house_lines(run)
+    js = set(golden("shipped-avim")[1]) | set(golden("shipped-avim-tr")[1])
+    assert [line for line in house if line not in js] == []
+
+
+@pytest.mark.parametrize("name", ["shipped", "mine"])
+@pytest.mark.parametrize("style", ["avim", "avim-tr"])
+def test_our_engine_equals_citeproc_js_with_the_house_styles(name, style):
+    items = json.loads((CSL / "input" / f"{name}.json").read_text(encoding="utf-8"))
+    result = render(items, resolve_style(f"{style}-csl"), "tr-TR" if style == "avim-tr" else "en-US", "both", "text")
+    citations, bibliography = golden(f"{name}-{style}")
+    assert result.citations == citations
+    assert result.bibliography == bibliography
+
+
+@pytest.mark.parametrize("style", ["avim", "avim-tr"])
+def test_other_item_types_follow_the_house_order(style):
+    items = json.loads((CSL / "input-other-types.json").read_text(encoding="utf-8"))
+    result = render(items, resolve_style(f"{style}-csl"), "tr-TR" if style == "avim-tr" else "en-US", "both", "text")
+    citations, bibliography = golden(f"input-other-types-{style}")
+    assert result.bibliography == bibliography
+    if style == "avim":
+        assert 'Ayşe YILMAZ. 2021. An Illustrative Book on the South Caucasus. Ankara: Example University Press.' in bibliography
+
+
+def test_styles_lists_the_house_styles_and_prints_their_files(run):
+    listed = run("styles", "avim").lines
+    assert [line.split("\t")[0] for line in listed[:4]] == ["avim", "avim-site", "avim-csl", "avim-tr-csl"]
+    for name, file in (("avim", "avim.csl"), ("avim-csl", "avim.csl"), ("avim-tr", "avim-tr.csl")):
+        printed = run("styles", "--path", name).out.strip()
+        assert printed.endswith(f"styles/{file}") and Path(printed).is_file()
+        assert "<title>" in Path(printed).read_text(encoding="utf-8")
+
+
+def test_the_style_file_path_works_as_a_style(run):
+    path = run("styles", "--path", "avim").out.strip()
+    by_path = run("cite", "2023/63", "--style", path, "--accessed", "2026-06-25").out
+    assert by_path == run("cite", "2023/63", "--accessed", "2026-06-25").out
