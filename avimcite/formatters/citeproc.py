@@ -93,27 +93,8 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
             bib.register(citation)
         if csl.has_bibliography():
             bib.sort()
-        # Disambiguation (CSL 1.0.2 section "Disambiguation"): items whose citations are
-        # identical get the `disambiguate` condition, then year suffixes if the style asks.
         citeproc_fixes.entry_failures.clear()
-        first = [_cite_or_none(bib, c) for c in cites]
-        groups: dict[str, list[str]] = {}
-        for key, text in zip(keys, first):
-            groups.setdefault(text, []).append(key)
-        ambiguous = {k for group in groups.values() if len(group) > 1 for k in group}
-        if ambiguous:
-            citeproc_fixes.ambiguous_keys.update(ambiguous)
-            citation = csl.root.citation
-            if citation.get("disambiguate-add-year-suffix") == "true":
-                order = {k: i for i, k in enumerate(bib.keys)}
-                for group in groups.values():
-                    if len(group) > 1:
-                        for n, key in enumerate(sorted(group, key=lambda k: order.get(k, 0))):
-                            source[key]["year_suffix"] = chr(ord("a") + n) if n < 26 else f"a{chr(ord('a') + n - 26)}"
-                citeproc_fixes.ambiguous_keys.clear()  # the suffix resolves it
-        # Forget the pass above, or every note would be a "subsequent" one. The order stays:
-        # suffixes follow the bibliography's order, they do not change it.
-        bib._cites.clear()
+        disambiguate(csl, bib, source, cites, keys)
         result = Rendered()
         if mode in ("citation", "both"):
             for citation in cites:
@@ -130,6 +111,30 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
         citeproc_fixes.entry_failures.clear()
         citeproc_fixes.ambiguous_keys.clear()
     return result
+
+
+def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
+    """CSL 1.0.2 "Disambiguation": items whose citations are identical get the `disambiguate`
+    condition, then year suffixes if the style asks (in the bibliography's order)."""
+    from avimcite.formatters import citeproc_fixes
+
+    first = [_cite_or_none(bib, c) for c in cites]  # one registered citation per key
+    groups: dict[str, list[str]] = {}
+    for key, text in zip(keys, first):
+        groups.setdefault(text, []).append(key)
+    ambiguous = {k for group in groups.values() if len(group) > 1 for k in group}
+    if ambiguous:
+        citeproc_fixes.ambiguous_keys.update(ambiguous)
+        if csl.root.citation.get("disambiguate-add-year-suffix") == "true":
+            order = {k: i for i, k in enumerate(bib.keys)}
+            for group in groups.values():
+                if len(group) > 1:
+                    for n, key in enumerate(sorted(group, key=lambda k: order.get(k, 0))):
+                        source[key]["year_suffix"] = chr(ord("a") + n) if n < 26 else f"a{chr(ord('a') + n - 26)}"
+            citeproc_fixes.ambiguous_keys.clear()  # the suffix resolves it
+    # Forget the pass above, or every note would be a "subsequent" one. The order stays:
+    # suffixes follow the bibliography's order, they do not change it.
+    bib._cites.clear()
 
 
 def _cite_or_none(bib, citation):

@@ -76,10 +76,6 @@ def _substituted_variables_are_suppressed(model) -> None:
 
     def render(self, item, context=None, **kwargs):
         for child in self.getchildren():
-            if isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib):
-                # citeproc-js: a bare term or value inside cs:substitute ends the substitution
-                # and prints nothing (433 styles name `anonymous` this way; a macro prints it).
-                return None
             _tracking.append(set())
             try:
                 if isinstance(child, model.Names) and child.name is None:
@@ -93,7 +89,12 @@ def _substituted_variables_are_suppressed(model) -> None:
                 used = _tracking.pop()
             if text:
                 if _text_substitute and not isinstance(child, model.Names):
-                    _text_substitute[-1] = True
+                    _text_substitute[-1]["text"] = True
+                    if isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib):
+                        # a bare term printed for the names: no variable succeeded, so a group
+                        # or macro around the names prints nothing (433 styles name
+                        # `anonymous` this way: citeproc-js prints no "Anonymous" there)
+                        _text_substitute[-1]["term_only"] = True
                 if _entry_names and not used and not isinstance(child, model.Names):
                     _entry_names[-1]["term"] = True  # "Anon": a term is no author to substitute
                 self.add_to_repressed_list(child, context)
@@ -254,6 +255,8 @@ def _child_succeeded(model, child) -> bool:
     and labels alone do not: a macro with an empty variable and "[online]" prints nothing."""
     if isinstance(child, model.Choose):
         return _choice["succeeded"]
+    if isinstance(child, model.Names):
+        return not _last_names["term_only"]
     if isinstance(child, model.Group) or (isinstance(child, model.Text) and "macro" in child.attrib):
         return True
     if isinstance(child, model.Label) or (isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib)):
@@ -378,8 +381,8 @@ def _initialize_false_keeps_given_names(model) -> None:
 
 # Numbers joined by "/", ",", "&" or a hyphen ("2023/63", "2-4") are numeric
 # for citeproc-js; only ",", "&" and ranges make a label plural.
-_NUMERIC = re.compile(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and)\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
-_MULTIPLE = re.compile(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*[A-Z]*\d+", re.IGNORECASE)
+_NUMERIC = re.compile(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and|,\s*(?:and|&))\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
+_MULTIPLE = re.compile(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+", re.IGNORECASE)
 
 
 def _numbers_with_slashes_are_numeric(model) -> None:
@@ -406,7 +409,11 @@ def _numbers_with_slashes_are_numeric(model) -> None:
                 return int(str(value)) > 1
             except ValueError:
                 return False
-        return _MULTIPLE.search(str(value)) is not None
+        if _MULTIPLE.search(str(value)):
+            return True
+        # "213 et 235": the locale's own word for "and" joins numbers too
+        word = str(self.get_single_term("and") or "").strip()
+        return bool(word) and re.search(rf"\d+[A-Z]*\s*,?\s*{re.escape(word)}\s+[A-Z]*\d+", str(value), re.IGNORECASE) is not None
 
     original_label = model.Label.process
 
@@ -490,7 +497,7 @@ def _turkish_text_case(model, string) -> None:
     original_case = model.TextCased.case
 
     def case(self, text, language=None):
-        if text is not None and not isinstance(text, string.String):
+        if text is not None and not isinstance(text, (string.String, string.MixedString)):
             text = string.String(str(text))  # a name part (str) or a day (int): crashed on text-case
         turkish = language == "tr"
         _turkish_case.append(turkish)
@@ -958,7 +965,8 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
             shown = (self.get("date-parts") or "year-month-day").split("-")
         else:
             shown = [part.get("name") for part in self.findall("cs:date-part", self.nsmap)] or ["year", "month", "day"]
-        key = f"1{year}"
+        year = int(year)
+        key = f"1{year:04d}" if year > 0 else f"0{9999 - abs(year):04d}"  # BC before AD, as citeproc-js
         for part in ("month", "day"):
             number = begin.get(part) if part in shown else None
             key += f"{int(number):02d}" if isinstance(number, int) and number else "00"
@@ -1133,8 +1141,8 @@ def decode_character_references(root) -> None:
             element.text = _REFERENCE.sub(_decode_reference, element.text)
 
 
-_text_substitute: list[bool] = []  # per cs:names being processed: did cs:substitute print a text?
-_last_names = {"text_substitute": False}
+_text_substitute: list[dict] = []  # per cs:names being processed: what cs:substitute printed
+_last_names = {"text": False, "term_only": False}  # ... for the cs:names processed last
 
 
 def _substituted_text_keeps_its_own_affixes(model) -> None:
@@ -1145,16 +1153,15 @@ def _substituted_text_keeps_its_own_affixes(model) -> None:
     original_markup = model.Names.markup
 
     def process(self, *args, **kwargs):
-        _text_substitute.append(False)
+        _text_substitute.append({"text": False, "term_only": False})
         try:
             text = original_process(self, *args, **kwargs)
         finally:
-            _last_names["text_substitute"] = _text_substitute.pop()
+            _last_names.update(_text_substitute.pop())
         return text
 
     def markup(self, text):
-        if _last_names["text_substitute"]:
-            _last_names["text_substitute"] = False
+        if _last_names["text"]:
             return text or None
         return original_markup(self, text)
 
