@@ -3,7 +3,8 @@
 avimcite runs from scripts and editors hundreds of times; Typer alone takes
 20-30 ms to import. Plain invocations of `--version`, `show`, `list` and the
 house `cite` are parsed here and run by the same functions the Typer commands
-call (avimcite.commands). Anything else (help, completion, an option or value
+call (avimcite.commands) — the CSL `cite` too (`--style NAME|FILE`, `--locale`, `--mode`,
+`--all` and the list filters). Anything else (help, completion, an option or value
 this parser does not know, `--opt=value`) goes to Typer, which also gives every
 usage error. tests/test_fast_path.py runs a matrix of command lines through both
 paths and requires the same exit code, stdout and stderr.
@@ -48,10 +49,11 @@ _GRAMMAR = {
         {},
     ),  # fmt: skip
     "cite": (
-        set(),
-        {"--style": _one_of("avim", "avim-site"), "--accessed": _ANY,
-         "--format": _one_of("text", "markdown", "html"), "--lang": _one_of("en", "tr")},
-        {"-s": "--style", "-f": "--format"},
+        {"--all"},
+        {"--style": _ANY, "--locale": _ANY, "--mode": _one_of("bibliography", "citation", "both"), "--accessed": _ANY,
+         "--format": _one_of("text", "markdown", "html"), "--lang": _one_of("en", "tr"),
+         "--year": _int(), "--series": _ANY, "--author": _ANY, "--search": _ANY, "--since": _ANY, "--until": _ANY},
+        {"-s": "--style", "-f": "--format", "-l": "--locale"},
     ),  # fmt: skip
 }
 
@@ -121,8 +123,13 @@ def _run(command: str, ids: list[str], options: dict, catalogue: Optional[str]) 
         commands.list_posts(filters, get("--sort", "date"), bool(get("--reverse")),
                             int(limit) if limit is not None else None, bool(get("--ids")), bool(get("--json")))  # fmt: skip
     else:
-        commands.cite(ids or None, get("--style", "avim"), None, "bibliography", get("--accessed"),
-                      get("--format", "text"), get("--lang"))  # fmt: skip
+        year = get("--year")
+        filters = commands.filters_of(
+            int(year) if year is not None else None, get("--series"), None, get("--author"),
+            get("--search"), get("--since"), get("--until"),
+        )  # fmt: skip
+        commands.cite(ids or None, get("--style", "avim"), get("--locale"), get("--mode", "bibliography"),
+                      get("--accessed"), get("--format", "text"), get("--lang"), bool(get("--all")), filters)  # fmt: skip
     return ExitCode.OK
 
 

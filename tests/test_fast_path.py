@@ -25,6 +25,17 @@ LINES = [
     ["cite", "2023/63", "2023/99"], ["cite", "2023/63", "--accessed", "June 2026"], ["cite", "2023/63", "--format", "pdf"],
     ["cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25"], ["cite"], ["cite", "--accessed", "2026-06-25"],
     ["cite", "2023/63", "--help"], ["show", "--catalogue", "x"],
+    ["cite", "2023/63", "--style", "chicago-author-date", "--locale", "tr-TR", "--mode", "both", "--accessed", "2026-06-25"],
+    ["cite", "--all", "--style", "ieee", "--mode", "citation", "--accessed", "2026-06-25"],
+    ["cite", "--all", "--year", "2017", "--series", "Yorum", "-s", "apa", "-l", "tr", "--accessed", "2026-06-25"],
+    ["cite", "--all", "--author", "kuzio", "--since", "2023-01-01", "--until", "2024-01-01", "--style", "mla"],
+    ["cite", "--all", "--search", "patrik", "-s", "avim-csl", "--accessed", "2026-06-25"],
+    ["cite", "2023/63", "--style", "apa", "--mode", "notes"], ["cite", "2023/63", "--style", "apa7"],
+    ["cite", "2023/63", "--style", "apa", "--locale", "xx"], ["cite", "2023/63", "--style", "apa", "--lang", "tr"],
+    ["cite", "2023/63", "--locale", "tr-TR"], ["cite", "2023/63", "--mode", "citation"],
+    ["cite", "2023/63", "--style", "international-security", "--mode", "bibliography"],
+    ["cite", "2023/63", "--style", "/no/such/style.csl"], ["cite", "--all", "--year", "1999", "--style", "apa"],
+    ["cite", "2023/63", "--all"], ["cite", "2023/63", "--style", "apa", "--style", "ieee"],
 ]  # fmt: skip
 
 
@@ -58,5 +69,7 @@ def test_the_plain_commands_take_the_fast_path():
     assert entry.fast_plan(["show", "2023/63"]) is not None
     assert entry.fast_plan(["cite", "2023/63", "--accessed", "2026-06-25"]) is not None
     assert entry.fast_plan(["list", "--search", "karabakh", "--ids"]) is not None
-    assert entry.fast_plan(["cite", "2023/63", "--style", "apa"]) is None
+    assert entry.fast_plan(["cite", "2023/63", "--style", "apa"]) is not None
+    assert entry.fast_plan(["cite", "--all", "-s", "chicago-author-date", "-l", "tr-TR", "--mode", "both"]) is not None
+    assert entry.fast_plan(["cite", "2023/63", "--style=apa"]) is None
     assert entry.fast_plan(["show", "--help"]) is None

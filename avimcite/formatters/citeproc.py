@@ -80,7 +80,7 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
         source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat))
-        csl = CitationStylesStyle(str(style.path), locale=locale, validate=False)
+        csl = _parse_style(CitationStylesStyle, style, locale)
         citeproc_fixes.decode_character_references(csl.root)
         if fmt != "text":
             citeproc_fixes.escape_style_literals(csl.root, output.preformat)
@@ -111,6 +111,27 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
         citeproc_fixes.entry_failures.clear()
         citeproc_fixes.ambiguous_keys.clear()
     return result
+
+
+def _parse_style(CitationStylesStyle, style: Style, locale: str):
+    """The style, parsed once; what is not CSL XML is one line (exit 2)."""
+    from lxml import etree
+
+    from avimcite.errors import UsageError
+
+    try:
+        csl = CitationStylesStyle(str(style.path), locale=locale, validate=False)
+    except etree.XMLSyntaxError as exc:
+        raise UsageError(f"the style {style.path} is not valid XML ({exc.msg}).") from None
+    except Exception:
+        # citeproc-py fails on a root that is not cs:style; say so (only this path parses twice)
+        root = etree.parse(str(style.path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)).getroot()
+        if root.tag != "{http://purl.org/net/xbiblio/csl}style":
+            raise UsageError(f"{style.path} is not a CSL style (its root element is not <style> in the CSL namespace).") from None
+        raise
+    if csl.root.tag != "{http://purl.org/net/xbiblio/csl}style":
+        raise UsageError(f"{style.path} is not a CSL style (its root element is not <style> in the CSL namespace).")
+    return csl
 
 
 def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
