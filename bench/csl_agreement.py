@@ -63,6 +63,9 @@ def ours(items: list[dict], style_id: str, locale: str) -> tuple[list[str], list
         result = render(items, resolve_style(style_id), locale, "both", "text")
     except Exception as exc:  # noqa: BLE001 - a crash is a result here
         return f"{type(exc).__name__}: {exc}"
+    if result.failures:  # an entry the engine could not render is a crash of that style
+        key, what = result.failures[0]
+        return f"{len(result.failures)} entries failed, first {key}: {what}"
     return result.citations, result.bibliography
 
 

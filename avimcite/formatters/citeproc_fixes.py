@@ -497,7 +497,11 @@ def _turkish_text_case(model, string) -> None:
     original_case = model.TextCased.case
 
     def case(self, text, language=None):
-        if text is not None and not isinstance(text, (string.String, string.MixedString)):
+        if isinstance(text, string.MixedString):
+            if not all(isinstance(part, (string.String, string.MixedString)) for part in text):
+                # plain text joined into marked-up text (a nocase span kept): make its parts engine strings
+                text = text.__class__(p if isinstance(p, (string.String, string.MixedString)) else string.String(str(p)) for p in text)
+        elif text is not None and not isinstance(text, string.String):
             text = string.String(str(text))  # a name part (str) or a day (int): crashed on text-case
         turkish = language == "tr"
         _turkish_case.append(turkish)
