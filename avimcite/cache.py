@@ -10,7 +10,8 @@ means the file is parsed as if there were no cache.
 
 from __future__ import annotations
 
-import hashlib
+from avimcite.paths import blake2b
+
 import marshal
 import os
 import sys
@@ -30,7 +31,7 @@ def digest(data: bytes) -> str:
     again could file one version's posts under another version's hash."""
     from avimcite import __version__
 
-    return f"{hashlib.blake2b(data, digest_size=16).hexdigest()}-{FORMAT}-{__version__}"  # a new avimcite may validate or key differently
+    return f"{blake2b(data, digest_size=16).hexdigest()}-{FORMAT}-{__version__}"  # a new avimcite may validate or key differently
 
 
 def _file(cache_dir: Path, kind: str, key: str) -> Path:
@@ -89,7 +90,7 @@ _SUM = 16  # bytes of BLAKE2 checksum before each record
 
 
 def _checksum(blob) -> bytes:
-    return hashlib.blake2b(blob, digest_size=_SUM).digest()
+    return blake2b(blob, digest_size=_SUM).digest()
 
 
 def _record(value) -> bytes:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from avimcite.errors import FileAccessError
 
@@ -126,6 +125,8 @@ def _write(path: Path, chunks, binary: bool, guard: tuple | None) -> None:
         raise FileAccessError(f"cannot write {path}: it is a folder.")
     folder = path.parent
     try:
+        import tempfile
+
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise FileAccessError(f"cannot write {path}: {exc.strerror or exc} (is the folder there and writable?).") from None

