@@ -295,6 +295,49 @@ def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> 
     return target
 
 
+@app.command()
+def scan(
+    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Drafts: Markdown, text, LaTeX, .bib, HTML or Word .docx; - for stdin.")],
+    json_: Annotated[bool, typer.Option("--json", help="A JSON list of findings (file, line, column, kind, text, id, problems).")] = False,
+    ids: Annotated[bool, typer.Option("--ids", help="Only the ids of the posts found, each once, in order of first appearance.")] = False,
+) -> None:
+    """Find the AVİM references in a draft and check them against the catalogue.
+
+    Finds AVİM URLs, "To cite this article:" lines and house-format citations (also split over
+    lines, as in footnotes) and serials such as "Blog No.2023 / 63" near AVİM's name; reports
+    each with FILE:LINE (Word: paragraph, "footnote N"), the post and every disagreement: the
+    year (naming the site's access-year quirk), number, title, author, date. The files are
+    only read. Exit 0 when every reference matches, 8 when a problem was found.
+
+    Example: avimcite scan thesis.docx --ids | avimcite export -f biblatex -o avim.bib
+    """
+    from avimcite import scan as scanner
+    from avimcite.errors import FileAccessError, ScanProblems
+
+    if json_ and ids:
+        raise UsageError("--json and --ids are two different outputs; choose one.")
+    findings, errors = scanner.scan(files, state.catalogue())
+    for message in errors:
+        output.error(message)
+    if ids:
+        seen: list[str] = []
+        for finding in findings:
+            if finding.id and finding.id not in seen:
+                seen.append(finding.id)
+        output.write_lines(seen)
+    elif json_:
+        output.write_json([f.as_json() for f in findings])
+    elif output.stdout_is_tty():
+        output.scan_rich(findings)
+    else:
+        output.write_lines(output.scan_line(f) for f in findings)
+    problems = sum(1 for f in findings if f.problems)
+    if errors and not findings:
+        raise FileAccessError(f"{len(errors)} file(s) could not be scanned.") if len(errors) > 1 else FileAccessError(errors[-1]) 
+    if problems:
+        raise ScanProblems(f"{problems} of {len(findings)} AVİM reference(s) need attention.")
+
+
 @app.command("import")
 def import_(
     files: Annotated[list[str], typer.Argument(metavar="FILE|URL...", help="Saved AVİM pages (text, Markdown, HTML), files of citation lines, or http(s) URLs of AVİM pages; - for stdin.")],

@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     FILE = 5  # a file that cannot be read or written
     NOT_A_POST = 6  # `import`: a page or line that holds no citable AVİM post
     NETWORK = 7  # `import URL`: unreachable, timed out, HTTP error, not a page, too large
+    SCAN_PROBLEMS = 8  # `scan`: an AVİM reference disagrees with the catalogue or is in none
     INTERRUPTED = 130
     TERMINATED = 143  # SIGTERM (128 + 15): temp files removed, files left as they were
 
@@ -57,3 +58,7 @@ class ImportRefused(AvimciteError):
 
 class FetchError(AvimciteError):
     exit_code = ExitCode.NETWORK
+
+
+class ScanProblems(AvimciteError):
+    exit_code = ExitCode.SCAN_PROBLEMS

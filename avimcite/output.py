@@ -145,3 +145,32 @@ def note(message: str) -> None:
 def error(message: str) -> None:
     sys.stderr.write(f"avimcite: error: {message}\n")
     sys.stderr.flush()
+
+
+def scan_line(finding) -> str:
+    """FILE:LINE:COLUMN: id (kind): problems, or "ok"."""
+    where = f"{finding.file}:{finding.line}:{finding.column}"
+    what = finding.id or "not in the catalogue"
+    tail = "; ".join(finding.problems) if finding.problems else "ok"
+    return _plain(f"{where}: {what} ({finding.kind}: {finding.text[:80]}): {tail}")
+
+
+def scan_rich(findings) -> None:
+    if not findings:
+        sys.stdout.write("No AVİM reference found.\n")
+        return
+    from rich.table import Table
+
+    table = Table(show_lines=False, expand=False)
+    for column in ("where", "post", "found", "check"):
+        table.add_column(column, overflow="fold")
+    for f in findings:
+        check = "\n".join(_escape(p) for p in f.problems) if f.problems else "[green]ok[/green]"
+        table.add_row(f"{f.file}:{f.line}:{f.column}", f.id or "[red]not in the catalogue[/red]", _escape(f.text[:120]), check)
+    _console().print(table)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
