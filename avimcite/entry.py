@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 TYPE_CHECKING = False  # `typing` costs ~2 ms at every start; only type checkers need it here
 if TYPE_CHECKING:
     from typing import Callable, Optional
@@ -153,8 +152,6 @@ def boundary(run: Callable[[], int]) -> int:
     """Run, and turn every failure into one line on stderr and a documented exit code."""
     import gc
 
-    from avimcite import output
-
     # A short run that may build 100,000 posts and makes no reference cycles: the cyclic
     # collector would only rescan them again and again (a third of an export's time).
     gc_was_enabled = gc.isenabled()
@@ -163,13 +160,13 @@ def boundary(run: Callable[[], int]) -> int:
     try:
         return run()
     except AvimciteError as exc:
-        output.error(exc.message)
+        _error(exc.message)
         return exc.exit_code
     except KeyboardInterrupt:
-        output.error("interrupted.")
+        _error("interrupted.")
         return ExitCode.INTERRUPTED
     except Terminated:
-        output.error("terminated.")
+        _error("terminated.")
         return ExitCode.TERMINATED
     except BrokenPipeError:
         # The reader stopped reading (`| head -1`): that is its choice, not a failure.
@@ -177,12 +174,12 @@ def boundary(run: Callable[[], int]) -> int:
         return ExitCode.OK
     except OSError as exc:  # stdout on a full disk, or closed
         _silence_stdout()
-        output.error(f"cannot write the output: {exc.strerror or exc}.")
+        _error(f"cannot write the output: {exc.strerror or exc}.")
         return ExitCode.FILE
     except Exception as exc:  # the last resort: one line, and a traceback only on request
         if os.environ.get("AVIMCITE_DEBUG"):
             raise
-        output.error(f"internal error: {exc!r}; set AVIMCITE_DEBUG=1 for a traceback and report it.")
+        _error(f"internal error: {exc!r}; set AVIMCITE_DEBUG=1 for a traceback and report it.")
         return ExitCode.INTERNAL
     finally:
         if gc_was_enabled:
@@ -191,6 +188,12 @@ def boundary(run: Callable[[], int]) -> int:
             import signal
 
             signal.signal(signal.SIGTERM, previous)
+
+
+def _error(message: str) -> None:
+    from avimcite import output  # only on failure: `--version` and the light commands stay light
+
+    output.error(message)
 
 
 def _silence_stdout() -> None:

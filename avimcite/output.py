@@ -13,7 +13,8 @@ TYPE_CHECKING = False  # `typing` costs ~2 ms at every start; only type checkers
 if TYPE_CHECKING:
     from typing import Iterable
 
-from avimcite.model import Post
+    from avimcite.model import Post
+
 
 
 def stdout_is_tty() -> bool:

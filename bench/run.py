@@ -42,6 +42,11 @@ sys.path.insert(0, str(HERE))
 # As a user's installation runs: bytecode cached (some sandboxes set PYTHONDONTWRITEBYTECODE,
 # which makes every run compile every module again).
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+sys.path.insert(0, str(REPO))
+from avimcite.paths import package_dir  # noqa: E402
+
+# citeproc-js reads the same locale files as citeproc-py (as the agreement checks do)
+ENV.setdefault("CSL_LOCALES_DIR", str((package_dir("citeproc") or Path(".")) / "data" / "locales"))
 
 
 def run_once(argv: list[str], stdin: str | None = None) -> tuple[float, int]:
