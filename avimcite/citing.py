@@ -103,6 +103,10 @@ def _render_key(items: list[dict], style, locale: str, mode: str, fmt: str) -> s
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
         locale_file = citeproc_dir / "data" / "locales" / f"locales-{locale}.xml"
         digest.update(locale_file.read_bytes() if locale_file.is_file() else b"-")
+        import avimcite
+
+        avimcite.inputs.extend(str(p) for p in (style.path, locale_file, citeproc_dir / "model.py",
+                                                citeproc_dir / "frontend.py", citeproc_dir / "string.py"))  # fmt: skip
     except OSError:
         return None
     digest.update(json.dumps([locale, mode, fmt, style.id, items], sort_keys=True, ensure_ascii=False).encode("utf-8"))

@@ -33,12 +33,16 @@ class State:
 
             from avimcite.paths import user_cache_dir, user_catalogue_path
 
+            import avimcite
+
             cache = user_cache_dir()
             if self.catalogue_path:
+                avimcite.inputs.append(str(self.catalogue_path))
                 self._catalogue = catalogue.load(self.catalogue_path, cache)
             else:
-                self._catalogue = catalogue.load(catalogue.shipped_catalogue_path(), cache)
                 user = user_catalogue_path()
+                avimcite.inputs.extend([str(catalogue.shipped_catalogue_path()), str(user)])  # the user's, present or not
+                self._catalogue = catalogue.load(catalogue.shipped_catalogue_path(), cache)
                 if user.exists():
                     self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user, cache))
         return self._catalogue

@@ -114,3 +114,44 @@ def test_shell_completion_reads_the_catalogue_the_command_line_names(tmp_path):
 def test_help_into_a_closed_pipe_leaves_no_traceback():
     result = sh(f"'{SCRIPT}' --help | head -1")
     assert result.stderr == ""
+
+
+def test_the_answer_cache_never_serves_a_stale_answer(tmp_path):
+    """A repeated light command prints its last output from the answer cache; any change to what
+    it read (the catalogue, a style file) runs it again."""
+    env = dict(ENV, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    catalogue = tmp_path / "c.json"
+
+    def write(title):
+        catalogue.write_text(json.dumps({"schema": "avimcite-catalogue/1", "posts": [post_record(title=title)]}), encoding="utf-8")
+
+    def cite(*extra):
+        done = subprocess.run([str(SCRIPT), "--catalogue", str(catalogue), "cite", "2024/1", "--accessed", "2026-06-25", *extra],
+                              capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    write("FIRST")
+    assert "FIRST" in cite() and "FIRST" in cite()
+    assert len(os.listdir(tmp_path / "cache" / "avimcite" / "answers")) == 1
+    write("SECOND")  # same size, written at once
+    assert "SECOND" in cite()
+    style = tmp_path / "mine.csl"
+    ieee = Path(subprocess.run([str(SCRIPT), "styles", "--path", "ieee"], capture_output=True, text=True, env=env).stdout.strip())
+    style.write_bytes(ieee.read_bytes())
+    first = cite("--style", str(style))
+    assert first.startswith("[1] T. Kuzio") and "[Online]" in first and cite("--style", str(style)) == first
+    style.write_bytes(ieee.read_bytes().replace(b'prefix="[" suffix="]"', b'prefix="(" suffix=")"', 1))  # same size
+    assert "(Online)" in cite("--style", str(style))
+
+
+def test_ids_from_stdin_and_failures_are_never_answered_from_the_cache(tmp_path):
+    env = dict(ENV, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    for ids in ("2023/63\n", "yorum/2020/5\n"):
+        done = subprocess.run([str(SCRIPT), "cite", "--accessed", "2026-06-25"], input=ids, capture_output=True, text=True,
+                              env=env, timeout=60)  # fmt: skip
+        assert done.returncode == 0 and ("KUZIO" in done.stdout) == ids.startswith("2023")
+    for _ in range(2):
+        done = subprocess.run([str(SCRIPT), "cite", "2023/63", "1999/1"], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 3 and "1999/1" in done.stderr
+    assert not (tmp_path / "cache" / "avimcite" / "answers").exists() or os.listdir(tmp_path / "cache" / "avimcite" / "answers") == []
