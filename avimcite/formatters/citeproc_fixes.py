@@ -233,19 +233,27 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
     when a child calls a variable (for a cs:choose, the branch it took), succeeded when one
     printed as _child_succeeded says. `delimiter` goes to a cs:choose child (None: macro)."""
     output, attempted, succeeded = [], False, False
-    for child in parent.iterchildren():
+    try:
+        children = _children_cache[parent]
+    except KeyError:  # the style tree does not change while it renders: once per element
+        children = _children_cache[parent] = [(child, isinstance(child, model.Choose), child.calls_variable())
+                                              for child in parent.iterchildren()]  # fmt: skip
+    for child, is_choose, calls in children:
         try:
-            if delimiter is not None and isinstance(child, model.Choose):
+            if is_choose and delimiter is not None:
                 text = child.render(item, delimiter=delimiter, **kwargs)
             else:
                 text = child.render(item, **kwargs)
         except model.VariableError:
             text = None
-        attempted = attempted or (_choice["attempted"] if isinstance(child, model.Choose) else child.calls_variable())
+        attempted = attempted or (_choice["attempted"] if is_choose else calls)
         if text is not None:
             output.append(text)
             succeeded = succeeded or _child_succeeded(model, child)
     return output, attempted, succeeded
+
+
+_children_cache: dict = {}
 
 
 def _child_succeeded(model, child) -> bool:
@@ -442,24 +450,32 @@ def _disambiguate_condition(model) -> None:
     `match="none"` short note printed a date in every one)."""
 
     def render(self, item, context=None, delimiter="", **kwargs):
+        try:
+            tests, match = _children_cache[("if", self)]
+        except KeyError:  # which tests the element has: read once a render (lxml attributes are slow)
+            attrib = self.attrib
+            tests = tuple(name for name in ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
+                          if name in attrib) + (("disambiguate",) if attrib.get("disambiguate") == "true" else ())  # fmt: skip
+            match = attrib.get("match")
+            _children_cache[("if", self)] = tests, match
         results = []
-        if "type" in self.attrib:
-            # citeproc-js: the values of `type` are always one "any" test, whatever `match`
-            # says (type="webpage post-weblog post" matches a blog post).
-            results.append(any(self._type(item)))
-        if "variable" in self.attrib:
-            results += self._variable(item)
-        if "is-numeric" in self.attrib:
-            results += self._is_numeric(item)
-        if "is-uncertain-date" in self.attrib:
-            results += self._is_uncertain_date(item)
-        if "locator" in self.attrib:
-            results += self._locator(item)
-        if "position" in self.attrib:
-            results += self._position(item, context)
-        if self.get("disambiguate") == "true":
-            results.append(item.key in ambiguous_keys)
-        match = self.get("match")
+        for test in tests:
+            if test == "type":
+                # citeproc-js: the values of `type` are always one "any" test, whatever `match`
+                # says (type="webpage post-weblog post" matches a blog post).
+                results.append(any(self._type(item)))
+            elif test == "variable":
+                results += self._variable(item)
+            elif test == "is-numeric":
+                results += self._is_numeric(item)
+            elif test == "is-uncertain-date":
+                results += self._is_uncertain_date(item)
+            elif test == "locator":
+                results += self._locator(item)
+            elif test == "position":
+                results += self._position(item, context)
+            else:
+                results.append(item.key in ambiguous_keys)
         if match == "any":
             result = any(results)
         elif match == "none":
@@ -623,6 +639,7 @@ _calls_cache: dict = {}
 def clear_caches() -> None:
     _xpath_cache.clear()
     _calls_cache.clear()
+    _children_cache.clear()
 
 
 def _static_style_queries_are_cached(model) -> None:
@@ -910,6 +927,8 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
         is_names = cls is model.Names
 
         def render(self, *args, **kwargs):
+            if not _started or _started[-1]:  # something printed already: nothing to track
+                return original(self, *args, **kwargs)
             try:
                 text = original(self, *args, **kwargs)
             except model.VariableError:
