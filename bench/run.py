@@ -13,8 +13,8 @@ Peers, when present (the table says when one is missing):
 
 Comparisons run interleaved (one round runs every command once, in turn; medians of the
 rounds). The one-post cites are measured as users repeat them: the warm-up round fills
-avimcite's render cache, as the first cite of a post does; the 1,000-post bibliographies
-empty that cache before every run, so they measure the engine.
+avimcite's caches, as the first cite of a post does; the 1,000-post bibliographies empty
+both caches (rendered output, answers) before every run, so they measure the engine.
 
 Synthetic catalogues (bench/make_catalogue.py) go to bench/out/, never into data/.
 """
@@ -201,11 +201,12 @@ def bench_csl(table: Table, runs: int, tmp: Path) -> None:
 
 
 def _uncached(commands, runs):
-    """interleaved(), with avimcite's render cache emptied before each of its runs."""
+    """interleaved(), with avimcite's caches emptied before each of its runs."""
     from avimcite.paths import user_cache_dir
 
-    def clear():
+    def clear():  # both caches: the rendered output and the answers of repeated commands
         shutil.rmtree(user_cache_dir() / "render", ignore_errors=True)
+        shutil.rmtree(user_cache_dir() / "answers", ignore_errors=True)
 
     samples: list[list[float]] = [[] for _ in commands]
     peaks = [0] * len(commands)
