@@ -768,18 +768,23 @@ def _implicit_year_suffix(model) -> None:
         finally:
             state["in_issued"] = False
 
-    original_part = model.Date_Part.process
+    original_part = model.Date_Part.render
 
-    def part_process(self, date, context=None):
-        text = original_part(self, date, context)
+    def part_render(self, *args, **kwargs):
+        text = original_part(self, *args, **kwargs)
         state = _suffix_state[-1] if _suffix_state else None
         if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
-            text, state["pending"] = str(text) + state["pending"], None
+            from citeproc.string import String
+
+            # as citeproc-js: the suffix follows the year with the year part's own affixes and
+            # formatting ("2016b"; "(2016)(b)" for a year printed in parentheses)
+            suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
+            text = text + suffix
         return text
 
     model.Layout.render_children = render_children
     model.Date.process = date_process
-    model.Date_Part.process = part_process
+    model.Date_Part.render = part_render
 
 
 # --- sorting --------------------------------------------------------------------------
