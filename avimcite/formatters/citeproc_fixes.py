@@ -294,10 +294,11 @@ def _punctuation_merges_at_seams(model, string) -> None:
     original = string.normalize_seam
 
     def normalize_seam(left, other):
-        if _ENTITY_END.search(str(left)):
+        left_text = str(left)
+        if left_text.endswith(";") and _ENTITY_END.search(left_text[-12:]):
             return other  # "&gt;" (HTML output) ends in ";" but is no punctuation mark
         other = original(left, other)
-        left_text, other_text = str(left), str(other)
+        other_text = str(other)
         if left_text and other_text:
             merged = _MERGED.get(left_text[-1], {}).get(other_text[0])
             if merged == left_text[-1]:
