@@ -247,6 +247,10 @@ def logical_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def _names_key(names: list[dict]) -> list[str]:
+    return [textfold.fold(n.get("family") or n.get("literal") or "") for n in names]
+
+
 def _same_text(a: str, b: str) -> bool:
     return textfold.fold(" ".join(a.split())).strip(" .") == textfold.fold(" ".join(b.split())).strip(" .")
 
@@ -266,6 +270,7 @@ def parse_page_lines(lines: list[str], url_hint: str = "") -> dict:
     after = cleaned[header_at + 1 : header_at + 6]
     published = None
     author_line = None
+    labelled = False  # the author came from a "Yazar :" / "Author:" label, not from a line's position
     reading = None
     for line in after:
         if published is None and (m := _DATE_LINE.match(line)):
@@ -275,6 +280,7 @@ def parse_page_lines(lines: list[str], url_hint: str = "") -> dict:
                 raise PageError(f"the date line {line!r} is not a real date") from None
         elif (m := _AUTHOR_LABEL.match(line)) and author_line is None:
             author_line = m["names"]
+            labelled = True
         elif m := _READING.match(line):
             reading = int(m[1])
     before = cleaned[max(0, header_at - 3) : header_at]
@@ -293,10 +299,13 @@ def parse_page_lines(lines: list[str], url_hint: str = "") -> dict:
         )
     if cite:
         # The citation line carries the whole title on one line: it confirms or completes the header's.
+        wanted = textfold.fold(" ".join(cite["title"].split())).strip(" .")
         if not title or _same_text(title, cite["title"]):
             title = cite["title"]
-        elif textfold.fold(" ".join(cite["title"].split())).endswith(textfold.fold(" ".join(title.split()))):
+        elif wanted.endswith(textfold.fold(" ".join(title.split())).strip(" .")):
             title = cite["title"]  # the header's title lost its first lines
+        elif any(textfold.fold(" ".join(line.split())).strip(" .") == wanted for line in cleaned if not _CITE_LABEL.search(line)):
+            title = cite["title"]  # the page prints it, elsewhere than just above the number
         else:
             raise PageError(f"the page's title {title!r} and its citation line's {cite['title']!r} disagree")
     if not title:
@@ -328,7 +337,11 @@ def parse_page_lines(lines: list[str], url_hint: str = "") -> dict:
         authors = split_names(author_line, lang) or []
         if not authors:
             raise PageError(f"the author line {author_line!r} is not a name AVİM would print ('Given FAMILY')")
-    elif cite and cite["authors"]:
+    if cite and _names_key(authors) != _names_key(cite["authors"]):
+        # The citation line names the authors AVİM recorded. A name guessed from a line's place
+        # (above the number) gives way to it; a labelled one ("Yazar : …") that disagrees is reported.
+        if labelled and authors:
+            raise PageError(f"the page's author {author_line!r} and its citation line's authors disagree")
         authors = cite["authors"]
 
     record: dict = {

@@ -216,3 +216,19 @@ def test_cite_show_export_point_an_unknown_avim_url_to_import(run, command):
     result = run(command, "https://www.avimbulten.org/Blog/NOT-IN-ANY-CATALOGUE")
     assert result.code == 3
     assert "avimcite import https://www.avimbulten.org/Blog/NOT-IN-ANY-CATALOGUE" in result.err
+
+
+def test_a_layout_with_the_number_above_the_title_is_read_through_the_citation_line(run, tmp_path):
+    # navigation ("Home Blog") where the author usually stands, the number above the title
+    catalogue = tmp_path / "c.json"
+    assert run("--catalogue", str(catalogue), "import", str(PAGES / "seed-page-header-first.html")).code == 0
+    assert _cite_seed(run, catalogue) == SEED_LINE + "\n"
+
+
+def test_a_labelled_author_that_disagrees_with_the_citation_line_is_reported(run, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("A TITLE\nBlog No: 5\nYazar : Alev KILIÇ\n05.01.2024\n\nTo cite this article: " + SEED_LINE.replace("Blog No.2023 / 63", "Blog No.2024 / 5")
+                    .replace("ENDING THE KARABAKH CONFLICT OPENS THE WAY FOR PEACE IN THE SOUTH CAUCASUS - EURASIA REVIEW - 30.10.2023", "A TITLE")
+                    .replace("October 31", "January 5") + "\n", encoding="utf-8")  # fmt: skip
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", str(page))
+    assert result.code == 6 and "disagree" in result.err and "KILIÇ" in result.err
