@@ -422,25 +422,12 @@ MAX_INPUT = 32 << 20  # a saved AVİM page is well under 1 MiB; a file of citati
 
 def _read_input(name: str) -> str:
     from avimcite.errors import FileAccessError
+    from avimcite.fsutil import read_input
 
-    if name == "-":
-        if sys.stdin is None:
-            return ""
-        buffer = getattr(sys.stdin, "buffer", None)
-        if buffer is None:  # a text stream without bytes underneath (tests)
-            return sys.stdin.read(MAX_INPUT)
-        raw = buffer.read(MAX_INPUT + 1)
-        name = "stdin"
-    else:
-        from avimcite.fsutil import open_regular
-
-        with open_regular(name, name, MAX_INPUT) as handle:
-            try:
-                raw = handle.read(MAX_INPUT + 1)
-            except OSError as exc:
-                raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
-    if len(raw) > MAX_INPUT:
-        raise FileAccessError(f"{name} is larger than {MAX_INPUT >> 20} MiB; that is not a saved AVİM page.")
+    if name == "-" and sys.stdin is not None and getattr(sys.stdin, "buffer", None) is None:
+        return sys.stdin.read(MAX_INPUT)  # a text stream without bytes underneath (tests)
+    raw = read_input(name, MAX_INPUT, "that is not a saved AVİM page.")
+    name = "stdin" if name == "-" else name
     for encoding in ("utf-8-sig", "cp1254"):  # browsers on Turkish Windows may save cp1254
         try:
             return raw.decode(encoding)

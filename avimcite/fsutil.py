@@ -167,3 +167,27 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def read_input(name: str, limit: int, too_large: str) -> bytes:
+    """The bytes of FILE, or of stdin for "-", at most `limit` of them: a larger input is
+    FileAccessError "NAME is larger than N MiB; <too_large>" (read limit+1 bytes to tell)."""
+    import sys
+
+    from avimcite.errors import FileAccessError
+
+    if name == "-":
+        if sys.stdin is None:
+            return b""
+        buffer = getattr(sys.stdin, "buffer", None)
+        data = buffer.read(limit + 1) if buffer is not None else sys.stdin.read(limit + 1).encode("utf-8")
+        name = "stdin"
+    else:
+        with open_regular(name, name, limit) as handle:
+            try:
+                data = handle.read(limit + 1)
+            except OSError as exc:
+                raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
+    if len(data) > limit:
+        raise FileAccessError(f"{name} is larger than {limit >> 20} MiB; {too_large}")
+    return data

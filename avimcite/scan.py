@@ -289,22 +289,9 @@ def check(findings: list[Finding], catalogue) -> None:
 
 def read_file(name: str) -> bytes:
     """The bytes of FILE or stdin (-), within MAX_BYTES."""
-    import sys
+    from avimcite.fsutil import read_input
 
-    if name == "-":
-        buffer = getattr(sys.stdin, "buffer", None)
-        data = buffer.read(MAX_BYTES + 1) if buffer is not None else sys.stdin.read().encode("utf-8")
-    else:
-        from avimcite.fsutil import open_regular
-
-        with open_regular(name, name, MAX_BYTES) as handle:
-            try:
-                data = handle.read(MAX_BYTES + 1)
-            except OSError as exc:
-                raise FileAccessError(f"cannot read {name}: {exc.strerror}.") from None
-    if len(data) > MAX_BYTES:
-        raise FileAccessError(f"{name} is larger than {MAX_BYTES >> 20} MiB; not scanned.")
-    return data
+    return read_input(name, MAX_BYTES, "not scanned.")
 
 
 def scan(names: list[str], catalogue) -> tuple[list[Finding], list[str]]:
