@@ -76,3 +76,22 @@ def test_one_csl_rule_as_citeproc_js_applies_it(rule):
         want = golden.splitlines()
     result = render(data, Style(id=style, path=RULES / f"{style}.csl", default_locale=None), "en-US", "bibliography", fmt)
     assert result.bibliography == want
+
+
+def test_a_long_bibliography_on_two_cores_is_the_same_as_on_one(monkeypatch):
+    """Above PARALLEL_MIN_ENTRIES a forked child renders half of the entries; the output must be
+    byte-identical to one process's, entry failures included."""
+    from avimcite.formatters import citeproc_fixes
+
+    base = json.loads((CSL / "input" / "mine.json").read_text(encoding="utf-8"))
+    items = []
+    for n in range(citeproc_fixes.PARALLEL_MIN_ENTRIES + 20):
+        item = dict(base[n % len(base)], id=f"item{n}", title=f"{base[n % len(base)]['title']} {n}")
+        items.append(item)
+    results = {}
+    for workers in ("1", "2"):
+        monkeypatch.setenv("AVIMCITE_WORKERS", workers)
+        rendered = render(items, resolve_style("apa"), "tr-TR", "both", "text")
+        results[workers] = (rendered.citations, rendered.bibliography, rendered.failures)
+    assert len(results["2"][1]) == len(items)
+    assert results["1"] == results["2"]

@@ -599,6 +599,11 @@ def _subsequent_author_substitute(model) -> None:
         # One entry at a time: an entry the engine cannot render is recorded in
         # `entry_failures` and skipped; the others still print.
         substitute = self.getparent().get("subsequent-author-substitute")
+        if substitute is None and len(citation_items) >= PARALLEL_MIN_ENTRIES and _workers() > 1:
+            return _render_in_two(self, citation_items)
+        return render_entries(self, citation_items, substitute)
+
+    def render_entries(self, citation_items, substitute):
         output, previous = [], None
         for item in citation_items:
             state = {"names": None, "previous": previous, "substitute": substitute}
@@ -628,6 +633,7 @@ def _subsequent_author_substitute(model) -> None:
 
     model.Names.process = process
     model.Layout.render_bibliography = render_bibliography
+    model.Layout.render_entries = render_entries
 
 
 # Per render: XPath results and calls_variable() of the style tree, which do not change
@@ -1212,3 +1218,68 @@ def escape_style_literals(root, preformat) -> None:
             value = element.get(name)
             if value:
                 element.set(name, str(preformat(value)))
+
+
+# --- a long bibliography on two cores -------------------------------------------------
+# Entries are independent once the bibliography is sorted and the year suffixes are given
+# (only subsequent-author-substitute looks at the entry before: such styles stay on one core).
+# A forked child renders the second half while this process renders the first; the style tree
+# and every cache are shared copy-on-write, and the child sends back plain text.
+
+PARALLEL_MIN_ENTRIES = 300
+
+
+def _workers() -> int:
+    import os
+
+    if not hasattr(os, "fork"):
+        return 1
+    import threading
+
+    if threading.active_count() > 1:  # forking a threaded process can deadlock the child
+        return 1
+    setting = os.environ.get("AVIMCITE_WORKERS", "").strip()
+    if setting.isdigit():
+        return max(1, int(setting))
+    return min(2, os.cpu_count() or 1)
+
+
+def _render_in_two(layout, citation_items):
+    import os
+    import pickle
+
+    half = len(citation_items) // 2
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return layout.render_entries(citation_items, None)
+    if pid == 0:  # the child: render the second half, send it, leave without any cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            entry_failures.clear()
+            texts = [str(t) for t in layout.render_entries(citation_items[half:], None)]
+            failures = [(key, type(exc).__name__, str(exc)) for key, exc in entry_failures]
+            data = pickle.dumps((texts, failures))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    first = layout.render_entries(citation_items[:half], None)
+    chunks = []
+    with os.fdopen(read_end, "rb") as pipe:
+        while chunk := pipe.read(1 << 20):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not chunks:  # the child failed: render its half here
+        return first + layout.render_entries(citation_items[half:], None)
+    texts, failures = pickle.loads(b"".join(chunks))
+    for key, name, message in failures:
+        entry_failures.append((key, type(name, (Exception,), {})(message)))
+    return first + texts
