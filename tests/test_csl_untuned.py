@@ -78,7 +78,8 @@ def test_one_csl_rule_as_citeproc_js_applies_it(rule):
     assert result.bibliography == want
 
 
-def test_a_long_bibliography_on_two_cores_is_the_same_as_on_one(monkeypatch):
+@pytest.mark.parametrize("style", ["apa", "modern-language-association"])  # MLA: subsequent-author-substitute
+def test_a_long_bibliography_on_two_cores_is_the_same_as_on_one(monkeypatch, style):
     """Above PARALLEL_MIN_ENTRIES a forked child renders half of the entries; the output must be
     byte-identical to one process's, entry failures included."""
     from avimcite.formatters import citeproc_fixes
@@ -91,7 +92,9 @@ def test_a_long_bibliography_on_two_cores_is_the_same_as_on_one(monkeypatch):
     results = {}
     for workers in ("1", "2"):
         monkeypatch.setenv("AVIMCITE_WORKERS", workers)
-        rendered = render(items, resolve_style("apa"), "tr-TR", "both", "text")
+        rendered = render(items, resolve_style(style), "tr-TR", "both", "text")
         results[workers] = (rendered.citations, rendered.bibliography, rendered.failures)
     assert len(results["2"][1]) == len(items)
     assert results["1"] == results["2"]
+    if style == "modern-language-association":
+        assert sum(entry.startswith("———") for entry in results["2"][1]) > 100

@@ -599,12 +599,13 @@ def _subsequent_author_substitute(model) -> None:
         # One entry at a time: an entry the engine cannot render is recorded in
         # `entry_failures` and skipped; the others still print.
         substitute = self.getparent().get("subsequent-author-substitute")
-        if substitute is None and len(citation_items) >= PARALLEL_MIN_ENTRIES and _workers() > 1:
-            return _render_in_two(self, citation_items)
+        if len(citation_items) >= PARALLEL_MIN_ENTRIES and _workers() > 1:
+            return _render_in_two(self, citation_items, substitute)
         return render_entries(self, citation_items, substitute)
 
-    def render_entries(self, citation_items, substitute):
-        output, previous = [], None
+    def render_entries(self, citation_items, substitute, previous=None):
+        output, chain = [], {"reset": False}
+        self.entry_chain = chain
         for item in citation_items:
             state = {"names": None, "previous": previous, "substitute": substitute}
             if substitute is not None:
@@ -627,8 +628,10 @@ def _subsequent_author_substitute(model) -> None:
                     _entry_names.pop()
             if state["names"] is not None or not state.get("term"):
                 previous = state["names"]  # citeproc-js: a term in the names' place keeps the last name
+                chain["reset"] = True
             if text is not None:
                 output.append(text)
+        chain["previous"] = previous
         return output
 
     model.Names.process = process
@@ -1221,8 +1224,9 @@ def escape_style_literals(root, preformat) -> None:
 
 
 # --- a long bibliography on two cores -------------------------------------------------
-# Entries are independent once the bibliography is sorted and the year suffixes are given
-# (only subsequent-author-substitute looks at the entry before: such styles stay on one core).
+# Entries are independent once the bibliography is sorted and the year suffixes are given;
+# only subsequent-author-substitute looks at the entry before, and the child works out what
+# that entry printed (_previous_names) before rendering its half.
 # A forked child renders the second half while this process renders the first; the style tree
 # and every cache are shared copy-on-write, and the child sends back plain text.
 
@@ -1244,7 +1248,22 @@ def _workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def _render_in_two(layout, citation_items):
+def _previous_names(layout, citation_items, index, substitute):
+    """subsequent-author-substitute: the names entry `index` compares with. Render the entries
+    just before it until one of them sets the comparison by itself (one entry, unless several
+    in a row put a term in the names' place)."""
+    if substitute is None:
+        return None
+    start = index - 1
+    while start >= 0:
+        layout.render_entries(citation_items[start:index], substitute)
+        if layout.entry_chain["reset"]:
+            return layout.entry_chain["previous"]
+        start -= 1
+    return None
+
+
+def _render_in_two(layout, citation_items, substitute=None):
     import os
     import pickle
 
@@ -1255,13 +1274,14 @@ def _render_in_two(layout, citation_items):
     except OSError:
         os.close(read_end)
         os.close(write_end)
-        return layout.render_entries(citation_items, None)
+        return layout.render_entries(citation_items, substitute)
     if pid == 0:  # the child: render the second half, send it, leave without any cleanup
         status = 1
         try:
             os.close(read_end)
+            previous = _previous_names(layout, citation_items, half, substitute)
             entry_failures.clear()
-            texts = [str(t) for t in layout.render_entries(citation_items[half:], None)]
+            texts = [str(t) for t in layout.render_entries(citation_items[half:], substitute, previous)]
             failures = [(key, type(exc).__name__, str(exc)) for key, exc in entry_failures]
             data = pickle.dumps((texts, failures))
             view = memoryview(data)
@@ -1271,14 +1291,14 @@ def _render_in_two(layout, citation_items):
         finally:
             os._exit(status)
     os.close(write_end)
-    first = layout.render_entries(citation_items[:half], None)
+    first = layout.render_entries(citation_items[:half], substitute)
     chunks = []
     with os.fdopen(read_end, "rb") as pipe:
         while chunk := pipe.read(1 << 20):
             chunks.append(chunk)
     _, status = os.waitpid(pid, 0)
     if status != 0 or not chunks:  # the child failed: render its half here
-        return first + layout.render_entries(citation_items[half:], None)
+        return first + layout.render_entries(citation_items[half:], substitute, layout.entry_chain["previous"])
     texts, failures = pickle.loads(b"".join(chunks))
     for key, name, message in failures:
         entry_failures.append((key, type(name, (Exception,), {})(message)))
