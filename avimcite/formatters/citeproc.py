@@ -139,7 +139,9 @@ def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
     condition, then year suffixes if the style asks (in the bibliography's order)."""
     from avimcite.formatters import citeproc_fixes
 
-    first = [_cite_or_none(bib, c) for c in cites]  # one registered citation per key
+    # one registered citation per key; a long list on two cores (each item cited once: no
+    # citation depends on another)
+    first = citeproc_fixes.forked_map(lambda chunk: [_cite_or_none(bib, c) for c in chunk], list(cites))
     groups: dict[str, list[str]] = {}
     for key, text in zip(keys, first):
         groups.setdefault(text, []).append(key)

@@ -834,20 +834,28 @@ def _locale_aware_sorting(model) -> None:
         if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
             return list(items)
         locale = collation_locale[-1]
-        keys, descending = [], []
-        for key in self.findall("cs:key", self.nsmap):
-            descending.append(key.get("sort", "ascending").lower() == "descending")
-            try:
-                keys.append(key.sort_keys(items, context))
-            except Exception:  # noqa: BLE001 - one entry the engine fails on: sort the others
-                column = []
-                for one in items:
-                    try:
-                        column.append(key.sort_keys([one], context)[0])
-                    except Exception as exc:  # noqa: BLE001
-                        entry_failures.append((one.key, exc))
-                        column.append(None)
-                keys.append(column)
+        key_elements = self.findall("cs:key", self.nsmap)
+        descending = [key.get("sort", "ascending").lower() == "descending" for key in key_elements]
+
+        def columns(chunk):
+            # the sort keys of `chunk`, as plain values (a forked child sends them back)
+            out = []
+            for key in key_elements:
+                try:
+                    column = key.sort_keys(chunk, context)
+                except Exception:  # noqa: BLE001 - one entry the engine fails on: sort the others
+                    column = []
+                    for one in chunk:
+                        try:
+                            column.append(key.sort_keys([one], context)[0])
+                        except Exception as exc:  # noqa: BLE001
+                            entry_failures.append((one.key, exc))
+                            column.append(None)
+                out.append([v if v is None or isinstance(v, int) else str(v) for v in column])
+            return [list(row) for row in zip(*out)] if out else [[] for _ in chunk]
+
+        rows_of_keys = forked_map(columns, list(items))
+        keys = [list(column) for column in zip(*rows_of_keys)] if key_elements else []
 
         def prepared(value):
             if value is None:
@@ -1303,3 +1311,44 @@ def _render_in_two(layout, citation_items, substitute=None):
     for key, name, message in failures:
         entry_failures.append((key, type(name, (Exception,), {})(message)))
     return first + texts
+
+
+
+def forked_map(func, values: list) -> list:
+    """[func(chunk)...] of the two halves of `values`, the second half in a forked child (which
+    returns plain picklable results), concatenated; one process below PARALLEL_MIN_ENTRIES or
+    when forking is not possible."""
+    if len(values) < PARALLEL_MIN_ENTRIES or _workers() < 2:
+        return func(values)
+    import os
+    import pickle
+
+    half = len(values) // 2
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return func(values)
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read_end)
+            data = pickle.dumps(func(values[half:]))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    first = func(values[:half])
+    chunks = []
+    with os.fdopen(read_end, "rb") as pipe:
+        while chunk := pipe.read(1 << 20):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not chunks:
+        return first + func(values[half:])
+    return first + pickle.loads(b"".join(chunks))
