@@ -141,7 +141,7 @@ def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
 
     # one registered citation per key; a long list on two cores (each item cited once: no
     # citation depends on another)
-    first = citeproc_fixes.forked_map(lambda chunk: [_cite_or_none(bib, c) for c in chunk], list(cites))
+    first = citeproc_fixes.forked_map(lambda chunk, _start: [_cite_or_none(bib, c) for c in chunk], list(cites))
     groups: dict[str, list[str]] = {}
     for key, text in zip(keys, first):
         groups.setdefault(text, []).append(key)

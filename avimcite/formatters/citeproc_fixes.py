@@ -599,9 +599,15 @@ def _subsequent_author_substitute(model) -> None:
         # One entry at a time: an entry the engine cannot render is recorded in
         # `entry_failures` and skipped; the others still print.
         substitute = self.getparent().get("subsequent-author-substitute")
-        if len(citation_items) >= PARALLEL_MIN_ENTRIES and _workers() > 1:
-            return _render_in_two(self, citation_items, substitute)
-        return render_entries(self, citation_items, substitute)
+        def entries(chunk, start):
+            previous = None
+            if start and substitute is not None:  # what the entry before this half printed
+                mark = len(entry_failures)
+                previous = _previous_names(self, citation_items, start, substitute)
+                del entry_failures[mark:]  # reported where those entries are rendered
+            return [str(text) for text in render_entries(self, chunk, substitute, previous)]
+
+        return forked_map(entries, list(citation_items))
 
     def render_entries(self, citation_items, substitute, previous=None):
         output, chain = [], {"reset": False}
@@ -837,7 +843,7 @@ def _locale_aware_sorting(model) -> None:
         key_elements = self.findall("cs:key", self.nsmap)
         descending = [key.get("sort", "ascending").lower() == "descending" for key in key_elements]
 
-        def columns(chunk):
+        def columns(chunk, _start):
             # the sort keys of `chunk`, as plain values (a forked child sends them back)
             out = []
             for key in key_elements:
@@ -942,7 +948,7 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
             except model.VariableError:
                 turkish = False
             first = value[0].translate(_TR_UPPER) if turkish else value[0]
-            text = text.__class__(first.upper() + value[1:]) if hasattr(text, "__class__") else first.upper() + value[1:]
+            text = text.__class__(first.upper() + value[1:])
         return text
 
     def leaf(cls):
@@ -1271,55 +1277,13 @@ def _previous_names(layout, citation_items, index, substitute):
     return None
 
 
-def _render_in_two(layout, citation_items, substitute=None):
-    import os
-    import pickle
-
-    half = len(citation_items) // 2
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return layout.render_entries(citation_items, substitute)
-    if pid == 0:  # the child: render the second half, send it, leave without any cleanup
-        status = 1
-        try:
-            os.close(read_end)
-            previous = _previous_names(layout, citation_items, half, substitute)
-            entry_failures.clear()
-            texts = [str(t) for t in layout.render_entries(citation_items[half:], substitute, previous)]
-            failures = [(key, type(exc).__name__, str(exc)) for key, exc in entry_failures]
-            data = pickle.dumps((texts, failures))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_end, view):]
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    first = layout.render_entries(citation_items[:half], substitute)
-    chunks = []
-    with os.fdopen(read_end, "rb") as pipe:
-        while chunk := pipe.read(1 << 20):
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not chunks:  # the child failed: render its half here
-        return first + layout.render_entries(citation_items[half:], substitute, layout.entry_chain["previous"])
-    texts, failures = pickle.loads(b"".join(chunks))
-    for key, name, message in failures:
-        entry_failures.append((key, type(name, (Exception,), {})(message)))
-    return first + texts
-
-
-
 def forked_map(func, values: list) -> list:
-    """[func(chunk)...] of the two halves of `values`, the second half in a forked child (which
-    returns plain picklable results), concatenated; one process below PARALLEL_MIN_ENTRIES or
-    when forking is not possible."""
+    """func(values, 0), computed as func(first half, 0) here and func(second half, start) in a
+    forked child, concatenated: the child returns plain picklable results, and the entries it
+    could not render travel back into `entry_failures`. One process below
+    PARALLEL_MIN_ENTRIES or when forking is not possible."""
     if len(values) < PARALLEL_MIN_ENTRIES or _workers() < 2:
-        return func(values)
+        return func(values, 0)
     import os
     import pickle
 
@@ -1330,25 +1294,30 @@ def forked_map(func, values: list) -> list:
     except OSError:
         os.close(read_end)
         os.close(write_end)
-        return func(values)
-    if pid == 0:
+        return func(values, 0)
+    if pid == 0:  # the child: compute the second half, send it, leave without any cleanup
         status = 1
         try:
             os.close(read_end)
-            data = pickle.dumps(func(values[half:]))
-            view = memoryview(data)
+            entry_failures.clear()
+            result = func(values[half:], half)
+            failures = [(key, type(exc).__name__, str(exc)) for key, exc in entry_failures]
+            view = memoryview(pickle.dumps((result, failures)))
             while view:
                 view = view[os.write(write_end, view):]
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    first = func(values[:half])
+    first = func(values[:half], 0)
     chunks = []
     with os.fdopen(read_end, "rb") as pipe:
         while chunk := pipe.read(1 << 20):
             chunks.append(chunk)
     _, status = os.waitpid(pid, 0)
-    if status != 0 or not chunks:
-        return first + func(values[half:])
-    return first + pickle.loads(b"".join(chunks))
+    if status != 0 or not chunks:  # the child failed: compute its half here
+        return first + func(values[half:], half)
+    result, failures = pickle.loads(b"".join(chunks))
+    for key, name, message in failures:
+        entry_failures.append((key, type(name, (Exception,), {})(message)))
+    return first + result
