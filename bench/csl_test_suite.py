@@ -86,19 +86,12 @@ def run_fixture(fixture: dict[str, str], patched: bool) -> str:
             citations = [Citation([CitationItem(str(i["id"])) for i in items])]
         for citation in citations:
             bib.register(citation)
-        if patched:  # our engine's disambiguation pass, as render() runs it
-            from avimcite.formatters.citeproc import disambiguate
+        if patched:  # our engine's sorting and disambiguation, as render() runs them
+            from avimcite.formatters.citeproc import settle
 
-            keys = [str(i["id"]) for i in items]
-            singles = [Citation([CitationItem(k)]) for k in keys]
-            for citation in singles:
-                bib.register(citation)
-            if style.has_bibliography():
-                bib.sort()
-            citeproc_fixes.ambiguous_keys.clear()
-            disambiguate(style, bib, source, singles, keys)
+            settle(style, bib, source, [str(i["id"]) for i in items])
         if fixture["MODE"].strip() == "bibliography":
-            if style.has_bibliography():
+            if not patched and style.has_bibliography():
                 bib.sort()
             entries = [str(e) for e in bib.bibliography()]
             body = "".join(f'  <div class="csl-entry">{e}</div>\n' for e in entries)

@@ -69,7 +69,7 @@ def _punctuation_in_quote(text: str) -> str:
 
 
 def render(items: list[dict], style: Style, locale: str, mode: str = "bibliography", fmt: str = "text") -> Rendered:
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+    from citeproc import CitationStylesBibliography, CitationStylesStyle
     from citeproc.source.json import CiteProcJSON
 
     from avimcite.formatters import citeproc_fixes, markup
@@ -86,15 +86,8 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
             citeproc_fixes.escape_style_literals(csl.root, output.preformat)
         keys = [str(item["id"]) for item in items]
         in_quote = _locale_option(csl, "punctuation-in-quote")
-        citeproc_fixes.ambiguous_keys.clear()
         bib = CitationStylesBibliography(csl, source, output)
-        cites = [Citation([CitationItem(k)]) for k in keys]
-        for citation in cites:
-            bib.register(citation)
-        if csl.has_bibliography():
-            bib.sort()
-        citeproc_fixes.entry_failures.clear()
-        disambiguate(csl, bib, source, cites, keys)
+        cites = settle(csl, bib, source, keys)
         result = Rendered()
         if mode in ("citation", "both"):
             for citation in cites:
@@ -132,6 +125,24 @@ def _parse_style(CitationStylesStyle, style: Style, locale: str):
     if csl.root.tag != "{http://purl.org/net/xbiblio/csl}style":
         raise UsageError(f"{style.path} is not a CSL style (its root element is not <style> in the CSL namespace).")
     return csl
+
+
+def settle(csl, bib, source, keys: list[str]) -> list:
+    """Cite every key once, alone, in order (registering it), sort the bibliography as the
+    style says, then disambiguate; the citations, to render."""
+    from citeproc import Citation, CitationItem
+
+    from avimcite.formatters import citeproc_fixes
+
+    citeproc_fixes.ambiguous_keys.clear()
+    cites = [Citation([CitationItem(k)]) for k in keys]
+    for citation in cites:
+        bib.register(citation)
+    if csl.has_bibliography():
+        bib.sort()
+    citeproc_fixes.entry_failures.clear()  # a sort key that failed is reported with its entry
+    disambiguate(csl, bib, source, cites, keys)
+    return cites
 
 
 def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
