@@ -29,7 +29,8 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
         if post.id not in seen:  # a post cited twice is one bibliography entry
             seen.add(post.id)
             items.append(post_to_csl(post, keys[post.id], accessed))
-    rendered = cached_render(items, style, locale, mode, fmt)
+    key = _render_key(items, style, locale, mode, fmt)
+    rendered = cached_render(key)
     if rendered is None:
         try:
             rendered = render(items, style, locale, mode, fmt)
@@ -38,7 +39,7 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
         except Exception as exc:  # noqa: BLE001 - the engine's own errors, said in one line
             raise CatalogueError(f"the style {style.id} could not render these posts ({type(exc).__name__}: {exc}).") from None
         if not rendered.failures:
-            store_render(rendered)
+            store_render(key, rendered)
     if mode == "bibliography" and not rendered.bibliography and not rendered.failures:
         raise UsageError(f"the style {style.id} has no bibliography; use --mode citation.")
     lines = rendered.citations + ([""] if mode == "both" else []) + rendered.bibliography
@@ -81,7 +82,6 @@ def check_style_file(path: Path) -> None:
 # never stale. Entries are small JSON files in the user cache folder (render/).
 
 _ENGINE_FILES = ("formatters/citeproc.py", "formatters/citeproc_fixes.py", "formatters/markup.py", "csl.py")
-_pending: dict = {}
 
 
 def _render_key(items: list[dict], style, locale: str, mode: str, fmt: str) -> str | None:
@@ -119,16 +119,13 @@ def _cache_file(key: str) -> Path:
     return user_cache_dir() / "render" / f"{key}.json"
 
 
-def cached_render(items, style, locale, mode, fmt):
-    """The rendered output from the cache, or None (and remember the key for store_render)."""
+def cached_render(key: str | None):
+    """The rendered output filed under `key`, or None."""
     import json
     from types import SimpleNamespace
 
-    _pending.clear()
-    key = _render_key(items, style, locale, mode, fmt)
     if key is None:
         return None
-    _pending["key"] = key
     try:
         data = json.loads(_cache_file(key).read_text(encoding="utf-8"))
         citations, bibliography = data["citations"], data["bibliography"]
@@ -140,10 +137,9 @@ def cached_render(items, style, locale, mode, fmt):
     return SimpleNamespace(citations=citations, bibliography=bibliography, failures=[])
 
 
-def store_render(rendered) -> None:
+def store_render(key: str | None, rendered) -> None:
     import json
 
-    key = _pending.pop("key", None)
     if key is None:
         return
     try:

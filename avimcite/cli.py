@@ -369,8 +369,8 @@ def import_(
 
     Example: avimcite import https://www.avimbulten.org/Blog/... saved-page.html --dry-run
     """
-    from avimcite.errors import FetchError, ImportRefused
-    from avimcite.importer import PageError, parse_input
+    from avimcite.errors import ImportRefused
+    from avimcite.importer import PageError, is_url, parse_input
     from avimcite.store import validated
 
     if url and len(files) > 1:
@@ -381,7 +381,7 @@ def import_(
         label = "stdin" if name == "-" else name
         try:
             address = ""
-            if _is_url(name):
+            if is_url(name):
                 text, address = _fetch(name, timeout, refresh)
             else:
                 text = _read_input(name)
@@ -398,10 +398,6 @@ def import_(
         raise type(last)(f"{last.message.rstrip('.').removesuffix('; nothing was written')}; nothing was written.")
     target = _write_posts(found, update, dry_run)
     output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
-
-
-def _is_url(name: str) -> bool:
-    return name.lower().startswith(("http://", "https://"))
 
 
 def _fetch(url: str, timeout: float, refresh: bool) -> tuple[str, str]:

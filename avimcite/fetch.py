@@ -43,10 +43,6 @@ class Page:
     text: str
 
 
-def is_url(name: str) -> bool:
-    return name.lower().startswith(("http://", "https://"))
-
-
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """Redirects come back as responses: `download` follows them itself, closing each one."""
 

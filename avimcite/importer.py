@@ -434,11 +434,7 @@ def html_lines(text: str) -> tuple[list[str], str]:
     for paragraph in "".join(parser.parts).split("\0"):
         lines.extend(line for line in (" ".join(part.split()) for part in paragraph.split("\n")) if line)
         lines.append("")  # the paragraph's end, as a blank line in a text page
-    from avimcite.catalogue import unwrap_archive
-
-    url = unwrap_archive(html.unescape(parser.url or "").strip())
-    url = url if _AVIM_URL.match(url) else ""
-    return lines, url
+    return lines, avim_address(html.unescape(parser.url or ""))
 
 
 def looks_like_html(text: str) -> bool:
@@ -454,6 +450,11 @@ _CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-
 def strip_controls(text: str) -> str:
     """`text` without terminal control sequences or control characters (tabs and line breaks kept)."""
     return _CONTROL.sub("", text)
+
+
+def is_url(name: str) -> bool:
+    """An argument of `import` to fetch rather than a file to read."""
+    return name.lower().startswith(("http://", "https://"))
 
 
 def avim_address(url: str) -> str:
