@@ -96,7 +96,13 @@ def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
     if command == "list" and positional:
         return None
     path = catalogue if catalogue is not None else os.environ.get("AVIMCITE_CATALOGUE") or None
-    return lambda: _run(command, positional, options, path)
+
+    def plan() -> int:
+        return _run(command, positional, options, path)
+
+    # the answer cache may serve it: ids read from stdin are not part of the key
+    plan.answerable = command == "list" or bool(positional) or "--all" in options
+    return plan
 
 
 def _version() -> int:
@@ -360,28 +366,15 @@ class _Watch:
         return getattr(self.stream, name)
 
 
-def _cacheable(argv: list[str]) -> bool:
-    args = argv[2:] if argv[:1] == ["--catalogue"] else argv[1:] if argv[:1] and argv[0].startswith("--catalogue=") else argv
-    if not args or args[0] not in ("show", "list", "cite"):
+def _cacheable(plan) -> bool:
+    """A fast-path run whose output may come from, and go to, the answer cache: ids on the
+    command line (or none needed), output to a pipe or file (a terminal gets Rich)."""
+    if not getattr(plan, "answerable", False):
         return False
     try:
-        if os.isatty(sys.stdout.fileno()):
-            return False
+        return not os.isatty(sys.stdout.fileno())
     except (AttributeError, ValueError, OSError):
         return False
-    if args[0] == "list":
-        return True
-    # ids from stdin are not part of the key: only ids given as arguments, or --all
-    rest, i, ids = args[1:], 0, False
-    while i < len(rest):
-        if rest[i] == "--all":
-            ids = True
-        elif rest[i].startswith("-"):
-            i += 1  # its value (the fast path takes no --opt=value)
-        else:
-            ids = True
-        i += 1
-    return ids
 
 
 def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:
@@ -396,7 +389,7 @@ def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:
             return typer_main(argv)
 
         return boundary(plan)
-    key = _answer_key(argv) if _cacheable(argv) else None
+    key = _answer_key(argv) if _cacheable(plan) else None
     if key is None:
         return boundary(plan)
     answer = _answer_lookup(key)

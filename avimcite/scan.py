@@ -195,11 +195,12 @@ def find_references(file: str, units: list[tuple[str, str]]) -> list[Finding]:
         for match in _URL.finditer(flat):
             if any(a <= match.start() < b for a, b in taken):
                 continue
-            url = _clean_url(match.group(0))
-            if url_key(url if "://" in url else "https://" + url) is None:
+            written = match.group(0).rstrip(_TRAILING)
+            url = _clean_url(written)
+            if url_key(url) is None:
                 continue
             location, column = where(match.start())
-            findings.append(Finding(file, location, column, "url", url, url))
+            findings.append(Finding(file, location, column, "url", written, url))
             taken.append((match.start(), match.end()))
         for match in _SERIAL.finditer(flat) if "No" in flat or "no" in flat else ():
             if any(a <= match.start() < b for a, b in taken):
@@ -220,9 +221,11 @@ def _order(location: str) -> tuple[int, int]:
 
 
 def _clean_url(url: str) -> str:
+    """The URL as a reader would follow it: trailing punctuation dropped, https:// when the
+    draft wrote none ("avim.org.tr/...")."""
     while url and url[-1] in _TRAILING:
         url = url[:-1]
-    return url
+    return url if not url or "://" in url else "https://" + url
 
 
 # --- checking ---------------------------------------------------------------------------
@@ -241,10 +244,9 @@ def check(findings: list[Finding], catalogue) -> None:
         data = finding.data
         post = None
         if finding.url:
-            full = finding.url if "://" in finding.url else "https://" + finding.url
-            post = catalogue.find(full)
+            post = catalogue.find(finding.url)
             if post is None and finding.kind == "url":
-                finding.problems.append(f"an AVİM page that is in no catalogue; add it with: avimcite import {full}")
+                finding.problems.append(f"an AVİM page that is in no catalogue; add it with: avimcite import {finding.url}")
                 continue
         if post is None and data.get("series"):
             post = catalogue.find(f"{_series_id(data['series'])}/{data['syear']}/{data['number']}")
@@ -261,7 +263,7 @@ def check(findings: list[Finding], catalogue) -> None:
         finding.id = post.id
         if finding.kind != "citation":
             continue
-        if finding.url and url_key(finding.url if "://" in finding.url else "https://" + finding.url) != url_key(post.url):
+        if finding.url and url_key(finding.url) != url_key(post.url):
             finding.problems.append(f"the URL is not this post's ({post.url})")
         year = int(data["year"]) if data.get("year") else None
         if year is not None and year != post.published.year:
