@@ -12,7 +12,6 @@ Terminal-free: findings are data; the CLI prints them.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from avimcite import textfold
 from avimcite.catalogue import url_key

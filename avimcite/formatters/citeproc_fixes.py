@@ -109,12 +109,6 @@ def _substituted_variables_are_suppressed(model) -> None:
     model.Substitute.render = render
 
 
-def _rendered_children(model, parent, item, delimiter="", **kwargs):
-    """The non-empty outputs of `parent`'s children, in order, as Parent.render_children
-    renders them (a cs:choose gets the enclosing delimiter; a VariableError skips the child)."""
-    return (text for _child, text in _rendering_children(model, parent, item, delimiter, **kwargs))
-
-
 def _rendering_children(model, parent, item, delimiter="", **kwargs):
     """(child, output) for each child of `parent` that renders something."""
     for child in parent.iterchildren():
@@ -138,7 +132,7 @@ def _substitute_choose_renders_first_match(model) -> None:
         def render_children(self, item, delimiter="", _original=original, **kwargs):
             if not isinstance(self.getparent().getparent(), model.Substitute):
                 return _original(self, item, delimiter=delimiter, **kwargs)
-            return next((t for t in _rendered_children(model, self, item, delimiter, **kwargs) if t), None)
+            return next((t for _child, t in _rendering_children(model, self, item, delimiter, **kwargs) if t), None)
 
         cls.render_children = render_children
 
