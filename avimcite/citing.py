@@ -86,27 +86,23 @@ _ENGINE_FILES = ("formatters/citeproc.py", "formatters/citeproc_fixes.py", "form
 
 def _render_key(items: list[dict], style, locale: str, mode: str, fmt: str) -> str | None:
     import json
-    import os
 
+    import avimcite
     from avimcite.paths import blake2b, package_dir
 
+    citeproc_dir = package_dir("citeproc")
+    if citeproc_dir is None:
+        return None
+    here = Path(__file__).resolve().parent
+    locale_file = citeproc_dir / "data" / "locales" / f"locales-{locale}.xml"
+    theirs = [citeproc_dir / "model.py", citeproc_dir / "frontend.py", citeproc_dir / "string.py"]
+    avimcite.record_input(style.path, locale_file, *theirs)  # before reading (entry stamps our own files)
     digest = blake2b(digest_size=20)
     try:
         digest.update(Path(style.path).read_bytes())
-        citeproc_dir = package_dir("citeproc")
-        if citeproc_dir is None:
-            return None
-        here = Path(__file__).resolve().parent
-        for path in [here / f for f in _ENGINE_FILES] + [citeproc_dir / "model.py", citeproc_dir / "frontend.py",
-                                                         citeproc_dir / "string.py"]:  # fmt: skip
-            stat = os.stat(path)
-            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-        locale_file = citeproc_dir / "data" / "locales" / f"locales-{locale}.xml"
+        for path in [here / f for f in _ENGINE_FILES] + theirs:
+            digest.update(avimcite.stamp(str(path)).encode("utf-8", "surrogateescape") + b";")
         digest.update(locale_file.read_bytes() if locale_file.is_file() else b"-")
-        import avimcite
-
-        avimcite.inputs.extend(str(p) for p in (style.path, locale_file, citeproc_dir / "model.py",
-                                                citeproc_dir / "frontend.py", citeproc_dir / "string.py"))  # fmt: skip
     except OSError:
         return None
     digest.update(json.dumps([locale, mode, fmt, style.id, items], sort_keys=True, ensure_ascii=False).encode("utf-8"))

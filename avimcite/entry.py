@@ -291,16 +291,6 @@ def _own_files() -> list[str]:
     return sorted(files)
 
 
-def _stamp(path: str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return f"{path}\t-"
-    # size, both times and the inode: avimcite replaces files (a new inode each write), and
-    # an edit in place changes ctime even within a coarse mtime tick
-    return f"{path}\t{st.st_size}\t{st.st_mtime_ns}\t{st.st_ctime_ns}\t{st.st_ino}"
-
-
 def _answer_lookup(key: str) -> bytes | None:
     try:
         with open(os.path.join(_answer_dir(), key), "rb") as handle:
@@ -313,20 +303,19 @@ def _answer_lookup(key: str) -> bytes | None:
     lines = head.decode("utf-8", "surrogateescape").split("\n")
     if not lines or lines[0] != _ANSWER_FORMAT:
         return None
+    from avimcite import stamp
+
     for line in lines[1:]:
-        path = line.split("\t", 1)[0]
-        if _stamp(path) != line:
+        if stamp(line.split("\t", 1)[0]) != line:
             return None  # a file changed: run the command
     return body
 
 
-def _answer_store(key: str, output: str) -> None:
-    import avimcite
-
-    paths = sorted(set(avimcite.inputs) | set(_own_files()))
-    if any("\n" in p or "\t" in p for p in paths):
-        return
-    head = "\n".join([_ANSWER_FORMAT] + [_stamp(p) for p in paths])
+def _answer_store(key: str, output: str, stamps: list[str]) -> None:
+    """File `output` under `key` with the stamps, taken before reading, of every file read."""
+    if any("\n" in line or line.count("\t") not in (1, 4) for line in stamps):
+        return  # a path with a tab or line break would not read back
+    head = "\n".join([_ANSWER_FORMAT] + sorted(set(stamps)))
     folder = _answer_dir()
     try:
         os.makedirs(folder, exist_ok=True)
@@ -413,12 +402,14 @@ def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:
     import avimcite
 
     avimcite.inputs.clear()
+    avimcite.record_input(*_own_files())  # our code, stamped before it runs
+    own = len(avimcite.inputs)
     tee, watch = _Tee(sys.stdout), _Watch(sys.stderr)
     sys.stdout, sys.stderr = tee, watch
     try:
         code = boundary(plan)
     finally:
         sys.stdout, sys.stderr = tee.stream, watch.stream
-    if code == ExitCode.OK and not watch.used and avimcite.inputs:
-        _answer_store(key, "".join(tee.parts))
+    if code == ExitCode.OK and not watch.used and len(avimcite.inputs) > own:
+        _answer_store(key, "".join(tee.parts), avimcite.inputs)
     return code

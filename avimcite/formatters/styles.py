@@ -99,7 +99,7 @@ def _lookup(base: Path, key: str) -> Style | None:
     if dependent.is_file():
         import avimcite
 
-        avimcite.inputs.append(str(dependent))  # its default locale matters
+        avimcite.record_input(dependent)  # its default locale matters
         with open(dependent, encoding="utf-8", errors="replace") as handle:
             head = handle.read(4000)
         parent = _PARENT.search(head)
