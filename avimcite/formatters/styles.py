@@ -97,9 +97,6 @@ def _lookup(base: Path, key: str) -> Style | None:
         return Style(key, independent)
     dependent = base / "dependent" / f"{key}.csl"
     if dependent.is_file():
-        import avimcite
-
-        avimcite.record_input(dependent)  # its default locale matters
         with open(dependent, encoding="utf-8", errors="replace") as handle:
             head = handle.read(4000)
         parent = _PARENT.search(head)
