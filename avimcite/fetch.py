@@ -288,26 +288,20 @@ def fetch(url: str, cache_dir: Path | None, timeout: float = DEFAULT_TIMEOUT, re
     raising; a maintenance page, say) is not cached, and a cached copy it refuses is dropped
     and the error says that `--refresh` downloads the page again. A cache folder others can
     write to is neither read nor written (avimcite.cache.private_dir)."""
-    from avimcite.cache import make_private_dir, read_private
+    from avimcite.cache import make_private_dir
 
     target = _cache_file(cache_dir, without_credentials(url)) if cache_dir is not None else None
     if target is not None and not refresh:
-        try:
-            raw = read_private(target)
-            saved = json.loads(raw) if raw is not None else None
-            if (isinstance(saved, dict) and saved.get("url") == without_credentials(url)
-                    and isinstance(saved.get("text"), str) and isinstance(saved.get("final_url"), str)):  # fmt: skip
-                page = Page(url, saved["final_url"], saved["text"])
-                if accept is not None:
-                    try:
-                        accept(page)
-                    except Exception as exc:
-                        _drop(target)
-                        _mention_refresh(exc)
-                        raise
-                return page, True
-        except (OSError, ValueError, AttributeError, RecursionError):
-            pass  # no copy, or a damaged one: download again
+        page = _cached_copy(target, url)
+        if page is not None:
+            if accept is not None:
+                try:
+                    accept(page)
+                except Exception as exc:
+                    _drop(target)
+                    _mention_refresh(exc)
+                    raise
+            return page, True
     page = download(url, timeout)
     if accept is not None:
         accept(page)  # a refused page is never cached
@@ -321,6 +315,20 @@ def fetch(url: str, cache_dir: Path | None, timeout: float = DEFAULT_TIMEOUT, re
         except Exception:  # noqa: BLE001 - a cache that cannot be written only costs a download next time
             pass
     return page, False
+
+
+def _cached_copy(target: Path, url: str) -> Page | None:
+    from avimcite.cache import read_private
+
+    try:
+        raw = read_private(target)
+        saved = json.loads(raw) if raw is not None else None
+    except (OSError, ValueError, RecursionError):
+        return None  # no copy, or a damaged one: download again
+    if (isinstance(saved, dict) and saved.get("url") == without_credentials(url)
+            and isinstance(saved.get("text"), str) and isinstance(saved.get("final_url"), str)):  # fmt: skip
+        return Page(url, saved["final_url"], saved["text"])
+    return None
 
 
 def _drop(target: Path) -> None:
