@@ -72,7 +72,34 @@ def check_file(path: Path) -> list[Problem]:
             else:
                 seen_urls[url_key] = where
         problems += [Problem("warning", where, w) for w in _warnings(record, errors)]
+        problems += [Problem("warning", where, w) for w in _hidden(record)]
     return problems
+
+
+def _strings(value, name: str):
+    """(field name, text) for every string in a record, nested ones as 'authors[1].family'."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{name}.{key}" if name else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value, 1):
+            yield from _strings(item, f"{name}[{i}]")
+
+
+def _hidden(record: dict) -> list[str]:
+    """Terminal escape sequences, control and invisible characters (bidi overrides, zero-width
+    characters): a hand edit or a paste can bring them; avimcite never prints them raw."""
+    from avimcite.safetext import findings
+
+    warnings = []
+    for name, text in _strings(record, ""):
+        found = findings(text)
+        if found:
+            more = f" and {len(found) - 6} more" if len(found) > 6 else ""
+            warnings.append(f"field {name!r} holds {', '.join(found[:6])}{more}, which avimcite never prints raw; remove it")
+    return warnings[:20]
 
 
 def _warnings(record: dict, errors: list[str]) -> list[str]:

@@ -380,13 +380,18 @@ def import_(
     for name in files:
         label = "stdin" if name == "-" else name
         try:
-            address = ""
             if is_url(name):
-                text, address = _fetch(name, timeout, refresh)
+                from avimcite.fetch import shown
+
+                label = shown(name)  # no credentials, not 100,000 characters
+
+                def posts_of(page, label=label):  # a page refused here is not cached
+                    return [validated(r, label) for r in parse_input(page.text, url or "", page.final_url).records]
+
+                found.append((label, _fetch(name, timeout, refresh, posts_of)))
             else:
-                text = _read_input(name)
-            records = parse_input(text, url or "", address).records
-            found.append((label, [validated(r, label) for r in records]))
+                records = parse_input(_read_input(name), url or "", "").records
+                found.append((label, [validated(r, label) for r in records]))
         except PageError as exc:
             refused.append(ImportRefused(f"{label}: {exc}"))
         except AvimciteError as exc:
@@ -400,17 +405,17 @@ def import_(
     output.note(f"catalogue: {target}{' (dry run: nothing written)' if dry_run else ''}")
 
 
-def _fetch(url: str, timeout: float, refresh: bool) -> tuple[str, str]:
-    """The text of the page at `url` and the address it came from (network: `import` only)."""
+def _fetch(url: str, timeout: float, refresh: bool, posts_of) -> list:
+    """`posts_of(page)` for the page at `url` (network: `import` only)."""
     from avimcite.catalogue import VALID_URL
-    from avimcite.fetch import fetch
+    from avimcite.fetch import fetch, shown
     from avimcite.paths import user_cache_dir
 
     if not VALID_URL.match(url):
-        raise UsageError(f"{url!r} is not a URL avimcite can fetch (no spaces, quotes or angle brackets).")
-    cache = user_cache_dir()
-    page, _cached = fetch(url, cache, timeout=timeout, refresh=refresh)
-    return page.text, page.final_url
+        raise UsageError(f"{shown(url)!r} is not a URL avimcite can fetch (no spaces, quotes or angle brackets).")
+    posts: list = []
+    fetch(url, user_cache_dir(), timeout=timeout, refresh=refresh, accept=lambda page: posts.__setitem__(slice(None), posts_of(page)))
+    return posts
 
 
 MAX_INPUT = 32 << 20  # a saved AVİM page is well under 1 MiB; a file of citation lines far less

@@ -33,15 +33,11 @@ class State:
 
             from avimcite.paths import user_cache_dir, user_catalogue_path
 
-            import avimcite
-
             cache = user_cache_dir()
             if self.catalogue_path:
-                avimcite.record_input(self.catalogue_path)
                 self._catalogue = catalogue.load(self.catalogue_path, cache)
             else:
                 user = user_catalogue_path()
-                avimcite.record_input(catalogue.shipped_catalogue_path(), user)  # the user's, present or not
                 self._catalogue = catalogue.load(catalogue.shipped_catalogue_path(), cache)
                 if user.exists():
                     self._catalogue = catalogue.merge(self._catalogue, catalogue.load(user, cache))

@@ -97,12 +97,7 @@ def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
         return None
     path = catalogue if catalogue is not None else os.environ.get("AVIMCITE_CATALOGUE") or None
 
-    def plan() -> int:
-        return _run(command, positional, options, path)
-
-    # the answer cache may serve it: ids read from stdin are not part of the key
-    plan.answerable = command == "list" or bool(positional) or "--all" in options
-    return plan
+    return lambda: _run(command, positional, options, path)
 
 
 def _version() -> int:
@@ -246,126 +241,6 @@ def _utf8_streams() -> None:
                 pass
 
 
-# --- the answer cache ----------------------------------------------------------------
-# A light command run again with the same arguments, in the same folder, on the same day, with
-# every file it read unchanged (size and modification time in nanoseconds: the catalogues, the
-# style and locale files, avimcite's own code, citeproc-py's) prints the output it printed last
-# time, before importing anything. Only successful runs that wrote nothing on stderr are kept,
-# only for output to a pipe or file (a terminal gets Rich), never when ids come from stdin.
-
-_ANSWER_FORMAT = "avimcite-answer 1"
-
-
-def _answer_dir() -> str:
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-    return os.path.join(base, "avimcite", "answers")
-
-
-def _answer_key(argv: list[str]) -> str | None:
-    if not sys.platform.startswith("linux") or os.environ.get("AVIMCITE_NO_ANSWER_CACHE"):
-        return None
-    import time
-
-    try:
-        parts = [*argv, "\0", os.getcwd(), time.strftime("%Y-%m-%d"), sys.version]
-    except OSError:
-        return None
-    for name in ("AVIMCITE_CATALOGUE", "XDG_DATA_HOME", "XDG_CACHE_HOME", "HOME", "COLUMNS"):
-        parts.append(f"{name}={os.environ.get(name, '')}")
-    try:
-        from _blake2 import blake2b
-    except ImportError:
-        return None
-    return blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-
-
-def _own_files() -> list[str]:
-    here = os.path.dirname(os.path.abspath(__file__))
-    files = []
-    for folder in (here, os.path.join(here, "formatters"), os.path.join(here, "exporters"), os.path.join(here, "styles")):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        files.extend(os.path.join(folder, n) for n in names if n.endswith((".py", ".csl")))
-    return sorted(files)
-
-
-def _answer_lookup(key: str) -> bytes | None:
-    try:
-        with open(os.path.join(_answer_dir(), key), "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    head, sep, body = data.partition(b"\n\x00\n")
-    if not sep:
-        return None
-    lines = head.decode("utf-8", "surrogateescape").split("\n")
-    if not lines or lines[0] != _ANSWER_FORMAT:
-        return None
-    from avimcite import stamp
-
-    for line in lines[1:]:
-        if stamp(line.split("\t", 1)[0]) != line:
-            return None  # a file changed: run the command
-    return body
-
-
-def _answer_store(key: str, output: str, stamps: list[str]) -> None:
-    """File `output` under `key` with the stamps, taken before reading, of every file read."""
-    if any("\n" in line or line.count("\t") not in (1, 4) for line in stamps):
-        return  # a path with a tab or line break would not read back
-    head = "\n".join([_ANSWER_FORMAT] + sorted(set(stamps)))
-    folder = _answer_dir()
-    try:
-        os.makedirs(folder, exist_ok=True)
-        tmp = os.path.join(folder, f".{key}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            handle.write(head.encode("utf-8", "surrogateescape") + b"\n\x00\n" + output.encode("utf-8"))
-        os.replace(tmp, os.path.join(folder, key))
-    except OSError:
-        pass  # a cache that cannot be written only costs the next run its time
-
-
-class _Tee:
-    """stdout for a cacheable run: writes go through and are kept."""
-
-    def __init__(self, stream) -> None:
-        self.stream, self.parts = stream, []
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return self.stream.write(text)
-
-    def __getattr__(self, name):
-        return getattr(self.stream, name)
-
-
-class _Watch:
-    """stderr for a cacheable run: anything written there makes the run not cacheable."""
-
-    def __init__(self, stream) -> None:
-        self.stream, self.used = stream, False
-
-    def write(self, text: str) -> int:
-        self.used = True
-        return self.stream.write(text)
-
-    def __getattr__(self, name):
-        return getattr(self.stream, name)
-
-
-def _cacheable(plan) -> bool:
-    """A fast-path run whose output may come from, and go to, the answer cache: ids on the
-    command line (or none needed), output to a pipe or file (a terminal gets Rich)."""
-    if not getattr(plan, "answerable", False):
-        return False
-    try:
-        return not os.isatty(sys.stdout.fileno())
-    except (AttributeError, ValueError, OSError):
-        return False
-
-
 def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:
     _utf8_streams()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -377,39 +252,4 @@ def main(argv: Optional[list[str]] = None, fast: bool = True) -> int:
 
             return typer_main(argv)
 
-        return boundary(plan)
-    key = _answer_key(argv) if _cacheable(plan) else None
-    if key is None:
-        return boundary(plan)
-    answer = _answer_lookup(key)
-    if answer is not None:
-        out = getattr(sys.stdout, "buffer", None)
-        try:
-            if out is not None:
-                sys.stdout.flush()
-                out.write(answer)
-                out.flush()
-            else:
-                sys.stdout.write(answer.decode("utf-8"))
-            return ExitCode.OK
-        except BrokenPipeError:
-            _silence_stdout()
-            return ExitCode.OK
-        except OSError as exc:
-            _silence_stdout()
-            _error(f"cannot write the output: {exc.strerror or exc}.")
-            return ExitCode.FILE
-    import avimcite
-
-    avimcite.inputs.clear()
-    avimcite.record_input(*_own_files())  # our code, stamped before it runs
-    own = len(avimcite.inputs)
-    tee, watch = _Tee(sys.stdout), _Watch(sys.stderr)
-    sys.stdout, sys.stderr = tee, watch
-    try:
-        code = boundary(plan)
-    finally:
-        sys.stdout, sys.stderr = tee.stream, watch.stream
-    if code == ExitCode.OK and not watch.used and len(avimcite.inputs) > own:
-        _answer_store(key, "".join(tee.parts), avimcite.inputs)
-    return code
+    return boundary(plan)

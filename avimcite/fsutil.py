@@ -27,41 +27,73 @@ def real_path(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def is_special(path: Path) -> bool:
-    """Whether `path` is something other than a regular file or nothing: a FIFO, a device,
-    a socket, /dev/stdout or /proc/self/fd/N (which must be written to, never renamed over)."""
-    text = str(path)
-    if text.startswith(("/dev/", "/proc/")):
+# Names of an open file descriptor (the shell's redirection, `>(...)`): written to where they
+# point, never resolved and replaced (that would break `-o /dev/stdout >> file`).
+_FD_ALIAS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/")
+
+
+def _is_fd_alias(path) -> bool:
+    text = os.path.normpath(str(path))
+    if text in _FD_ALIAS[:2] or text.startswith(_FD_ALIAS[2:]):
         return True
+    parts = text.split("/")  # /proc/<pid>/fd/<n>
+    return len(parts) == 5 and parts[1] == "proc" and parts[2].isdigit() and parts[3] == "fd"
+
+
+def write_plan(path: Path) -> tuple[str, Path]:
+    """How an output path is written, decided on what it resolves to, whatever folder it is in
+    (/dev/shm and /proc included): ("append", path) for a descriptor's name such as
+    /dev/stdout, ("direct", path) for a device, FIFO or socket (written to, never replaced),
+    ("replace", the resolved path) for a regular file or a new one (temp file beside it,
+    then rename: the old file or the complete new one, on any file system)."""
+    if str(path) in ("", "."):
+        raise FileAccessError(f"cannot write {str(path)!r}: give a file name.")
+    if _is_fd_alias(path):
+        return "append", path
     try:
         mode = os.stat(path).st_mode
     except OSError:
+        return "replace", real_path(path)
+    if stat.S_ISDIR(mode):
+        raise FileAccessError(f"cannot write {path}: it is a folder.")
+    if not stat.S_ISREG(mode):
+        return "direct", path
+    return "replace", real_path(path)
+
+
+def is_special(path: Path) -> bool:
+    """Whether `path` is written to directly (a descriptor's name, a device, a FIFO, a socket)
+    rather than replaced."""
+    try:
+        return write_plan(path)[0] != "replace"
+    except FileAccessError:
         return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _identity(path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
 
 
 def check_output_target(path: Path, catalogues: list[Path], empty: bool) -> None:
-    """Refuse an -o target that would lose data: a catalogue being read (or any avimcite
-    catalogue), a folder, or a non-empty file about to be replaced by an empty selection."""
-    if is_special(path):
-        return
-    target = real_path(path)
-    if target.is_dir():
-        raise FileAccessError(f"cannot write {path}: it is a folder.")
-    if not target.exists():
-        return
+    """Refuse an -o target that would lose data, whatever folder it is in and however it is
+    spelled (symlinks, `..`, /dev/fd/N): a catalogue in use (present or not yet), any avimcite
+    catalogue, a folder, or a non-empty file about to be replaced by an empty selection."""
+    how, target = write_plan(path)
+    here = _identity(path)
     for catalogue in catalogues:
-        try:
-            same = os.path.samefile(target, catalogue)
-        except OSError:
-            same = False
-        if same:
+        if (here is not None and here == _identity(catalogue)) or (how == "replace" and target == real_path(catalogue)):
             raise FileAccessError(f"{path} is the catalogue being read; write the export to another file.")
+    if how != "replace":
+        return  # a device or pipe is never read (it could block or never end)
     try:
         with open(target, "rb") as handle:
             head = handle.read(4096)
     except OSError:
-        return  # the write itself will say what is wrong
+        return  # a new file; or the write itself will say what is wrong
     if b'"avimcite-catalogue/' in head:
         raise FileAccessError(f"{path} is an avimcite catalogue; write the export to another file.")
     if empty and head.strip():
@@ -115,14 +147,11 @@ def atomic_write_text(path: Path, text: str | Iterable[str], guard: tuple | None
 
 
 def _write(path: Path, chunks, binary: bool, guard: tuple | None) -> None:
-    if str(path) in ("", "."):
-        raise FileAccessError(f"cannot write {str(path)!r}: give a file name.")
-    if is_special(path):
-        _write_direct(path, chunks, binary)
+    how, target = write_plan(path)
+    if how != "replace":
+        _write_direct(target, chunks, binary, append=how == "append")
         return
-    path = real_path(path)
-    if path.is_dir():
-        raise FileAccessError(f"cannot write {path}: it is a folder.")
+    path = target
     folder = path.parent
     try:
         import tempfile
@@ -155,9 +184,10 @@ def _write(path: Path, chunks, binary: bool, guard: tuple | None) -> None:
         raise
 
 
-def _write_direct(path: Path, chunks, binary: bool) -> None:
+def _write_direct(path: Path, chunks, binary: bool, append: bool = False) -> None:
+    mode = "a" if append else "w"  # a descriptor's name is written where it stands (`>>` too)
     try:
-        with open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="") as handle:
+        with open(path, mode + "b") if binary else open(path, mode, encoding="utf-8", newline="") as handle:
             handle.writelines(chunks)
     except OSError as exc:
         raise FileAccessError(f"cannot write {path}: {exc.strerror or exc}.") from None

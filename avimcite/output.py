@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
+
+from avimcite.safetext import json_safe, shown
+
 TYPE_CHECKING = False  # `typing` costs ~2 ms at every start; only type checkers need it here
 if TYPE_CHECKING:
     from typing import Iterable
@@ -28,7 +31,7 @@ def stdin_is_tty() -> bool:
 def write_lines(lines: Iterable[str]) -> None:
     out = sys.stdout
     for line in lines:
-        out.write(line + "\n")
+        out.write(shown(line) + "\n")
     out.flush()
 
 
@@ -54,7 +57,7 @@ def progress(total: int, threshold: int = 20000):
 
 
 def write_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
     sys.stdout.flush()
 
 
@@ -86,7 +89,7 @@ def post_fields(post: Post) -> list[tuple[str, str]]:
 
 def _plain(text: str) -> str:
     # A value spanning lines would break the one-field-per-line contract.
-    return " ".join(text.split())
+    return " ".join(shown(text).split())
 
 
 def show_plain(posts: list[Post]) -> None:
@@ -123,11 +126,12 @@ def show_rich(posts: list[Post]) -> None:
         grid.add_column()
         links = []
         for key, value in post_fields(post)[1:]:
+            value = _plain(value)
             if value.startswith(("http://", "https://")):
                 links.append((key.replace("_", " "), value))
                 continue
             grid.add_row(key.replace("_", " "), Text(value, overflow="fold"))
-        console.print(Panel(grid, title=Text(post.id, style="bold"), title_align="left", expand=False))
+        console.print(Panel(grid, title=Text(_plain(post.id), style="bold"), title_align="left", expand=False))
         for key, url in links:  # whole, never folded inside a box: a copied URL works
             console.print(Text(f"  {key}: ", style="bold cyan") + Text(url, style=f"link {url}"), soft_wrap=True)
 
@@ -146,7 +150,8 @@ def list_rich(posts: list[Post]) -> None:
     for post in posts:
         authors = "; ".join(a.name for a in post.authors)
         table.add_row(
-            Text(post.id, style="cyan"), post.published.isoformat(), post.language, Text(authors), Text(post.title)
+            Text(_plain(post.id), style="cyan"), post.published.isoformat(), post.language, Text(_plain(authors)),
+            Text(_plain(post.title)),
         )
     console.print(table)
     console.print(Text(f"{len(posts)} post{'s' if len(posts) != 1 else ''}", style="dim"))
@@ -154,12 +159,12 @@ def list_rich(posts: list[Post]) -> None:
 
 def note(message: str) -> None:
     """A remark for the person at the terminal (not data): stderr."""
-    sys.stderr.write(f"avimcite: {message}\n")
+    sys.stderr.write(f"avimcite: {shown(message)}\n")
     sys.stderr.flush()
 
 
 def error(message: str) -> None:
-    sys.stderr.write(f"avimcite: error: {message}\n")
+    sys.stderr.write(f"avimcite: error: {shown(message).replace(chr(10), ' ')}\n")
     sys.stderr.flush()
 
 
@@ -181,8 +186,9 @@ def scan_rich(findings) -> None:
     for column in ("where", "post", "found", "check"):
         table.add_column(column, overflow="fold")
     for f in findings:
-        check = "\n".join(_escape(p) for p in f.problems) if f.problems else "[green]ok[/green]"
-        table.add_row(f"{f.file}:{f.line}:{f.column}", f.id or "[red]not in the catalogue[/red]", _escape(f.text[:120]), check)
+        check = "\n".join(_escape(_plain(p)) for p in f.problems) if f.problems else "[green]ok[/green]"
+        table.add_row(_escape(_plain(f"{f.file}:{f.line}:{f.column}")), _escape(_plain(f.id)) if f.id else "[red]not in the catalogue[/red]",
+                      _escape(_plain(f.text[:120])), check)
     _console().print(table)
 
 

@@ -102,7 +102,9 @@ def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: b
     and only if it still holds the bytes that were read: an edit saved meanwhile by
     another program is never lost (ChangedUnderneath, nothing written)."""
     path = real_path(path)
-    with locked(path):
+    # A dry run only reads: no lock to wait for, no write access needed (what it reports may be
+    # overtaken by a writer, as any preview can).
+    with contextlib.nullcontext() if dry_run else locked(path):
         old = catalogue.read_catalogue_bytes(path) if os.path.lexists(path) else None
         current = catalogue.load_bytes(old, path).posts if old is not None else []
         by_id = {p.id.lower(): i for i, p in enumerate(current)}

@@ -204,7 +204,7 @@ def _uncached(commands, runs):
     """interleaved(), with avimcite's caches emptied before each of its runs."""
     from avimcite.paths import user_cache_dir
 
-    def clear():  # both caches: the rendered output and the answers of repeated commands
+    def clear():  # folders of caches older avimcites kept (rendered output, answers)
         shutil.rmtree(user_cache_dir() / "render", ignore_errors=True)
         shutil.rmtree(user_cache_dir() / "answers", ignore_errors=True)
 

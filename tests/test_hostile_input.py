@@ -161,3 +161,110 @@ def test_a_styles_index_cache_of_another_shape_is_rebuilt(run, monkeypatch, tmp_
         listed = run("styles", "chicago", "author", "date")
         assert listed.code == 0 and any(line.startswith("chicago-author-date\t") for line in listed.lines), bad
     assert os.path.exists(cache / "avimcite")
+
+
+# --- issue 25 -------------------------------------------------------------------------------
+
+_HOSTILE = "\x1b[2J\x1b]0;pwned\x07\x1b[31mRED\x1b[0m TITLE \u202eEVIL\u202c ZERO\u200bWIDTH \x9b31m C1 \x07BELL"
+_RAW = ("\x1b", "\u202e", "\u202c", "\u200b", "\x9b", "\x07")
+
+
+@pytest.mark.parametrize("tty", [False, True])
+@pytest.mark.parametrize("command", [
+    ("cite", "2024/1"), ("cite", "2024/1", "--style", "apa"), ("show", "2024/1"), ("list",), ("list", "--search", "red"),
+    ("show", "2024/1", "--json"), ("list", "--json"),
+])  # fmt: skip
+def test_escape_sequences_and_invisible_characters_in_a_catalogue_never_reach_the_output(run, write_catalogue, tty, command):
+    path = write_catalogue([post_record(title=_HOSTILE, authors=[{"given": "Taras\u200d", "family": "Kuzio\x1b[8m"}])])
+    result = run("--catalogue", str(path), *command, tty=tty)
+    assert result.code == 0, result.err
+    assert not [c for c in _RAW if c in result.out], result.out
+    assert "RED TITLE" in result.out or "RED TITLE" in result.out.upper() or "\\u001b" in result.out
+    if "--json" in command:  # the same data, written as escapes
+        data = json.loads(result.out)
+        assert (data[0] if isinstance(data, list) else data)["title"] == _HOSTILE
+
+
+def test_an_id_with_an_escape_sequence_is_not_echoed_raw(run):
+    result = run("cite", "\x1b]0;pwned\x07\x1b[2J2023/9999\u202e")
+    assert result.code == 3 and not [c for c in _RAW if c in result.err]
+
+
+def test_check_reports_escape_sequences_and_invisible_characters(run, write_catalogue):
+    path = write_catalogue([post_record(title=_HOSTILE, authors=[{"given": "Taras", "family": "Kuzio\u200b"}])])
+    result = run("--catalogue", str(path), "check")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    title = [line for line in lines if "'title'" in line]
+    assert len(title) == 1 and "warning" in title[0] and "terminal escape sequence" in title[0] and "U+202E" in title[0]
+    assert any("'authors[1].family'" in line and "U+200B" in line for line in lines)
+    assert not [c for c in _RAW if c in result.out]
+    assert "0 errors" in result.err
+
+
+@pytest.mark.parametrize("command", ["cite", "show", "export"])
+def test_twenty_thousand_unknown_ids_give_one_short_line(run, command):
+    ids = "".join(f"1999/{i}\n" for i in range(1, 20001))
+    result = run(command, stdin=ids)
+    assert result.code == 3
+    assert len(result.err) < 400 and result.err.count("\n") == 1
+    assert "'blog/1999/1'" in result.err or "'1999/1'" in result.err
+    assert "and 19995 more" in result.err
+
+
+def test_a_huge_unknown_id_is_cut_short(run):
+    result = run("show", "x" * 1_000_000)
+    assert result.code == 3 and len(result.err) < 400
+
+
+@pytest.mark.parametrize("where", ["between", "inside"])
+def test_forty_megabytes_of_white_space_in_a_catalogue_read_in_linear_time(tmp_path, where):
+    import time
+
+    from avimcite import catalogue
+
+    first, second = json.dumps(post_record(number=1)), json.dumps(post_record(number=2))
+    space = " \n\t" * (40 << 20 // 3)
+    if where == "between":
+        posts = first + space + "," + space + second
+    else:
+        posts = first[:-1] + space + "}, " + second
+    path = tmp_path / "spacious.json"
+    path.write_text('{"schema": "avimcite-catalogue/1", "posts": [' + posts + "]}", encoding="utf-8")
+    started = time.monotonic()
+    assert len(catalogue.load(path).posts) == 2
+    assert time.monotonic() - started < 6  # linear: ~0.3-0.6 s here; the quadratic reader took 3.6 s for 20 MB
+
+
+def test_a_fifo_given_as_a_style_is_not_a_regular_file(run, tmp_path):
+    fifo = tmp_path / "style.csl"
+    os.mkfifo(fifo)
+    result = run("cite", "2023/63", "--style", str(fifo))
+    assert result.code == 2 and "not a regular file" in result.err and "does not exist" not in result.err
+
+
+def test_a_dependent_style_file_names_the_parent_to_use(run, tmp_path):
+    dependent = tmp_path / "my-journal.csl"
+    dependent.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="en-GB">
+  <info>
+    <title>My Journal</title>
+    <id>http://www.zotero.org/styles/my-journal</id>
+    <link href="http://www.zotero.org/styles/my-journal" rel="self"/>
+    <link rel="independent-parent" href="http://www.zotero.org/styles/apa"/>
+    <updated>2024-01-01T00:00:00+00:00</updated>
+  </info>
+</style>
+""", encoding="utf-8")
+    result = run("cite", "2023/63", "--style", str(dependent))
+    assert result.code == 2 and "dependent style" in result.err and "--style apa" in result.err
+    assert result.err.count("\n") == 1 and "post" not in result.err
+
+
+def test_a_bundled_dependent_style_saved_from_zotero_points_to_its_bundled_copy(run, tmp_path):
+    from avimcite.formatters.styles import _styles_dir
+
+    saved = tmp_path / "saved.csl"
+    saved.write_bytes((_styles_dir() / "dependent" / "2d-materials.csl").read_bytes())
+    result = run("cite", "2023/63", "--style", str(saved))
+    assert result.code == 2 and "--style 2d-materials" in result.err and "institute-of-physics-numeric" in result.err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import json
 import threading
 import time
@@ -92,7 +93,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    class Quiet(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):  # a client that gave up: not the test's output
+            pass
+
+    httpd = Quiet(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -232,3 +237,166 @@ def test_a_labelled_author_that_disagrees_with_the_citation_line_is_reported(run
                     .replace("October 31", "January 5") + "\n", encoding="utf-8")  # fmt: skip
     result = run("--catalogue", str(tmp_path / "c.json"), "import", str(page))
     assert result.code == 6 and "disagree" in result.err and "KILIÇ" in result.err
+
+
+# --- misbehaving servers (issue 25): one deadline, one line, exit 7 --------------------------
+
+import socket
+
+
+@pytest.fixture
+def raw_server():
+    """A TCP server on 127.0.0.1 that answers every connection with `answer(conn, request)`."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    state = {"answer": None, "requests": []}
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    def handle(conn):
+        with conn:
+            try:
+                conn.settimeout(10)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    data = conn.recv(65536)
+                    if not data:
+                        break
+                    request += data
+                state["requests"].append(request)
+                state["answer"](conn, request)
+            except OSError:
+                pass
+
+    threading.Thread(target=serve, daemon=True).start()
+
+    def use(answer):
+        state["answer"] = answer
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    use.requests = state["requests"]
+    yield use
+    listener.close()
+
+
+def _drip(data: bytes, pause: float):
+    def answer(conn, request):
+        for i in range(len(data)):
+            conn.sendall(data[i : i + 1])
+            time.sleep(pause)
+
+    return answer
+
+
+def _send(data: bytes):
+    return lambda conn, request: conn.sendall(data)
+
+
+_OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+
+
+@pytest.mark.parametrize("answer", [
+    _drip(_OK + b"X-Pad: " + b"a" * 200 + b"\r\n\r\n<p>", 0.1),  # headers one byte at a time
+    _drip(b"HTTP/1.1 200 OK" + b" " * 100 + b"\r\n", 0.1),  # the status line
+    _drip(_OK + b"\r\n" + b"<p>" * 100, 0.1),  # the body
+], ids=["headers", "status", "body"])  # fmt: skip
+def test_a_dripping_server_is_stopped_at_the_deadline(run, tmp_path, raw_server, answer):
+    base = raw_server(answer)
+    started = time.monotonic()
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", f"{base}/x", "--timeout", "1.5")
+    assert time.monotonic() - started < 3.5
+    assert result.code == 7 and "timed out after 1.5 s" in result.err and len(result.err.splitlines()) == 1
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_slow_redirects_share_one_deadline(run, tmp_path, raw_server):
+    def answer(conn, request):
+        time.sleep(0.8)
+        conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    base = raw_server(answer)
+    started = time.monotonic()
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", f"{base}/x", "--timeout", "2")
+    assert time.monotonic() - started < 3.2
+    assert result.code == 7 and "timed out after 2 s" in result.err
+
+
+@pytest.mark.parametrize("reply", [
+    _OK + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n<p>",  # too many headers
+    _OK + b"X-Long: " + b"a" * 70000 + b"\r\n\r\n<p>",  # a header line too long
+    b"HELLO THERE\r\n\r\n",  # not a status line
+    b"<html><body><p>an HTTP/0.9 answer</p></body></html>",  # no status line at all
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\ngarbage\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n<p>short</p>",  # cut short
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html><p>only part</p>",  # short body
+    b"HTTP/1.1 99999 WHAT\r\n\r\n",
+    b"",  # closed without a word
+], ids=["many-headers", "long-header", "bad-status", "http09", "chunk-garbage", "chunk-truncated", "short-body",
+        "odd-code", "silent"])  # fmt: skip
+def test_broken_http_is_one_line_and_exit_7(run, tmp_path, raw_server, reply):
+    base = raw_server(_send(reply))
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", f"{base}/x", "--timeout", "5")
+    assert result.code == 7, result.err
+    assert result.err.startswith(f"avimcite: error: {base}/x: ") and len(result.err.splitlines()) == 1
+    assert len(result.err) < 300 and "internal error" not in result.err
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_a_body_short_of_its_content_length_is_not_imported(run, tmp_path, raw_server):
+    body = (PAGES / "seed-page.html").read_bytes()
+    base = raw_server(_send(_OK + b"Content-Length: %d\r\n\r\n" % (len(body) + 1000) + body))
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", f"{base}/x")
+    assert result.code == 7 and f"{len(body)} of the {len(body) + 1000} bytes" in result.err
+    assert not (tmp_path / "c.json").exists()
+
+
+_MAINTENANCE = b"<html><body><h1>Site under maintenance</h1><p>Back soon.</p></body></html>"
+
+
+def test_a_refused_page_is_not_cached(run, tmp_path, raw_server):
+    base = raw_server(_send(_OK + b"Content-Length: %d\r\n\r\n" % len(_MAINTENANCE) + _MAINTENANCE))
+    for attempt in (1, 2):
+        result = run("--catalogue", str(tmp_path / "c.json"), "import", f"{base}/x")
+        assert result.code == 6 and "--refresh" not in result.err
+        assert len(raw_server.requests) == attempt  # the rerun asked the server again
+
+
+def test_a_cached_copy_the_importer_refuses_names_refresh_and_is_dropped(run, tmp_path, server, monkeypatch):
+    import hashlib
+
+    cache = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    url = f"{server}/pages/seed.html"
+    pages = cache / "avimcite" / "pages"
+    pages.mkdir(parents=True, mode=0o700)
+    os.chmod(cache / "avimcite", 0o700)
+    copy = pages / (hashlib.sha256(url.encode()).hexdigest() + ".json")
+    copy.write_text(json.dumps({"url": url, "final_url": url, "text": _MAINTENANCE.decode()}))
+    _Handler.hits.clear()
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", url)
+    assert result.code == 6 and "--refresh" in result.err and len(result.err.splitlines()) == 1
+    assert _Handler.hits == [] and not copy.exists()
+    assert run("--catalogue", str(tmp_path / "c.json"), "import", url).code == 0
+    assert _Handler.hits == ["/pages/seed.html"]
+
+
+def test_credentials_in_a_url_are_never_sent_or_shown(run, tmp_path, raw_server):
+    base = raw_server(_send(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+    url = base.replace("http://", "http://someone:s3cret-pass@") + "/x"
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", url)
+    assert result.code == 7 and "s3cret" not in result.err and "someone" not in result.err
+    assert f"{base}/x: " in result.err
+    assert all(b"s3cret" not in r and b"authorization" not in r.lower() for r in raw_server.requests)
+
+
+def test_a_very_long_url_is_cut_short_in_the_message(run, tmp_path, raw_server):
+    base = raw_server(_send(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"))
+    result = run("--catalogue", str(tmp_path / "c.json"), "import", f"{base}/" + "a" * 100_000)
+    assert result.code == 7 and len(result.err) < 300 and len(result.err.splitlines()) == 1

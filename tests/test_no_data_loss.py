@@ -224,3 +224,141 @@ def test_sigterm_during_export_leaves_no_temp_file(tmp_path):
     proc.wait(20)
     assert out.read_text() == "old\n" or "@misc" in out.read_text()
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# Issue 25: one check for every output path, whatever folder it is in
+
+
+@pytest.fixture
+def shm(tmp_path):
+    """A folder under /dev/shm (a tmpfs under /dev/, which the old check waved through)."""
+    import shutil
+    import tempfile
+
+    if not os.path.isdir("/dev/shm") or not os.access("/dev/shm", os.W_OK):
+        pytest.skip("no writable /dev/shm")
+    folder = tempfile.mkdtemp(prefix="avimcite-test-", dir="/dev/shm")
+    yield __import__("pathlib").Path(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _catalogue_at(path):
+    path.write_text(json.dumps({"schema": "avimcite-catalogue/1", "posts": [post_record()]}, indent=2), encoding="utf-8")
+    return path.read_bytes()
+
+
+def test_export_onto_a_catalogue_under_dev_shm_is_refused(run, shm):
+    cat = shm / "cat.json"
+    before = _catalogue_at(cat)
+    for out in (cat, shm / "." / "cat.json", f"/dev/../{shm}/cat.json".replace("//", "/")):
+        result = run("--catalogue", str(cat), "export", "--all", "-o", str(out))
+        assert result.code == 5 and "catalogue" in result.err and len(result.err.splitlines()) == 1
+        assert cat.read_bytes() == before
+
+
+def test_export_through_dev_dotdot_onto_the_catalogue_is_refused(run, tmp_path):
+    cat = tmp_path / "catalogue.json"
+    before = _catalogue_at(cat)
+    result = run("--catalogue", str(cat), "export", "--all", "-f", "bibtex", "-o", f"/dev/..{cat}")
+    assert result.code == 5 and cat.read_bytes() == before
+
+
+def test_export_through_a_descriptor_name_onto_the_catalogue_is_refused(tmp_path):
+    cat = tmp_path / "catalogue.json"
+    before = _catalogue_at(cat)
+    code = (f"import sys; from avimcite.cli import main; handle = open({str(cat)!r}, 'rb'); fd = handle.fileno(); "
+            f"sys.exit(main(['--catalogue', {str(cat)!r}, 'export', '--all', '-o', f'/dev/fd/{{fd}}']))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # fmt: skip
+    assert done.returncode == 5 and "catalogue" in done.stderr and cat.read_bytes() == before
+
+
+def test_an_empty_selection_leaves_a_file_under_dev_shm_as_it_was(run, shm):
+    out = shm / "refs.bib"
+    out.write_text("@misc{mine, title={Mine}}\n", encoding="utf-8")
+    result = run("export", "--year", "1999", "-o", str(out))
+    assert result.code == 3 and out.read_text(encoding="utf-8") == "@misc{mine, title={Mine}}\n"
+
+
+def test_a_file_under_dev_shm_is_replaced_atomically(run, shm, monkeypatch):
+    out = shm / "refs.bib"
+    out.write_text("@misc{mine, title={Mine}}\n", encoding="utf-8")
+    inode = out.stat().st_ino
+    assert run("export", "2023/63", "-o", str(out)).code == 0
+    assert out.stat().st_ino != inode and "kuzio2023" in out.read_text(encoding="utf-8")  # a new file, renamed over
+    assert sorted(p.name for p in shm.iterdir()) == ["refs.bib"]
+    assert fsutil.write_plan(out) == ("replace", out)
+
+
+def test_devices_fifos_and_descriptor_names_are_written_directly(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert fsutil.write_plan(fifo)[0] == "direct" and fsutil.write_plan("/dev/null")[0] == "direct"
+    assert fsutil.write_plan("/dev/stdout")[0] == "append" and fsutil.write_plan("/proc/self/fd/1")[0] == "append"
+    assert fsutil.write_plan(tmp_path / "new.bib") == ("replace", tmp_path / "new.bib")
+
+
+def test_export_to_dev_stdout_appends_to_a_redirected_file(tmp_path):
+    out = tmp_path / "all.bib"
+    out.write_text("% mine\n", encoding="utf-8")
+    with open(out, "a") as handle:
+        done = subprocess.run([sys.executable, "-m", "avimcite", "export", "2023/63", "-o", "/dev/stdout"], stdout=handle,
+                              stderr=subprocess.PIPE, text=True, timeout=60,
+                              env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("% mine\n@") and "kuzio2023" in text
+
+
+_FSIZE = """
+import resource, sys
+from avimcite.cli import main
+resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("where", ["tmp", "shm"])
+def test_a_catalogue_write_that_hits_a_file_size_limit_leaves_the_old_catalogue(tmp_path, where, request):
+    folder = request.getfixturevalue("shm") if where == "shm" else tmp_path
+    cat = folder / "cat.json"
+    records = [post_record(number=i, title=f"POST NUMBER {i} " + "X" * 200, url=f"https://avim.org.tr/Blog/P{i}") for i in range(1, 40)]
+    cat.write_text(json.dumps({"schema": "avimcite-catalogue/1", "posts": records}, indent=2), encoding="utf-8")
+    before = cat.read_bytes()
+    page = tmp_path / "page.md"
+    page.write_text("NEW POST TITLE\nBlog No: 2024 / 77\nTaras KUZIO\n05.01.2024\n\nhttps://avim.org.tr/Blog/NEW-POST-TITLE\n",
+                    encoding="utf-8")  # fmt: skip
+    code = _FSIZE.format(limit=len(before) + 100)  # room for the .bak (the same bytes), not for the longer catalogue
+    done = subprocess.run([sys.executable, "-c", code, "--catalogue", str(cat), "import", str(page)], capture_output=True,
+                          text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # fmt: skip
+    assert done.returncode == 5, (done.stdout, done.stderr)
+    assert len(done.stderr.strip().splitlines()) == 1 and "cannot write" in done.stderr
+    assert cat.read_bytes() == before
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_dry_run_import_takes_no_lock_and_needs_no_write_access(run, tmp_path):
+    import fcntl
+    import stat as st
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    cat = folder / "cat.json"
+    before = _catalogue_at(cat)
+    page = tmp_path / "page.md"
+    page.write_text("NEW POST TITLE\nBlog No: 2024 / 77\nTaras KUZIO\n05.01.2024\n\nhttps://avim.org.tr/Blog/NEW-POST-TITLE\n",
+                    encoding="utf-8")  # fmt: skip
+    with open(folder / "cat.json.lock", "a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # a writer stopped while holding the lock
+        os.chmod(folder, st.S_IRUSR | st.S_IXUSR)
+        try:
+            code = (f"import sys; from avimcite.cli import main; "
+                    f"sys.exit(main(['--catalogue', {str(cat)!r}, 'import', {str(page)!r}, '--dry-run']))")  # fmt: skip
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20,
+                                  env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # fmt: skip
+        finally:
+            os.chmod(folder, 0o755)
+    assert done.returncode == 0, done.stderr
+    assert "would be added blog/2024/77" in done.stdout
+    assert cat.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["cat.json", "cat.json.lock"]

@@ -97,9 +97,6 @@ def _lookup(base: Path, key: str) -> Style | None:
         return Style(key, independent)
     dependent = base / "dependent" / f"{key}.csl"
     if dependent.is_file():
-        import avimcite
-
-        avimcite.record_input(dependent)  # its default locale matters
         with open(dependent, encoding="utf-8", errors="replace") as handle:
             head = handle.read(4000)
         parent = _PARENT.search(head)
@@ -109,14 +106,59 @@ def _lookup(base: Path, key: str) -> Style | None:
     return None
 
 
+_LINK = re.compile(r"<link\b[^>]*>")
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']*)["']""")
+_INDEPENDENT_PARENT = re.compile(r"""\brel\s*=\s*["']independent-parent["']""")
+
+
+def _check_style_path(path: Path, name: str) -> None:
+    """A style given as a file: a regular file (a FIFO could block, a device never end), and an
+    independent style (a dependent one, as Zotero saves them, only names its parent)."""
+    import stat
+
+    shown = name if len(name) <= 100 else name[:99] + "…"
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UsageError(f"the style file {shown} does not exist.") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read the style file {shown}: {exc.strerror}.") from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"the style {shown} is a folder, not a style file.")
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"the style file {shown} is not a regular file (a device or pipe); give a saved .csl file.")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16384).decode("utf-8", "replace")
+    except OSError:
+        return  # check_style_file says what is wrong
+    parent = next((_HREF.search(link) for link in _LINK.findall(head) if _INDEPENDENT_PARENT.search(link)), None)
+    if parent is None or "<layout" in head:
+        return
+    parent_id = parent[1].rstrip("/").rsplit("/", 1)[-1].removesuffix(".csl")
+    try:
+        bundled = _SAFE_ID.match(parent_id) and (_styles_dir() / f"{parent_id}.csl").is_file()
+    except UsageError:
+        bundled = False
+    own = re.search(r"<id>\s*([^<\s]+)\s*</id>", head)
+    own_id = own[1].rstrip("/").rsplit("/", 1)[-1] if own else ""
+    try:  # the same dependent style, bundled: its default locale comes with it
+        also = bool(_SAFE_ID.match(own_id)) and (_styles_dir() / "dependent" / f"{own_id}.csl").is_file()
+    except UsageError:
+        also = False
+    if bundled:
+        use = f"use --style {own_id} (the bundled copy of this style) or --style {parent_id}" if also else f"use --style {parent_id}"
+    else:
+        use = f"download its parent style {parent[1][:100]} and give that file"
+    raise UsageError(f"the style file {shown} is a dependent style: it has no layout of its own and only names "
+                     f"its parent ({parent_id}); {use}.")  # fmt: skip
+
+
 def resolve_style(name: str) -> Style:
     """A style by id, short name, old id or .csl path; UsageError with the closest names."""
     if name.endswith(".csl") or os.sep in name:
         path = Path(name)
-        if path.is_dir():
-            raise UsageError(f"the style {name} is a folder, not a style file.")
-        if not path.is_file():
-            raise UsageError(f"the style file {name} does not exist.")
+        _check_style_path(path, name)
         return Style(path.stem, path)
     key = name.strip().lower()
     if key in OWN_STYLES:
