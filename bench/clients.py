@@ -155,7 +155,8 @@ def pandoc_refs(pandoc: str, path: Path, fmt: str, csl: str | None, work: Path) 
     out = run(args, env=env)
     refs = {}
     for key, body in re.findall(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>\s*(.*?)\s*</div>', out, re.S):
-        refs[key] = html.unescape(re.sub(r"\s+", " ", body)).strip()
+        text = re.sub(r"<[^>]+>", "", body)  # the text a reader sees (the .bib readers add spans)
+        refs[key] = html.unescape(re.sub(r"\s+", " ", text)).strip()
     return refs
 
 
@@ -238,9 +239,16 @@ def main() -> int:
         from pybtex.plugin import find_plugin
 
         data = parse_string(files["bibtex"].read_text(encoding="utf-8"), "bibtex")
-        lines = [e.text.render_as("text") for e in find_plugin("pybtex.style.formatting", "unsrt")().format_entries(data.entries.values())]
+        style = find_plugin("pybtex.style.formatting", "unsrt")()
+        lines, refused = [], 0
+        for entry in data.entries.values():  # one at a time: pybtex raises for a report without an author
+            try:
+                lines += [e.text.render_as("text") for e in style.format_entries([entry])]
+            except Exception:
+                refused += 1
         raw = [line for line in lines if "\\" in line]
-        print(f"pybtex  bibtex    unsrt {len(lines)} entries, {len(raw)} with raw TeX" + "".join(f"\n    {r}" for r in raw[:3]))
+        print(f"pybtex  bibtex    unsrt {len(lines)} entries, {refused} refused, {len(raw)} with raw TeX"
+              + "".join(f"\n    {r}" for r in raw[:3]))
         if args.citation_js:
             os.environ["CITATION_JS_DIR"] = args.citation_js
             (work / "cjs.js").write_text(CITATION_JS)

@@ -24,8 +24,11 @@ What real clients need (checked with TeX Live by bench/latex_check.py):
   and BibTeX, and classic BibTeX documents need not load the url package. A source
   URL is written as escaped text; BibLaTeX (which always loads url) gets `\url{}`
   when the URL holds none of % # \ { }.
-- The AVİM serial is printed once: BibTeX @misc `howpublished`, BibLaTeX @online
-  `note`; nothing repeats it.
+- Types chosen by what Zotero's import translator, pandoc, biber and BibTeX do with them
+  (bench/clients.py, bench/latex_check.py): commentaries and analyses are @techreport /
+  @report with `type`, `number`, `institution` and the place; blog posts @misc / @online.
+- The AVİM serial is printed once: a report's `type` + `number`, a blog post's BibTeX
+  `howpublished` or BibLaTeX `note`; nothing repeats it.
 - A post without an author gets `key = {AVİM}` in BibTeX, so natbib and apalike
   label it "AVİM (2020)" rather than with the first letters of its cite key; no
   author is invented. BibLaTeX styles cite it by title, as APA does.
