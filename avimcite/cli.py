@@ -274,15 +274,23 @@ def export(
     if missing:  # a typo must not leave a half-written bibliography behind
         raise missing
     when = _parse_date(accessed, "--accessed")
-    if out is None or str(out) == "-":
-        output.write_chunks(render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts))))
-        return
-    from avimcite.fsutil import atomic_write_text, check_output_target
+    left_out: list[str] = []  # what a format could not carry (an unmatched brace in BibTeX)
 
-    check_output_target(out, state.read_paths(), empty=not posts)
-    text = render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)))
-    # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
-    atomic_write_text(out, text)
+    def warn(post_id: str, message: str) -> None:
+        left_out.append(f"{post_id} ({message})")
+
+    if out is None or str(out) == "-":
+        output.write_chunks(render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)), warn=warn))
+    else:
+        from avimcite.fsutil import atomic_write_text, check_output_target
+
+        check_output_target(out, state.read_paths(), empty=not posts)
+        text = render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)), warn=warn)
+        # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
+        atomic_write_text(out, text)
+    if left_out:  # one line, however many posts
+        more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+        output.note(f"warning: {', '.join(left_out[:3])}{more}: BibTeX cannot hold an unmatched brace")
 
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be written, write nothing.")]

@@ -46,6 +46,12 @@ PROBE = {"schema": "avimcite-catalogue/1", "posts": [
     {"series": "Blog", "year": 2023, "number": 12, "language": "en", "title": "A REPOST", "authors": [],
      "published": "2023-05-02", "url": "https://www.avimbulten.org/Blog/A-REPOST",
      "source": {"name": "Eurasia Review", "date": "2023-05-01", "url": "https://www.eurasiareview.com/x?a=1&b=%20#c"}},
+    {"series": "Blog", "year": 2024, "number": 10, "language": "en", "published": "2024-03-02",
+     "title": 'X } } @misc(pwned, title = "INJECTED ENTRY", year = 2020) \u202eEVIL\u200b',
+     "authors": [{"given": "Taras and Vladimir Putin", "family": "Kuzio"}, {"given": "Jo", "family": "Black And White"}],
+     "url": "https://avim.org.tr/Blog/X"},
+    {"series": "Analysis", "year": 2024, "number": 11, "language": "en", "title": "A LONE { BRACE", "authors": [],
+     "published": "2024-04-01", "url": "https://avim.org.tr/en/Analiz/A-LONE"},
 ]}  # fmt: skip
 
 BIBLATEX_DOC = r"""\documentclass{article}
@@ -70,10 +76,15 @@ BIBTEX_DOC = r"""\documentclass{article}
 RUNS = [  # (format, style, packages)
     ("biblatex", "authoryear", ""), ("biblatex", "authoryear", r"\usepackage{hyperref}"),
     ("biblatex", "apa", ""), ("biblatex", "apa", r"\usepackage{hyperref}"),
+    ("biblatex", "chicago-authordate", ""),
     ("bibtex", "plain", ""), ("bibtex", "apalike", ""), ("bibtex", "unsrt", ""),
     ("bibtex", "plain", r"\usepackage{hyperref}"), ("bibtex", "apalike", r"\usepackage{url}"),
     ("bibtex", "plainnat", r"\usepackage{natbib}\usepackage{url}"),
     ("bibtex", "plainnat", r"\usepackage{natbib}\usepackage{hyperref}"),
+    ("bibtex", "abbrvnat", r"\usepackage{natbib}\usepackage{url}"),
+    ("bibtex", "unsrtnat", r"\usepackage{natbib}\usepackage{url}"),
+    ("bibtex", "unsrturl", r"\usepackage{url}"),
+    ("bibtex", "IEEEtran", r"\usepackage{url}"),
 ]  # fmt: skip
 SERIAL = re.compile(r"No\.\s?(\d{4})\s?/\s?(\d+)")
 
@@ -97,6 +108,9 @@ def check(workdir: Path, catalogue: Path, fmt: str, style: str, packages: str, e
     latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
     first = run(latex, workdir)
     tool = run(["biber", "doc"] if fmt == "biblatex" else ["bibtex", "doc"], workdir)
+    warnings = [line for line in tool.stdout.splitlines() if line.startswith(("Warning--", "WARN"))]
+    if warnings:
+        problems.append(f"{len(warnings)} {'biber' if fmt == 'biblatex' else 'bibtex'} warnings: " + " | ".join(warnings[:3])[:300])
     if tool.returncode != 0 or re.search(r"^(ERROR|I was expecting|I'm skipping)", tool.stdout, re.M):
         problems.append(f"{'biber' if fmt == 'biblatex' else 'bibtex'}: " + " | ".join(
             line for line in tool.stdout.splitlines() if "ERROR" in line or "expecting" in line or "skipping" in line)[:300])
@@ -121,6 +135,9 @@ def check(workdir: Path, catalogue: Path, fmt: str, style: str, packages: str, e
         problems.append(f"AVİM serial printed twice: {sorted(repeated)[:3]}")
     if "natbib" in packages:
         labels = re.findall(r"\\bibitem\[(.*?)\]\{", bbl, re.S)
+        yearless = [label for label in labels if not re.search(r"\(\d{4}", label)]
+        if yearless:
+            problems.append(f"{len(yearless)} natbib labels without a year: {yearless[0]}")
         if any("avi" in label.lower() and "AV" not in label for label in labels) or any("{avi}" in l for l in labels):
             problems.append("natbib label 'avi'")
     return problems

@@ -93,4 +93,7 @@ def test_golden_inputs_are_what_export_gives_today(run):
     """If the mapping changes, the goldens must be made again (make_golden.sh)."""
     for data, catalogue in (("shipped", REPO / "data" / "posts.json"), ("mine", CSL / "mine-catalogue.json")):
         exported = run("--catalogue", str(catalogue), "export", "--all", "--format", "csl-json", "--accessed", "2026-06-25").out
-        assert json.loads(exported) == json.loads((CSL / "input" / f"{data}.json").read_text(encoding="utf-8"))
+        items = json.loads(exported)
+        for item in items:  # the file's note also has the lines Zotero reads (exporters/csljson.py), not the mapping's
+            item["note"] = item["note"].split("\n")[0]
+        assert items == json.loads((CSL / "input" / f"{data}.json").read_text(encoding="utf-8"))

@@ -24,8 +24,11 @@ What real clients need (checked with TeX Live by bench/latex_check.py):
   and BibTeX, and classic BibTeX documents need not load the url package. A source
   URL is written as escaped text; BibLaTeX (which always loads url) gets `\url{}`
   when the URL holds none of % # \ { }.
-- The AVİM serial is printed once: BibTeX @misc `howpublished`, BibLaTeX @online
-  `note`; nothing repeats it.
+- Types chosen by what Zotero's import translator, pandoc, biber and BibTeX do with them
+  (bench/clients.py, bench/latex_check.py): commentaries and analyses are @techreport /
+  @report with `type`, `number`, `institution` and the place; blog posts @misc / @online.
+- The AVİM serial is printed once: a report's `type` + `number`, a blog post's BibTeX
+  `howpublished` or BibLaTeX `note`; nothing repeats it.
 - A post without an author gets `key = {AVİM}` in BibTeX, so natbib and apalike
   label it "AVİM (2020)" rather than with the first letters of its cite key; no
   author is invented. BibLaTeX styles cite it by title, as APA does.
@@ -106,17 +109,76 @@ def latex_utf8(text: str) -> str:
     return text.translate(_UTF8_TABLE) if _UTF8_SPECIAL.search(text) else text
 
 
+_AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.I)
+
+
+def balanced(text: str) -> tuple[str, int]:
+    """`text` without the braces that have no partner, and how many were left out.
+
+    BibTeX and biber count every brace, escaped or not, to find where a field ends:
+    a title with `} } @misc(...)` would close its entry and start another, a lone `{`
+    would swallow the fields after it. Matched pairs are kept (written `\\{ \\}`, which
+    every reader decodes); an unmatched brace has no spelling that LaTeX, Zotero,
+    pandoc and pybtex all read back (`\\textbraceleft` is lost or kept literally), so it
+    is left out and the caller warned."""
+    if "{" not in text and "}" not in text:
+        return text, 0
+    opened: list[int] = []
+    dropped: list[int] = []
+    for i, char in enumerate(text):
+        if char == "{":
+            opened.append(i)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                dropped.append(i)
+    dropped += opened
+    if not dropped:
+        return text, 0
+    gone = set(dropped)
+    return "".join(c for i, c in enumerate(text) if i not in gone), len(dropped)
+
+
+class _Fields:
+    """Escapes one entry's texts and counts the braces left out."""
+
+    def __init__(self, escape):
+        self.escape = escape
+        self.dropped = 0
+
+    def __call__(self, text: str) -> str:
+        text, dropped = balanced(text)
+        self.dropped += dropped
+        return self.escape(text)
+
+
 def _names(item: dict, escape) -> str:
+    """BibTeX names: a literal (organisation) braced whole; a part holding the word "and"
+    (any case: BibTeX and biber split on it) or a comma braced, so it stays one name."""
     names = []
     for name in item.get("author", []):
         if "literal" in name:
             names.append("{" + escape(name["literal"]) + "}")
             continue
         family, given = escape(name["family"]), escape(name.get("given", ""))
-        if re.search(r"\s(and|AND)\s|,", family):
+        if _AND.search(family) or "," in family:
             family = "{" + family + "}"
+        if _AND.search(given) or "," in given:
+            given = "{" + given + "}"
         names.append(f"{family}, {given}" if given else family)
     return " and ".join(names)
+
+
+_URL_UNSAFE = re.compile(r"[{}\\\s\"]")
+
+
+def safe_url(url: str) -> str:
+    """A URL as a raw field value: braces, backslashes, quotes and white space
+    percent-encoded (the same address; a brace would end the field)."""
+    if not _URL_UNSAFE.search(url):
+        return url
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
 
 
 def _iso(parts: dict) -> str:
@@ -136,6 +198,8 @@ def _source_note(item: dict, escape, url_macro: bool) -> str:
     if "source_date" in custom:
         text += " (" + custom["source_date"] + ")"
     url = custom.get("source_url")
+    if url:
+        url = safe_url(url)
     if not url:
         return text + "."
     if url_macro and not _URL_UNSAFE_IN_ARGUMENT.search(url):
@@ -159,55 +223,92 @@ def _serial(item: dict) -> str:
     return f"AVİM {custom.get('avim_series', '')} No.{custom.get('avim_year', '')} / {custom.get('avim_number', '')}"
 
 
-def bibtex_entry(item: dict) -> str:
-    """@misc for every post: the one type whose classic and pybtex styles need no author,
-    institution or number, and print `howpublished` where the serial belongs."""
-    esc = latex_ascii
+def _publisher_line(item: dict) -> str:
+    """'Center for Eurasian Studies (AVİM), Blog No.2023 / 63' (a blog's howpublished)."""
+    return ", ".join(p for p in (item.get("publisher", ""), _serial(item).removeprefix("AVİM ")) if p)
+
+
+def _warned(item: dict, esc: _Fields, warn) -> None:
+    if esc.dropped and warn:
+        warn(item.get("custom", {}).get("avim_id", item["id"]), f"{esc.dropped} unmatched brace{'s' * (esc.dropped > 1)} left out")
+
+
+def bibtex_entry(item: dict, warn=None) -> str:
+    """Commentaries and analyses are @techreport (Zotero and pandoc read a report with its
+    type, number, institution and place; every classic style prints "Commentary 2016/73,
+    Center for Eurasian Studies (AVİM), Ankara"); blogs are @misc with the serial in
+    `howpublished`. `date` gives Zotero and pandoc the day (classic styles ignore it)."""
+    esc = _Fields(latex_ascii)
     y, m, _ = item["issued"]["date-parts"][0]
+    report = item["type"] == "report"
     fields = [("author", _names(item, esc))]
     if not item.get("author"):
         fields.append(("key", esc("AVİM")))  # natbib/apalike label and sort key; not an author
+    fields.append(("title", "{" + esc(item["title"]) + "}"))
+    if report:
+        fields += [
+            ("type", esc(item.get("genre", ""))),
+            ("number", esc(item.get("number", ""))),
+            ("institution", esc(item.get("publisher", ""))),
+        ]
+    else:
+        fields.append(("howpublished", esc(_publisher_line(item))))
     fields += [
-        ("title", "{" + esc(item["title"]) + "}"),
-        ("howpublished", esc(", ".join(p for p in (item.get("publisher", ""), _serial(item).removeprefix("AVİM ")) if p))),
         ("address", esc(item.get("publisher-place", ""))),
         ("year", str(y)),
         ("month", MONTHS[m - 1]),
-        ("url", item.get("URL", "")),
-    ]
-    if "accessed" in item:
-        fields.append(("urldate", _iso(item["accessed"])))
-    fields += [("language", item.get("language", "")), ("note", _source_note(item, esc, url_macro=False))]
-    return _entry("misc", item["id"], fields, raw={"month"})
-
-
-def biblatex_entry(item: dict) -> str:
-    """@online for every post: what AVİM publishes, with the serial in `note` (printed
-    once) and the original outlet in `addendum`."""
-    esc = latex_utf8
-    fields = [
-        ("author", _names(item, esc)),
-        ("title", "{" + esc(item["title"]) + "}"),
-        ("note", esc(_serial(item))),
-        ("organization", esc(item.get("publisher", ""))),
-        ("location", esc(item.get("publisher-place", ""))),
         ("date", _iso(item["issued"])),
-        ("url", item.get("URL", "")),
+        ("url", safe_url(item.get("URL", ""))),
     ]
     if "accessed" in item:
         fields.append(("urldate", _iso(item["accessed"])))
     fields += [
-        ("langid", LANGID.get(item.get("language", ""), "")),
-        ("addendum", _source_note(item, esc, url_macro=True)),
+        ("language", LANGID.get(item.get("language", ""), esc(item.get("language", "")))),
+        ("note", _source_note(item, esc, url_macro=False)),
     ]
-    return _entry("online", item["id"], fields, raw=set())
+    _warned(item, esc, warn)
+    return _entry("techreport" if report else "misc", item["id"], fields, raw={"month"})
 
 
-def dumps_bibtex(items: Iterable[dict]) -> Iterator[str]:
+def biblatex_entry(item: dict, warn=None) -> str:
+    """Commentaries and analyses are @report (`type`, `number`, `institution`, `location`:
+    biblatex-apa prints "(Commentary No. 2016/73)" as the CSL styles do; Zotero and pandoc
+    read a report); blogs are @online with the serial in `note` (printed once). The
+    original outlet goes in `addendum`. `language` holds biblatex's language name (it
+    prints "Turkish", never "tr"), `langid` sets the hyphenation."""
+    esc = _Fields(latex_utf8)
+    report = item["type"] == "report"
+    fields = [("author", _names(item, esc)), ("title", "{" + esc(item["title"]) + "}")]
+    if report:
+        fields += [
+            ("type", esc(item.get("genre", ""))),
+            ("number", esc(item.get("number", ""))),
+            ("institution", esc(item.get("publisher", ""))),
+            ("location", esc(item.get("publisher-place", ""))),
+        ]
+    else:
+        fields += [("note", esc(_serial(item))), ("organization", esc(item.get("publisher", "")))]
+        fields.append(("location", esc(item.get("publisher-place", ""))))
+    fields += [("date", _iso(item["issued"])), ("url", safe_url(item.get("URL", "")))]
+    if "accessed" in item:
+        fields.append(("urldate", _iso(item["accessed"])))
+    language = LANGID.get(item.get("language", ""), "")
+    outlet = _source_note(item, esc, url_macro=True)
+    fields += [
+        ("language", language),
+        ("langid", language),
+        # A report's `note` is free: Zotero keeps it (as a child note), it drops `addendum`.
+        ("note" if report else "addendum", outlet),
+    ]
+    _warned(item, esc, warn)
+    return _entry("report" if report else "online", item["id"], fields, raw=set())
+
+
+def dumps_bibtex(items: Iterable[dict], warn=None) -> Iterator[str]:
     for item in items:
-        yield bibtex_entry(item) + "\n\n"
+        yield bibtex_entry(item, warn) + "\n\n"
 
 
-def dumps_biblatex(items: Iterable[dict]) -> Iterator[str]:
+def dumps_biblatex(items: Iterable[dict], warn=None) -> Iterator[str]:
     for item in items:
-        yield biblatex_entry(item) + "\n\n"
+        yield biblatex_entry(item, warn) + "\n\n"
