@@ -10,169 +10,151 @@ from __future__ import annotations
 
 import re
 
-from avimcite.scan.find import AVIM_WORD, SERIAL, clean_url
+from avimcite.scan.find import SERIAL, clean_url
 from avimcite.scan.model import Finding
 from avimcite.scan.units import detex
 
 _ENTRY = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*([{(])")
-_KEY = re.compile(r"\s*([^,\s{}()=\"#]*)\s*,")
-_FIELD = re.compile(r"[\s,]*([A-Za-z][\w\-:.+]*)\s*=\s*")
-_CLOSE = re.compile(r"[\s,]*([})])")
-_NEXT_ENTRY = r"\n[ \t]*@(?=[A-Za-z]+[ \t]*[{(])"
-_BRACES = re.compile(r"[{}]|" + _NEXT_ENTRY)
-_QUOTED = re.compile(r'[{}"]|' + _NEXT_ENTRY)
-_BARE = re.compile(r"[^\s,#{}()\"=]+")
-_CONCAT = re.compile(r"\s*#\s*")
-_TEXT_FIELDS = ("title", "author", "editor", "howpublished", "note", "organization", "publisher", "institution",
-                "series", "number", "type", "year", "date", "urldate", "url", "addendum", "journal", "journaltitle",
-                "eprint", "doi")  # fmt: skip
-_SERIES_WORD = re.compile(r"\b(Blog|Commentary|Yorum|Analysis|Analiz)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\s*(\d{4})\s*/\s*(\d{1,6})\s*$")
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
 
-class _Broken(Exception):
-    def __init__(self, pos: int) -> None:
-        self.pos = pos
+def _braced(depth: int) -> str:
+    inner = r"[^{}]*+"
+    for _ in range(depth):
+        inner = r"(?:[^{}]++|\{" + inner + r"\})*+"
+    return r"\{" + inner + r"\}"
 
 
-def _group(text: str, pos: int, pattern) -> tuple[str, int]:
-    """The content of the {...} or "..." starting at `pos`, and the position after it."""
-    quote = text[pos] == '"'
-    depth = 0 if quote else 1
-    i = pos + 1
-    while True:
-        match = pattern.search(text, i)
-        if match is None:
-            raise _Broken(len(text))
-        char = match.group()
-        i = match.end()
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0 and not quote:
-                return text[pos + 1 : i - 1], i
-            if depth < 0:
-                raise _Broken(i)
-        elif char == '"':
-            if depth == 0:
-                return text[pos + 1 : i - 1], i
-        else:  # a line that starts the next entry: this one is broken
-            raise _Broken(match.start() + 1)
-
-
-def _value(text: str, pos: int) -> tuple[str, int]:
-    parts = []
-    while True:
-        if pos >= len(text):
-            raise _Broken(pos)
-        char = text[pos]
-        if char == "{":
-            part, pos = _group(text, pos, _BRACES)
-        elif char == '"':
-            part, pos = _group(text, pos, _QUOTED)
-        else:
-            bare = _BARE.match(text, pos)
-            if not bare:
-                raise _Broken(pos)
-            part, pos = bare.group(), bare.end()
-            if not part.isdigit():
-                part = part.lower()  # a month macro (oct) or a @string name
-        parts.append(part)
-        concat = _CONCAT.match(text, pos)
-        if not concat or concat.end() >= len(text) or text[concat.end()] in ",})":
-            return "".join(parts), pos
-        pos = concat.end()
+_GROUPED = _braced(5)  # five levels of braces inside a value: {{T{\"U}RK{\.I}YE}} needs three
+_VALUE = rf'(?:{_GROUPED}|"(?:[^"{{}}]++|{_braced(4)})*+"|[\w\-:.+/]++)'
+# one pass over the file: an entry's head, or one of its fields (name = value # value ...)
+_TOKEN = re.compile(
+    r"@[ \t]*(?P<type>[A-Za-z]+)[ \t]*[{(][ \t\r\n]*(?P<key>[^,\s{}()=\"#]*)"
+    rf"|,\s*(?P<name>[A-Za-z][\w\-:.+]*)\s*=\s*(?P<value>{_VALUE}(?:\s*#\s*{_VALUE})*+)"
+)
+_PART = re.compile(_VALUE)
+_SKIP = frozenset(("comment", "preamble", "string"))
 
 
 def entries(text: str, progress=None):
-    """(line, type, key, {field: raw value}) of each entry; @comment, @preamble and
-    @string are passed over."""
-    pos, line, counted = 0, 1, 0
-    reported = 0
-    while True:
-        match = _ENTRY.search(text, pos)
-        if match is None:
-            break
-        start = match.start()
-        line += text.count("\n", counted, start)
-        counted = start
-        kind = match.group(1).lower()
-        pos = match.end()
-        if progress is not None and pos - reported > 1 << 20:
-            progress(pos - reported)
-            reported = pos
-        if kind in ("comment", "preamble", "string"):
-            try:
-                _, pos = _group(text, match.end() - 1, _BRACES) if match.group(2) == "{" else (None, text.find(")", pos) + 1 or len(text))
-            except _Broken as exc:
-                pos = exc.pos
-            continue
-        key_match = _KEY.match(text, pos)
-        key = key_match.group(1) if key_match else ""
-        if key_match:
-            pos = key_match.end()
-        fields: dict[str, str] = {}
-        try:
-            while True:
-                close = _CLOSE.match(text, pos)
-                if close:
-                    pos = close.end()
-                    break
-                field = _FIELD.match(text, pos)
-                if field is None:
-                    raise _Broken(pos)
-                value, pos = _value(text, field.end())
-                fields.setdefault(field.group(1).lower(), value)
-        except _Broken as exc:
-            pos = max(exc.pos, pos)
-        yield line, kind, key, fields
+    """(line, type, key, {field: raw value}) of each entry (@comment, @preamble and @string
+    passed over). A value with an unclosed brace is left out; the fields and entries after it
+    are still read."""
+    line, counted, reported = 1, 0, 0
+    current = None
+    fields: dict = {}
+    for match in _TOKEN.finditer(text):
+        kind, key, name, value = match.groups()
+        if kind is not None:
+            if current is not None:
+                yield current
+            start = match.start()
+            line += text.count("\n", counted, start)
+            counted = start
+            kind = kind.lower()
+            fields = {}
+            current = None if kind in _SKIP else (line, kind, key, fields)
+            if progress is not None and start - reported > 1 << 20:
+                progress(start - reported)
+                reported = start
+        elif current is not None:
+            name = name.lower()
+            if name not in fields:
+                fields[name] = value
+    if current is not None:
+        yield current
     if progress is not None and len(text) > reported:
         progress(len(text) - reported)
 
 
+def _join(value: str) -> str:
+    """A raw value as written: {...} and "..." unwrapped, # concatenations joined."""
+    first = value[:1]
+    if first == "{" and value[-1] == "}" and "#" not in value:
+        return value[1:-1]
+    parts = []
+    for part in _PART.finditer(value):
+        piece = part.group()
+        if piece[0] in '{"':
+            parts.append(piece[1:-1])
+        else:
+            parts.append(piece if piece.isdigit() else piece.lower())  # a month (oct) or @string name
+    return "".join(parts)
+
+
+_TEXT_FIELDS = ("title", "author", "howpublished", "note", "organization", "publisher", "institution", "series",
+                "number", "type", "year", "date", "urldate", "url", "addendum")  # fmt: skip
+_SIGNAL_FIELDS = ("howpublished", "note", "organization", "publisher", "institution", "series", "author", "addendum")
+_SERIAL_FIELDS = ("howpublished", "note", "series", "number", "type", "addendum")
+# AVİM as a .bib file writes it: AVİM, AV{\.I}M, {AV\.{I}M}, Avrasya İncelemeleri Merkezi, ...
+_AVIM_RAW = re.compile(r"AV(?:İ|I|\{?\\\.\s*\{?I\}?\}?)M\b|Avrasya|Eurasian\s+Studies|avim\.org\.tr|avimbulten", re.IGNORECASE)
+_SERIES_WORD = re.compile(r"\b(Blog|Commentary|Yorum|Analysis|Analiz)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\s*(\d{4})\s*/\s*(\d{1,6})\s*$")
+_YEAR4 = re.compile(r"\d{4}")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ONLINE_TYPES = frozenset(("online", "misc", "electronic", "www", "webpage", "report", "unpublished", "techreport"))
+
+
 def find_entries(file: str, text: str, progress=None) -> list[Finding]:
+    """One finding per entry that may be an AVİM post: an AVİM URL, a serial, AVİM named as
+    its publisher; every entry with a key is kept for the check (which drops keys not ours)."""
     findings = []
     for line, kind, key, raw in entries(text, progress):
-        fields = {name: raw[name] for name in _TEXT_FIELDS if name in raw}
-        findings.append(_finding(file, line, kind, key, fields))
+        finding = _finding(file, line, kind, key, raw)
+        if finding is not None:
+            findings.append(finding)
     return findings
 
 
-def _finding(file: str, line: int, kind: str, key: str, fields: dict[str, str]) -> Finding:
-    value = {name: " ".join(detex(v).split()) if name != "url" else _url(v) for name, v in fields.items()}
-    data: dict = {"key": key} if key else {}
-    url = value.get("url", "")
+_TEXISH = re.compile(r"[\\~%`]|--|''")
+
+
+def _text(raw: dict, name: str) -> str:
+    """A field as text: LaTeX read (accents, escapes, quotes), spaces collapsed."""
+    value = raw.get(name)
+    if value is None:
+        return ""
+    value = _join(value)
+    if _TEXISH.search(value) is None:
+        value = value.replace("{", "").replace("}", "")
+    else:
+        value = detex(value)
+    return " ".join(value.split())
+
+
+def _finding(file: str, line: int, kind: str, key: str, raw: dict[str, str]) -> Finding | None:
+    url = _url(_join(raw["url"])) if "url" in raw else ""
     if url:
         url = clean_url(url)
-    signal = " ".join(value.get(n, "") for n in ("howpublished", "note", "organization", "publisher", "institution",
-                                                 "series", "author", "addendum", "journal", "journaltitle", "type"))  # fmt: skip
-    data["avim"] = bool(AVIM_WORD.search(signal) or AVIM_WORD.search(url))
-    serial_text = " ".join(value.get(n, "") for n in ("howpublished", "note", "series", "number", "type", "addendum"))
-    serial = SERIAL.search(serial_text)
+    signal = any(_AVIM_RAW.search(raw[n]) for n in _SIGNAL_FIELDS if n in raw) or (url and _AVIM_RAW.search(url))
+    data: dict = {"key": key} if key else {}
+    serial_text = " ".join(_join(raw[n]).replace("{", "").replace("}", "") for n in _SERIAL_FIELDS if n in raw)
+    serial = SERIAL.search(serial_text) if serial_text else None
     if serial:
         data.update(serial.groupdict())
-    else:
-        number = _NUMBER.match(value.get("number", ""))
-        series = _SERIES_WORD.search(" ".join(value.get(n, "") for n in ("series", "type", "howpublished", "note")))
+    elif signal and "number" in raw:
+        number = _NUMBER.match(_text(raw, "number"))
+        series = _SERIES_WORD.search(serial_text)
         if number and series:
             data.update({"series": series.group(1), "syear": number.group(1), "number": number.group(2)})
-    if "title" in value:
-        data["title"] = value["title"]
-    data["authors"] = value.get("author", "")
+    # an AVİM book or journal article is not a post: without a URL, serial or key of ours it is left alone
+    data["avim"] = bool(url and signal) or "series" in data or bool(
+        signal and kind in _ONLINE_TYPES and "journal" not in raw and "journaltitle" not in raw and "booktitle" not in raw)
+    if not data["avim"] and not key:
+        return None
+    if "title" in raw:
+        data["title"] = _text(raw, "title")
+    data["authors"] = _text(raw, "author")
     data["authors_required"] = True
-    date = value.get("date", "")
-    year = value.get("year", "") or date[:4]
-    if re.fullmatch(r"\d{4}", year or ""):
+    date = _text(raw, "date")
+    year = _text(raw, "year") or date[:4]
+    if _YEAR4.fullmatch(year):
         data["year"] = year
     elif year:
         data["year_text"] = year
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+    if _ISO.fullmatch(date):
         data["date"] = date
-    accessed = value.get("urldate", "")
-    if accessed:
-        data["accessed"] = accessed
+    if "urldate" in raw:
+        data["accessed"] = _text(raw, "urldate")
     return Finding(file, str(line), 1, "bib", f"@{kind}{{{key}}}", url, data)
 
 

@@ -44,6 +44,7 @@ def check(findings: list[Finding], catalogue, keys=None) -> list[Finding]:
         return index
 
     by_title = None
+    by_id = exact = None
     kept = []
     for finding in findings:
         data = finding.data
@@ -52,15 +53,21 @@ def check(findings: list[Finding], catalogue, keys=None) -> list[Finding]:
         if key is not None and (finding.kind in ("key", "bib")):
             post_id = key_index().get(key)
             if post_id is not None:
-                key_post = catalogue.find(post_id)
+                if by_id is None:
+                    by_id = {p.id: p for p in catalogue.posts}
+                key_post = by_id.get(post_id)
             elif finding.kind == "key" and not _AVIM_KEY.match(key):
                 continue
             elif finding.kind == "bib" and not data.get("avim"):
                 continue
         kept.append(finding)
         post = None
+        by_url = False
         if finding.url:
-            post = catalogue.find(finding.url)
+            if exact is None:
+                exact = {p.url: p for p in catalogue.posts}
+            post = exact.get(finding.url) or catalogue.find(finding.url)
+            by_url = post is not None
             if post is None and finding.kind == "url":
                 finding.problems.append(f"an AVİM page that is in no catalogue; add it with: avimcite import {finding.url}")
                 continue
@@ -85,23 +92,23 @@ def check(findings: list[Finding], catalogue, keys=None) -> list[Finding]:
                 finding.problems.append(f"no post {what} in the catalogue (with its URL: avimcite import URL)")
             continue
         finding.id = post.id
-        finding.problems.extend(_disagreements(finding, post, key_post, own, month_name))
+        finding.problems.extend(_disagreements(finding, post, key_post, own, month_name, by_url))
     return kept
 
 
-def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_name) -> list[str]:
+def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_name, by_url: bool) -> list[str]:
     data = finding.data
     problems = []
     published = post.published
-    if finding.url and url_key(finding.url) != url_key(post.url):
+    if finding.url and not by_url and url_key(finding.url) != url_key(post.url):
         problems.append(f"the URL is not this post's ({post.url})")
     if key_post is not None and key_post is not post:
         theirs = f"; this post's is {own[post.id]}" if post.id in own else ""
         problems.append(f"the key {data['key']} is {key_post.id}'s{theirs}")
-    accessed = re.search(r"\d{4}", data.get("accessed") or "")
-    accessed_year = int(accessed.group(0)) if accessed else None
     stated = [data["year"]] if data.get("year") else list(data.get("years") or [])
     if stated and all(int(y) != published.year for y in stated):
+        accessed = re.search(r"\d{4}", data.get("accessed") or "")
+        accessed_year = int(accessed.group(0)) if accessed else None
         year = int(stated[0])
         if accessed_year == year:
             problems.append(f"year {year} is the access year (the site's citation-line quirk); published {published.year}")
@@ -114,7 +121,7 @@ def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_
     if data.get("series"):
         if (int(data["syear"]), int(data["number"])) != (post.year, post.number) or data["series"].lower() != post.id.split("/")[0]:
             problems.append(f"number {data['series']} No.{data['syear']} / {data['number']}, the catalogue has {post.series} No.{post.year} / {post.number}")
-    if data.get("title") and not _same_title(data["title"], post.title):
+    if data.get("title") and data["title"] != post.title and not _same_title(data["title"], post.title):
         problems.append(f"title {data['title']!r}, the catalogue has {post.title!r}")
     if data.get("authors") or data.get("authors_required"):
         problem = _author_problem(data.get("authors") or "", post)
@@ -130,6 +137,8 @@ def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_
 
 
 def _author_problem(written: str, post) -> str | None:
+    if post.authors and all(a.family and a.family in written for a in post.authors):
+        return None  # as written in the catalogue: no folding needed
     folded = textfold.fold(written)
     families = [textfold.fold(a.family or a.literal or "") for a in post.authors]
     names = ", ".join(a.family or a.literal or "" for a in post.authors) or "(none)"
