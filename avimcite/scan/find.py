@@ -19,6 +19,8 @@ _URL = re.compile(
 )
 _HOST = re.compile(r"avim\.org\.tr|avimbulten\.org", re.IGNORECASE)
 _URL_AFTER = re.compile(r"\s*<?(" + _URL.pattern + ")", re.IGNORECASE)
+# a link's text between a citation and its URL (LaTeX \href{URL}{online}, HTML <a>): a few words
+_URL_NEAR = re.compile(r"[^.;:\n\"“”]{0,60}?\s<?(" + _URL.pattern + ")", re.IGNORECASE)
 SERIES = r"(?P<series>Blog|Commentary|Yorum|Analysis|Analiz)"
 SERIAL = re.compile(rf"\b{SERIES}\s+No\s*[.:]?\s*(?P<syear>\d{{4}})\s*/\s*(?P<number>\d{{1,6}})\b", re.IGNORECASE)
 # the end of a house-format citation: Publisher (AVİM), Series No.Y / N. Day. Accessed ...
@@ -39,11 +41,12 @@ _QUOTED = re.compile(r"[\"“«]([^\"“”«»\n]{2,500}?)[\"”»]")
 _APA = re.compile(r"\s*(?P<authors>[^()“\"]{1,200}?)\s*\((?P<year>\d{4})[a-z]?\)[.,]")
 _LEAD = re.compile(r"^\s*(?:\[\^[^\]]*\]:|[-*+]|\d{1,3}[.)])?\s*(?:(?:see(?:\s+also)?|cf\.|e\.g\.,?|bkz\.|bakınız)\s+)?",
                    re.IGNORECASE)  # fmt: skip
+_INITIAL = re.compile(r"(?:^|[\s.,])[A-ZÇĞİÖŞÜ]\.$")
 _WINDOW = 600  # how far before a serial a reference may begin (title and author included)
 
 # citation keys: pandoc's @key and [@key; ...]; LaTeX's \cite family (natbib, biblatex)
 _MD_KEY = re.compile(r"(?<![\w.@\\])@(?:\{([^{}\s]{1,200})\}|([A-Za-z0-9_][\w:.#$%&+?<>~/-]{0,200}))")
-_TEX_CITE = re.compile(r"\\(?:[A-Za-z]*cite[A-Za-z]*|nocite)\*?")
+_TEX_CITE = re.compile(r"\\(?:[A-Za-z]*[Cc]ite[A-Za-z]*|nocite)\*?")
 _TEX_ARG = re.compile(r"\s*(?:\[[^\[\]]{0,300}\]|\([^()]{0,300}\))")
 _TEX_KEYS = re.compile(r"\s*\{([^{}]{0,2000})\}")
 
@@ -111,7 +114,7 @@ def _in_block(file: str, block: list[Unit]) -> list[Finding]:
             data.update({k: v for k, v in match.groupdict().items() if v is not None})
             data["stated"] = True
             end = match.end()
-            url_match = _URL_AFTER.match(flat, end)
+            url_match = _URL_AFTER.match(flat, end) or _URL_NEAR.match(flat, end)
             url = clean_url(url_match.group(1)) if url_match else ""
             if url_match:
                 end = url_match.end()
@@ -207,12 +210,12 @@ def _around(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int
         if (not lead or lead[-1] in ",.:") and len(gap) <= 120 and '"' not in gap:
             form = True
             data["title"] = title.group(1).strip().rstrip(",.")
-            author_text = _LEAD.sub("", lead, count=1).strip(" ,.:")
+            author_text = _author_element(lead)
             skip = skip + [(a + title.start(), a + title.end())]
     apa = _APA.match(flat, a, s) if not form else None
     if apa is not None:
         form = True
-        author_text = _LEAD.sub("", apa.group("authors"), count=1).strip(" ,.:")
+        author_text = _author_element(apa.group("authors"))
         data["year"] = apa.group("year")
         skip = skip + [(apa.start("year"), apa.end("year"))]
     if author_text and len(author_text) <= 150:
@@ -241,6 +244,15 @@ def _around(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int
     if accessed:
         data["accessed"] = accessed[0]
     return data
+
+
+def _author_element(text: str) -> str:
+    """The author part of a reference: list markers, "See" and separators taken off (the
+    period of an initial kept: "Smith, J.")."""
+    text = _LEAD.sub("", text, count=1).strip(" ,:;")
+    if text.endswith(".") and not _INITIAL.search(text):
+        text = text[:-1].rstrip()
+    return text
 
 
 def _head(flat: str, s: int, lo: int) -> tuple[int, dict] | None:
@@ -299,7 +311,7 @@ def _keys(file: str, unit: Unit, syntax: str) -> list[Finding]:
     raw = unit.raw
     out = []
     if syntax == "latex":
-        if "cite" not in raw:
+        if "ite" not in raw:
             return out
         for match in _TEX_CITE.finditer(raw):
             pos = match.end()

@@ -70,7 +70,7 @@ _NO_TEXT = frozenset("label ref pageref eqref autoref cref Cref bibitem begin en
                      "renewcommand def providecommand".split())  # fmt: skip
 _PUNCT = {"``": "“", "''": "”", "`": "‘", "---": "—", "--": "–", "-": "-"}
 _OPEN = re.compile(r"[ \t]*\{")
-_CITE = re.compile(r"\\(?:[A-Za-z]*cite[A-Za-z]*|nocite)\*?")
+_CITE = re.compile(r"\\(?:[A-Za-z]*[Cc]ite[A-Za-z]*|nocite)\*?")
 _OPTIONAL = re.compile(r"[ \t]*\[[^\[\]]{0,300}\]")
 _GROUP = re.compile(r"[ \t]*\{([^{}]{0,2000})\}")
 
