@@ -183,7 +183,10 @@ def scan_rich(findings) -> None:
     if not findings:
         return
     console = _console()
-    if console.width < _SCAN_MIN_WIDTH or len(findings) > _SCAN_MAX_ROWS:
+    where_width = max(len(f"{f.file}:{f.line}:{f.column}") for f in findings)
+    post_width = max(len(f.id or "not in the catalogue") for f in findings)
+    # the location and the id are never broken: the rest needs room for a found text and a problem
+    if console.width < max(_SCAN_MIN_WIDTH, where_width + post_width + 60) or len(findings) > _SCAN_MAX_ROWS:
         write_lines(scan_line(f) for f in findings)
         return
     from rich.table import Table
