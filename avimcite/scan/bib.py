@@ -81,8 +81,6 @@ def _join(value: str) -> str:
     return "".join(parts)
 
 
-_TEXT_FIELDS = ("title", "author", "howpublished", "note", "organization", "publisher", "institution", "series",
-                "number", "type", "year", "date", "urldate", "url", "addendum")  # fmt: skip
 _SIGNAL_FIELDS = ("howpublished", "note", "organization", "publisher", "institution", "series", "author", "addendum")
 _SERIAL_FIELDS = ("howpublished", "note", "series", "number", "type", "addendum")
 # AVİM as a .bib file writes it: AVİM, AV{\.I}M, {AV\.{I}M}, Avrasya İncelemeleri Merkezi, ...
