@@ -321,30 +321,50 @@ def scan(
     files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Drafts: Markdown, text, LaTeX, .bib, HTML or Word .docx; - for stdin.")],
     json_: Annotated[bool, typer.Option("--json", help="A JSON list of findings (file, line, column, kind, text, id, problems).")] = False,
     ids: Annotated[bool, typer.Option("--ids", help="Only the ids of the posts found, each once, in order of first appearance.")] = False,
-) -> None:
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when a reference needs attention (for pipelines); a file that cannot be read still exits 5.")] = False,
+) -> int:
     """Find the AVİM references in a draft and check them against the catalogue.
 
     Finds AVİM URLs, "To cite this article:" lines and house-format citations (also split over
-    lines, as in footnotes) and serials such as "Blog No.2023 / 63" near AVİM's name; reports
-    each with FILE:LINE (Word: paragraph, "footnote N"), the post and every disagreement: the
-    year (naming the site's access-year quirk), number, title, author, date. The files are
-    only read. Exit 0 when every reference matches, 8 when a problem was found.
+    lines, as in footnotes), serials such as "Blog No.2023 / 63" near AVİM's name, .bib entries
+    and our own citation keys (\\cite{kuzio2023ending}, [@kuzio2023ending]); LaTeX and .bib are
+    read as LaTeX. Reports each with FILE:LINE:COLUMN (Word: paragraph, "footnote N"), the post
+    and every field that disagrees: the year (naming the site's access-year quirk), number,
+    title, author, date. The files are only read. Exit 0 when every reference matches (or with
+    --exit-zero), 8 when one needs attention, 5 when a file could not be scanned.
 
     Example: avimcite scan thesis.docx --ids | avimcite export -f biblatex -o avim.bib
     """
+    import os
+
     from avimcite import scan as scanner
-    from avimcite.errors import FileAccessError, ScanProblems
+    from avimcite.errors import ScanProblems
 
     if json_ and ids:
         raise UsageError("--json and --ids are two different outputs; choose one.")
-    findings, errors = scanner.scan(files, state.catalogue())
-    for message in errors:
+    catalogue = state.catalogue()
+    total = 0
+    for name in files:
+        try:
+            total += os.stat(name).st_size if name != "-" else 0
+        except OSError:
+            pass
+    bar = output.byte_progress(total, "scanning")
+    if bar is None:
+        result = scanner.scan(files, catalogue, keys=state.keys)
+    else:
+        with bar as advance:
+            result = scanner.scan(files, catalogue, keys=state.keys, progress=advance)
+    findings = result.findings
+    for message in result.errors:
         output.error(message)
+    for label in result.empty:
+        output.note(f"{label}: no AVİM reference found.")
     if ids:
-        seen: list[str] = []
+        seen: dict[str, None] = {}
         for finding in findings:
-            if finding.id and finding.id not in seen:
-                seen.append(finding.id)
+            if finding.id:
+                seen.setdefault(finding.id, None)
         output.write_lines(seen)
     elif json_:
         output.write_json([f.as_json() for f in findings])
@@ -353,10 +373,17 @@ def scan(
     else:
         output.write_lines(output.scan_line(f) for f in findings)
     problems = sum(1 for f in findings if f.problems)
-    if errors and not findings:
-        raise FileAccessError(f"{len(errors)} file(s) could not be scanned.") if len(errors) > 1 else FileAccessError(errors[-1]) 
+    summary = f"{problems} of {len(findings)} AVİM reference(s) need attention."
+    if result.errors:
+        if problems:
+            output.note(summary)
+        return int(ExitCode.FILE)  # each unreadable file has had its one line
     if problems:
-        raise ScanProblems(f"{problems} of {len(findings)} AVİM reference(s) need attention.")
+        if exit_zero:
+            output.note(summary)
+            return int(ExitCode.OK)
+        raise ScanProblems(summary)
+    return int(ExitCode.OK)
 
 
 @app.command("import")

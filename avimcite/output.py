@@ -169,30 +169,77 @@ def error(message: str) -> None:
 
 
 def scan_line(finding) -> str:
-    """FILE:LINE:COLUMN: id (kind): problems, or "ok"."""
+    """FILE:LINE:COLUMN: id (kind: text): problems, or "ok"."""
     where = f"{finding.file}:{finding.line}:{finding.column}"
     what = finding.id or "not in the catalogue"
     tail = "; ".join(finding.problems) if finding.problems else "ok"
-    return _plain(f"{where}: {what} ({finding.kind}: {finding.text[:80]}): {tail}")
+    text = finding.text if len(finding.text) <= 80 or "://" in finding.text[:12] else finding.text[:79] + "…"
+    return _plain(f"{where}: {what} ({finding.kind}: {text}): {tail}")
+
+
+_SCAN_MIN_WIDTH = 100  # below this the four columns cannot show a location and a problem whole
+_SCAN_MAX_ROWS = 500  # more findings than a person reads in a table: plain lines, at once
 
 
 def scan_rich(findings) -> None:
+    """A table on a wide terminal; plain FILE:LINE:COL lines on a narrow one or for a long
+    report. Locations, ids, URLs and commands are never broken inside a cell: a problem that
+    holds a URL or a command is printed whole after the table."""
     if not findings:
-        sys.stdout.write("No AVİM reference found.\n")
+        return
+    console = _console()
+    where_width = max(len(f"{f.file}:{f.line}:{f.column}") for f in findings)
+    post_width = max(len(f.id or "not in the catalogue") for f in findings)
+    # the location and the id are never broken: the rest needs room for a found text and a problem
+    if console.width < max(_SCAN_MIN_WIDTH, where_width + post_width + 60) or len(findings) > _SCAN_MAX_ROWS:
+        write_lines(scan_line(f) for f in findings)
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_lines=False, expand=False)
-    for column in ("where", "post", "found", "check"):
-        table.add_column(column, overflow="fold")
+    table.add_column("where", no_wrap=True)
+    table.add_column("post", no_wrap=True)
+    table.add_column("found", no_wrap=True, overflow="ellipsis", max_width=44)
+    table.add_column("check", overflow="fold")
+    after = []
     for f in findings:
-        check = "\n".join(_escape(_plain(p)) for p in f.problems) if f.problems else "[green]ok[/green]"
-        table.add_row(_escape(_plain(f"{f.file}:{f.line}:{f.column}")), _escape(_plain(f.id)) if f.id else "[red]not in the catalogue[/red]",
-                      _escape(_plain(f.text[:120])), check)
-    _console().print(table)
+        cells = []
+        for problem in f.problems:
+            if "://" in problem or "avimcite " in problem:
+                after.append(_plain(f"{f.file}:{f.line}:{f.column}: {problem}"))
+                problem = problem.split("(", 1)[0].split(": avimcite", 1)[0].split("; add it with", 1)[0].rstrip(" ;:")
+                problem += " (below)"
+            cells.append(_plain(problem))
+        check = Text("\n".join(cells)) if cells else Text("ok", style="green")
+        post = Text(_plain(f.id), style="cyan") if f.id else Text("not in the catalogue", style="red")
+        table.add_row(_plain(f"{f.file}:{f.line}:{f.column}"), post, Text(f"{f.kind}: {_plain(f.text)}"), check)
+    console.print(table)
+    for line in after:  # whole, never folded inside a box: a copied command or URL works
+        console.print(Text(line), soft_wrap=True)
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
+class _Progress:
+    def __init__(self, total: int, description: str) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return escape(text)
+        self.bar = Progress(TextColumn(description), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)  # fmt: skip
+        self.task = self.bar.add_task(description, total=total)
+
+    def __enter__(self):
+        self.bar.start()
+        return lambda n: self.bar.advance(self.task, n)
+
+    def __exit__(self, *exc) -> None:
+        self.bar.stop()
+
+
+def byte_progress(total: int, description: str, threshold: int = 4 << 20):
+    """A progress bar on stderr (a context manager giving `advance(bytes)`) for a long job
+    on a terminal, else None."""
+    if total < threshold or not sys.stderr.isatty():
+        return None
+    return _Progress(total, description)
+
