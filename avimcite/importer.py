@@ -28,6 +28,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from avimcite import textfold
 from avimcite.dates import MONTHS
@@ -175,7 +176,7 @@ def long_date(text: str) -> date | None:
 
 def parse_cite_line(line: str) -> dict | None:
     """A record from one "To cite this article:" line, or None if it is not one."""
-    if len(line) > MAX_ITEM:
+    if len(line) > MAX_ITEM or "No." not in line:
         return None  # no citation line is this long; the pattern's backtracking would grow with it
     line = _CITE_LABEL.split(line, maxsplit=1)[-1].strip()
     match = _CITE.match(line)
@@ -265,9 +266,13 @@ class HeaderLine:
     org: bool = False  # "AVİM" printed where an author would be, without a label
 
 
+_MAY_HOLD_ITEMS = re.compile(r"[\d:|\t]")
+
+
+@lru_cache(maxsize=8192)
 def scan_line(line: str) -> HeaderLine | None:
-    """The header items of `line` when the whole line is header items, else None."""
-    if len(line) > 400 or not any(c.isdigit() for c in line) and ":" not in line and "|" not in line and "\t" not in line:
+    """The header items of `line` when the whole line is header items, else None (cached: do not change it)."""
+    if len(line) > 400 or not _MAY_HOLD_ITEMS.search(line):
         return None
     found = HeaderLine()
     pos = 0
@@ -310,9 +315,16 @@ def _take_gap(found: HeaderLine, gap: str, after_author_label: bool) -> bool:
     return False
 
 
+_NAME_JOINERS = frozenset(("of", "for", "and", "the", "ve", "&"))
+
+
+@lru_cache(maxsize=8192)
 def _is_name_line(line: str) -> bool:
-    if len(line) > 120 or not any(c.islower() for c in line) or _LABEL_START.match(line) or ":" in line:
+    if len(line) > 120 or ":" in line or not any(c.islower() for c in line):
         return False  # AVİM prints names as "Given FAMILY"; an all-capitals line is a title
+    words = line.split()
+    if len(words) > 14 or not all(w[:1].isupper() or w in _NAME_JOINERS for w in words) or _LABEL_START.match(line):
+        return False  # every word of a name opens with a capital (cheap: most lines fail here)
     return bool(split_names(line, "tr" if textfold.has_turkish_letters(line) else "en"))
 
 
@@ -335,6 +347,7 @@ def logical_lines(lines: list[str]) -> list[str]:
     """
     out: list[list[str]] = []
     joinable = False
+    length = 0  # of the item being joined: an item grows to MAX_ITEM at most
     for raw in lines:
         line = _clean(raw)
         if not line:
@@ -342,10 +355,12 @@ def logical_lines(lines: list[str]) -> list[str]:
             continue
         single = _singleton(line)
         opens_block = raw.lstrip().startswith(("#", ">", "- ", "* ", "**", "|"))
-        if joinable and not single and not opens_block and not _CITE_LABEL.match(line) and len(line) <= MAX_ITEM and sum(map(len, out[-1])) <= MAX_ITEM:
+        if joinable and not single and not opens_block and length + len(line) <= MAX_ITEM and not _CITE_LABEL.match(line):
             out[-1].append(line)
+            length += len(line) + 1
         else:
             out.append([line])
+            length = len(line)
         joinable = not single and len(line) <= MAX_ITEM
     items = [" ".join(parts) for parts in out]
     merged: list[str] = []
@@ -585,10 +600,10 @@ def _author_names(value: str, lang: str) -> list[dict]:
     return names
 
 
-def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = None) -> dict:
+def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = None, items: list[str] | None = None) -> dict:
     """A record from the lines of one AVİM post page; PageError says what is missing or disagrees."""
     page = page or Page(lines)
-    cleaned = logical_lines(lines)
+    cleaned = items if items is not None else logical_lines(lines)
     cite_lines = [i for i, l in enumerate(cleaned) if _CITE_LABEL.search(l)]
     cites = [r for r in (parse_cite_line(cleaned[i]) for i in cite_lines) if r]
     if len({(c["series"].lower(), c["year"], c["number"], _norm(c["title"])) for c in cites}) > 1:
@@ -839,9 +854,12 @@ def avim_address(url: str) -> str:
     return url if _AVIM_URL.match(url) else ""
 
 
-def _has_header(lines: list[str]) -> bool:
-    """Whether the lines hold a post header (a serial among header items), as the page reader sees them."""
-    return any((s := scan_line(item)) is not None and s.serials for item in logical_lines(lines))
+def _has_header(items: list[str]) -> bool:
+    """Whether the items hold a post header (a serial among header items)."""
+    return any((s := scan_line(item)) is not None and s.serials for item in items)
+
+
+_ANY_SERIAL = re.compile(r"(?:blog|commentary|yorum|analysis|analiz|bülten|bulletin)\s{0,3}no\b")  # over lower-cased text: 7x faster
 
 
 def parse_input(text: str, url: str = "", address: str = "", known=None) -> Found:
@@ -858,13 +876,16 @@ def parse_input(text: str, url: str = "", address: str = "", known=None) -> Foun
     exported = readback.read_export(text, known)
     if exported is not None:
         return Found(exported[0], exported[1])
+    if not _ANY_SERIAL.search(text.lower()):  # no page and no citation line without one: no need to read further
+        raise PageError("no AVİM post header ('Blog No: 63', 'Commentary No : 2024 / 38') and no citation line")
     address = avim_address(address)
     if looks_like_html(text):
         page = html_page(text)
         return Found([parse_page_lines(page.lines, url or avim_address(page.url) or address, page)], "html page")
     page = text_page(text)
-    if _has_header(page.lines):
-        return Found([parse_page_lines(page.lines, url or address, page)], "page")
+    items = logical_lines(page.lines)
+    if _has_header(items):
+        return Found([parse_page_lines(page.lines, url or address, page, items)], "page")
     records, bad = [], []
     for number, line in enumerate(page.lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):

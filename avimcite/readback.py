@@ -13,7 +13,7 @@ What each export states is read back and nothing else:
   `howpublished` / `note`, the outlet from `note` / `addendum`;
 - a catalogue (schema avimcite-catalogue/1): its records as they are.
 
-An entry that matches a post already known (the shipped catalogue, or `known`)
+An entry that matches a post already known (`known`, by default the shipped catalogue)
 on every field it states is that post: the known record is returned, so what a
 format cannot carry (the reading time, AVİM's printed form of a name, evidence)
 survives a round trip. BibTeX holds the year and month of a post but not its
@@ -46,7 +46,7 @@ def read_export(text: str, known: Known | None = None) -> tuple[list[dict], str]
         except ValueError:
             return None  # a page that opens with a bracket
         return _json(data, _lookup(known))
-    first = next((line.strip() for line in head.splitlines()[:50] if line.strip() and not line.lstrip().startswith("%")), "")
+    first = next((line.strip() for line in head[:8192].splitlines()[:50] if line.strip() and not line.lstrip().startswith("%")), "")
     if re.match(r"^TY  - ", first):
         return _ris(head, _lookup(known)), "RIS"
     if re.match(r"^@[A-Za-z]+\s*\{", first):
@@ -58,12 +58,13 @@ def read_export(text: str, known: Known | None = None) -> tuple[list[dict], str]
 
 
 def _lookup(known: Known | None) -> Known:
+    """`known`, or (None) a lookup in the shipped catalogue, loaded on the first call."""
+    if known is not None:
+        return known
     shipped: dict[str, dict] | None = None
 
     def find(post_id: str) -> dict | None:
         nonlocal shipped
-        if known is not None and (record := known(post_id)) is not None:
-            return record
         if shipped is None:
             from avimcite import catalogue
 
