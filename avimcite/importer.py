@@ -538,10 +538,13 @@ def _title_like(line: str) -> bool:
 
 def _heading_candidates(page: Page) -> list[str]:
     """The page's own headings that may be its title (no site name, no label line)."""
-    usable = [(lvl, t) for lvl, t in page.headings if not _is_site_name(t) and not _LABEL_START.match(t)
-              and not _BARE_LABEL.match(t) and not scan_line(t) and len(t) <= 600]  # fmt: skip
+    usable = [(lvl, t) for lvl, t in page.headings if not _is_site_name(t) and len(t) <= 600]
     if not usable:
         return []
+    top = min(lvl for lvl, _ in usable)
+    for lvl, text in usable:
+        if lvl == top and (_LABEL_START.match(text) or _BARE_LABEL.match(text) or scan_line(text)):
+            raise PageError(f"the page's heading {text!r} is a label, not a title")
     top = min(lvl for lvl, _ in usable)
     return [t for lvl, t in usable if lvl == top]
 
