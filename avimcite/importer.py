@@ -833,15 +833,15 @@ def _source(lines: list[str]) -> dict | None:
 # invisible ones (bidi embeddings, overrides and isolates, zero-width characters, the BOM, soft
 # hyphens): a saved page may hold them; stored, they would reach the terminal through cite,
 # show and list, or make a title print other than it reads.
-_CONTROL = re.compile(
-    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|"
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def strip_controls(text: str) -> str:
-    """`text` without terminal control sequences, control or invisible characters (tabs and line breaks kept)."""
-    return _CONTROL.sub("", text)
+    """`text` without invisible characters, terminal control sequences or control characters
+    (tabs and line breaks kept). Invisible ones go first, so that one inside an escape sequence
+    cannot leave the rest of the sequence behind as text."""
+    return _CONTROL.sub("", _INVISIBLE.sub("", text))
 
 
 def is_url(name: str) -> bool:
