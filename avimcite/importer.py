@@ -250,6 +250,12 @@ _SITE = r"(?:AV[İI]M|Avrasya İncelemeleri Merkezi(?:\s*\(AV[İI]M\))?|Center [
 _SITE_AFFIX = re.compile(rf"^\s*{_SITE}\s*[|:–—-]+\s*|\s*[|:–—-]+\s*{_SITE}\s*$")
 
 
+# What a browser tab may show instead of a post's title: the site's sections.
+_SECTIONS = frozenset(textfold.fold(w) for w in (
+    "Yorum", "Yorumlar", "Commentary", "Commentaries", "Analiz", "Analizler", "Analysis", "Analyses", "Blog",
+    "Bloglar", "Blogs", "Ana Sayfa", "Home", "Home Page", "Yayınlar", "Publications"))  # fmt: skip
+
+
 def _is_site_name(text: str) -> bool:
     return textfold.fold(" ".join(text.split())).strip(" .|-") in {textfold.fold(s) for s in _ORG_AUTHORS}
 
@@ -634,7 +640,7 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
         line = cleaned[j]
         if scans[j]:
             lo = j
-        elif _IGNORABLE.match(line) or not line.strip(_SEPARATORS):
+        elif _IGNORABLE.match(line) or not line.strip(_SEPARATORS) or (j == lo - 1 and _is_site_name(line)):
             pass
         elif j == lo - 1 and _is_name_line(line):
             unlabelled.append(line)
@@ -647,7 +653,7 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
         line = cleaned[j]
         if scans[j]:
             hi = j
-        elif _IGNORABLE.match(line) or not line.strip(_SEPARATORS):
+        elif _IGNORABLE.match(line) or not line.strip(_SEPARATORS) or (j == hi + 1 and _is_site_name(line)):
             pass
         elif j == hi + 1 and _is_name_line(line) and j + 1 < len(cleaned) and scans[j + 1]:
             unlabelled.append(line)  # a name between header items
@@ -693,6 +699,8 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
     if above and not position and (_LABEL_START.match(above) or _BARE_LABEL.match(above)):
         pass  # a label where the title would be: the title must come from elsewhere
     headings = _heading_candidates(page)
+    if position and any(_same_text(h, position) for _, h in page.headings):
+        headings = [position]  # a heading of any level confirms the line at the header (a section's h1 aside)
     if len({_norm(h) for h in headings}) > 1:
         top = [h for h in headings if position and _same_text(h, position)]
         if not top:
@@ -703,8 +711,9 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
         named.append(("line above the post header" if position == above else "line below the post header", position))
     title_tag = _SITE_AFFIX.sub("", page.title_tag) if page.title_tag else ""
     for what, text in (("og:title", page.og_title), ("<title>", title_tag)):
-        if text and not _is_site_name(text):
-            named.append((what, _SITE_AFFIX.sub("", text)))
+        text = _SITE_AFFIX.sub("", text) if text else ""
+        if text and not _is_site_name(text) and _norm(text) not in _SECTIONS:
+            named.append((what, text))
     if cite and not named:
         named.append(("citation line", cite["title"]))
     distinct = {_norm(t) for _, t in named}
