@@ -538,6 +538,8 @@ def _title_like(line: str) -> bool:
         return False
     if "://" in line or scan_line(line) or _is_name_line(line) or _IGNORABLE.match(line) or _is_site_name(line):
         return False
+    if textfold.fold(line.strip(" .:|")) in _SECTIONS:
+        return False  # "YORUMLAR", "ANA SAYFA": a section's name above the post
     cased = [c for c in line if c.isalpha() and (c.isupper() or c.islower())]
     return len(cased) >= 3 and sum(c.isupper() for c in cased) >= 0.8 * len(cased)
 
@@ -669,6 +671,9 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
     header_year = next(iter(years)) if years else ""
 
     dates = {d for s in block for d in s.dates}
+    elsewhere = {d for i in serial_at if not lo <= i <= hi for d in scans[i].dates}
+    if dates and elsewhere - dates:
+        raise PageError("the page prints its post header twice, with different dates")
     if len(dates) > 1:
         raise PageError(f"the post header gives two dates ({', '.join(f'{d:02d}.{m:02d}.{y}' for y, m, d in sorted(dates))})")
     published = None
@@ -843,14 +848,20 @@ def _source(lines: list[str]) -> dict | None:
 # hyphens): a saved page may hold them; stored, they would reach the terminal through cite,
 # show and list, or make a title print other than it reads.
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
-_CONTROL = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_ESCAPE = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def strip_controls(text: str) -> str:
     """`text` without invisible characters, terminal control sequences or control characters
     (tabs and line breaks kept). Invisible ones go first, so that one inside an escape sequence
     cannot leave the rest of the sequence behind as text."""
-    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+    text = _INVISIBLE.sub("", text)
+    for _ in range(8):  # a sequence inside another: each pass removes the innermost (nothing real nests deeper)
+        if "\x1b" not in text:
+            break
+        text = _ESCAPE.sub("", text)
+    return _CONTROL.sub("", text)
 
 
 def is_url(name: str) -> bool:
