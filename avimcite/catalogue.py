@@ -71,8 +71,15 @@ def unwrap_archive(url: str) -> str:
     return match.group("url") if match else url
 
 
+# The serial as AVİM prints it: "Yorum No.2017 / 82", "Blog No: 2023 / 63", "Commentary No : 2024 / 38".
+_PRINTED_SERIAL = re.compile(r"^(?P<series>[^\W\d_]{2,20})\s{0,3}No\s{0,3}[.:]?\s{0,3}(?P<year>\d{4})\s{0,3}/\s{0,3}(?P<number>\d{1,9})\.?$", re.IGNORECASE)
+
+
 def normalise_ref(ref: str) -> str:
-    """'2023/63' -> 'blog/2023/63'; 'Blog / 2023 / 63' -> 'blog/2023/63'."""
+    """'2023/63' -> 'blog/2023/63'; 'Blog / 2023 / 63' and 'Blog No.2023 / 63' -> 'blog/2023/63'."""
+    printed = _PRINTED_SERIAL.match(ref.strip())
+    if printed:
+        return f"{printed['series'].lower()}/{printed['year']}/{printed['number']}"
     ref = re.sub(r"\s*/\s*", "/", ref.strip()).lower()
     if _SHORT_ID.match(ref):
         return "blog/" + ref

@@ -184,3 +184,14 @@ def test_user_data_folder_is_platformdirs_own(monkeypatch, tmp_path):
     for value in (str(tmp_path), ""):
         monkeypatch.setenv("XDG_DATA_HOME", value)
         assert user_data_dir() == user_data_path("avimcite", appauthor=False)
+
+
+def test_an_id_may_be_written_as_avim_prints_the_serial(run):
+    by_id = run("cite", "yorum/2017/82", "--accessed", "2026-06-25")
+    for printed in ("Yorum No.2017 / 82", "Yorum No : 2017 / 82", "yorum no.2017/82"):
+        result = run("cite", printed, "--accessed", "2026-06-25")
+        assert result.code == 0 and result.out == by_id.out, (printed, result.err)
+    blog = run("show", "Blog No.2023 / 63", "--json")
+    assert json.loads(blog.out)[0]["id"] == "blog/2023/63"
+    unknown = run("cite", "Yorum No.2017 / 999")
+    assert unknown.code == 3 and unknown.err.count("\n") == 1
