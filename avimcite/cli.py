@@ -412,6 +412,11 @@ def import_(
         raise UsageError("--url names the page of one file; import the files one at a time.")
     found = []
     refused: list[AvimciteError] = []
+
+    def known(post_id: str):  # an export entry of a post already catalogued (user or shipped) is that post
+        post = state.catalogue().find(post_id)
+        return post.to_catalogue_record() if post is not None else None
+
     for name in files:
         label = "stdin" if name == "-" else name
         try:
@@ -421,11 +426,11 @@ def import_(
                 label = shown(name)  # no credentials, not 100,000 characters
 
                 def posts_of(page, label=label):  # a page refused here is not cached
-                    return [validated(r, label) for r in parse_input(page.text, url or "", page.final_url).records]
+                    return [validated(r, label) for r in parse_input(page.text, url or "", page.final_url, known).records]
 
                 found.append((label, _fetch(name, timeout, refresh, posts_of)))
             else:
-                records = parse_input(_read_input(name), url or "", "").records
+                records = parse_input(_read_input(name), url or "", "", known).records
                 found.append((label, [validated(r, label) for r in records]))
         except PageError as exc:
             refused.append(ImportRefused(f"{label}: {exc}"))
