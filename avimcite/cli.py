@@ -414,7 +414,12 @@ def import_(
     refused: list[AvimciteError] = []
 
     def known(post_id: str):  # an export entry of a post already catalogued (user or shipped) is that post
-        post = state.catalogue().find(post_id)
+        try:
+            post = state.catalogue().find(post_id)
+        except AvimciteError:  # the catalogue to import into does not exist yet: the shipped posts
+            from avimcite.readback import shipped_lookup
+
+            return shipped_lookup(post_id)
         return post.to_catalogue_record() if post is not None else None
 
     for name in files:

@@ -32,6 +32,7 @@ from avimcite.importer import PageError
 Known = Callable[[str], "dict | None"]
 
 _SERIAL = re.compile(r"(?:^|\s|,)(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin) No\.\s?(?P<year>\d{4}) / (?P<number>\d{1,6})\.?(?:\s|$)")
+_TYPE_NUMBER = re.compile(r"(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin) (?P<year>\d{4})\s*/\s*(?P<number>\d{1,6})")
 _SOURCE = re.compile(r"Originally published in (?P<name>.+?)(?: \((?P<date>\d{4}-\d{2}-\d{2})\))?(?:: (?P<url>\S+)|\.)$")
 _LANGID = {"english": "en", "turkish": "tr", "en": "en", "tr": "tr"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -76,6 +77,9 @@ def _lookup(known: Known | None) -> Known:
         return shipped.get(post_id.lower())
 
     return find
+
+
+shipped_lookup = _lookup(None)
 
 
 def _post_id(record: dict) -> str:
@@ -364,8 +368,10 @@ def _bib_entry(kind: str, key: str, fields: dict[str, str], find: Known) -> dict
     where = f"entry {key}"
     serial_text = latex_text(fields.get("howpublished") or fields.get("note") or "")
     match = _SERIAL.search(" " + serial_text)
+    if not match:  # a report: the series in `type`, "2020/5" in `number`
+        match = _TYPE_NUMBER.fullmatch(f"{latex_text(fields.get('type', ''))} {latex_text(fields.get('number', ''))}")
     if not match:
-        raise PageError(f"{where}: no AVİM serial ('Blog No.2023 / 63' in howpublished or note)")
+        raise PageError(f"{where}: no AVİM serial ('Blog No.2023 / 63' in howpublished or note, or type and number)")
     title = latex_text(fields.get("title", ""))
     authors = _bib_names(fields["author"]) if fields.get("author") else []
     day_missing = False

@@ -47,7 +47,7 @@ def test_each_export_of_the_shipped_catalogue_imports_back_as_the_same_records(r
     assert again.code == 0 and again.out.count(": unchanged ") == len(SHIPPED)
 
 
-@pytest.mark.parametrize("fmt", ["csl-json", "ris", "biblatex"])
+@pytest.mark.parametrize("fmt", ["csl-json", "ris", "biblatex", "bibtex"])
 def test_posts_no_catalogue_knows_come_back_with_what_the_format_states(run, tmp_path, write_catalogue, fmt):
     own = [
         post_record(number=7, title="İKİ ŞEHİR: A “TEST” & 100% {BRACES} ~ --", url="https://avim.org.tr/Blog/IKI-SEHIR",
@@ -59,14 +59,6 @@ def test_posts_no_catalogue_knows_come_back_with_what_the_format_states(run, tmp
     exported = export_all(run, tmp_path, fmt, write_catalogue(own))
     records, _ = read_export(exported.read_text(encoding="utf-8"), known=lambda _id: None)
     assert [carried(r) for r in records] == [carried(p) for p in own]
-
-
-def test_bibtex_has_no_day_so_an_unknown_post_is_refused_not_given_one(run, tmp_path, write_catalogue):
-    exported = export_all(run, tmp_path, "bibtex", write_catalogue([post_record(number=9, url="https://avim.org.tr/Blog/NINE")]))
-    result = run("--catalogue", str(tmp_path / "mine.json"), "import", str(exported))
-    assert result.code == 6 and result.out == ""
-    assert "BibTeX holds the year and month of a post but not its day" in result.err and result.err.count("\n") == 1
-    assert not (tmp_path / "mine.json").exists()
 
 
 def test_another_catalogue_merges_a_conflict_is_reported_and_kept_unless_update(run, tmp_path, write_catalogue):
