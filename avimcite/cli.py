@@ -275,12 +275,12 @@ def export(
         raise missing
     when = _parse_date(accessed, "--accessed")
     if out is None or str(out) == "-":
-        output.write_chunks(render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts))))
+        output.write_chunks(render(posts, state.keys(giving=posts), fmt.value, when, track=output.progress(len(posts))))
         return
     from avimcite.fsutil import atomic_write_text, check_output_target
 
     check_output_target(out, state.read_paths(), empty=not posts)
-    text = render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)))
+    text = render(posts, state.keys(giving=posts), fmt.value, when, track=output.progress(len(posts)))
     # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
     atomic_write_text(out, text)
 
@@ -296,13 +296,17 @@ def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> 
     target = state.writable_path()
     posts = [post for _, batch in found for post in batch]
     labels = [label for label, batch in found for _ in batch]
-    outcomes = add_posts(target, posts, update=update, dry_run=dry_run)
+    outcomes = add_posts(target, posts, update=update, dry_run=dry_run, others=state.posts_under(target),
+                         book=state.key_book_path())  # fmt: skip
     prefix = "would be " if dry_run else ""
     lines = []
     for source, outcome in zip(labels, outcomes):
         detail = f" ({outcome.detail})" if outcome.detail else ""
         lines.append(f"{source}: {prefix if outcome.action in ('added', 'updated') else ''}{outcome.action} {outcome.post_id}{detail}")
     output.write_lines(lines)
+    for outcome in outcomes:
+        if outcome.warning:
+            output.warning(outcome.warning)
     if dry_run:
         output.write_json([p.to_catalogue_record() for p in posts])
     return target

@@ -25,6 +25,7 @@ class Outcome:
     post_id: str
     action: str  # "added", "updated", "unchanged", "skipped"
     detail: str = ""
+    warning: str = ""  # e.g. the citation key had to take a suffix
 
 
 @contextlib.contextmanager
@@ -94,8 +95,13 @@ def _page(post: Post) -> str:
     return catalogue.url_key(post.url) or post.url
 
 
-def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: bool = False) -> list[Outcome]:
+def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: bool = False,
+              others: list[Post] | None = None, book: Path | None = None) -> list[Outcome]:  # fmt: skip
     """Add `posts` to the catalogue at `path` (created if missing); what happened to each.
+
+    Each added post gets its citation key in its record (`key`): the key its id already has
+    among `others` (the catalogues read under this one) or in the key `book`, else a new one
+    no post in use holds; the key is also recorded in the book (not on a dry run).
 
     A symlinked catalogue is followed (the file it points to gets the posts, and the lock
     and `.bak` sit beside that file). The catalogue is written once, after every post,
@@ -133,6 +139,13 @@ def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: b
             else:
                 what = f"{current[index].id} is already there" if current[index].id != post.id else "already there"
                 outcomes.append(Outcome(post.id, "skipped", f"{what} with a different {', '.join(differs)}; --update replaces it"))
+        added = [current[by_id[o.post_id.lower()]] for o in outcomes if o.action == "added"]
+        if added and book is not None:
+            keyed = _give_keys(path, current, added, others or [], book, dry_run)
+            for outcome in outcomes:
+                if outcome.action == "added":
+                    index = by_id[outcome.post_id.lower()]
+                    current[index], outcome.warning = keyed[outcome.post_id]
         changed = any(o.action in ("added", "updated") for o in outcomes)
         if changed and not dry_run:
             text = catalogue_text(current)
@@ -144,9 +157,119 @@ def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: b
         return outcomes
 
 
+def _give_keys(path: Path, current: list[Post], added: list[Post], others: list[Post], book: Path,
+               dry_run: bool) -> dict[str, tuple[Post, str]]:  # fmt: skip
+    """id -> (the added post with its key in its record, a warning or "")."""
+    from avimcite.keys import KeyClash, base_key, next_free, own_key, pinned_keys
+
+    name = book_name(path)
+    new_ids = {p.id.lower() for p in added}
+    mine = {p.id.lower() for p in current}
+    in_use = [p for p in others if p.id.lower() not in mine] + [p for p in current if p.id.lower() not in new_ids]
+    inherited = {p.id.lower(): own_key(p) for p in others if own_key(p)}
+
+    def compute(entries):
+        names = {}
+
+        def given(post) -> str:
+            origin = names.get(post.origin) or names.setdefault(post.origin, book_name(post.origin or path))
+            return entries.get(origin, {}).get(post.id.lower(), "")
+
+        reserved = [k for ids in entries.values() for k in ids.values()]
+        try:
+            keys, _new = pinned_keys(in_use, given, reserved)
+        except KeyClash:
+            keys = {}  # `check` reports it; the new posts still get keys no one holds
+        holders = {k.lower(): i for i, k in keys.items()}
+        taken = set(holders) | {k.lower() for k in reserved}
+        result, record = {}, {}
+        for post in added:
+            key = own_key(post) or inherited.get(post.id.lower()) or entries.get(name, {}).get(post.id.lower(), "")
+            warning = ""
+            if not key:
+                base = base_key(post)
+                key = next_free(base, taken)
+                if key != base:
+                    holder = holders.get(base.lower())
+                    warning = f"{post.id} gets the citation key {key}: {base} is {'the key of ' + holder if holder else 'taken'}."
+            taken.add(key.lower())
+            holders.setdefault(key.lower(), post.id)
+            result[post.id] = (catalogue.build_post(post.to_catalogue_record() | {"key": key}), warning)
+            record[post.id] = key
+        return result, {name: record}
+
+    if dry_run:
+        return compute(read_key_book(book))[0]
+    return record_keys(book, compute)
+
+
 def validated(record: dict, where: str) -> Post:
     """A Post from an imported or typed record, or CatalogueError naming `where` and the problem."""
     try:
         return catalogue.build_post(record)
     except catalogue.PostProblem as problem:
         raise CatalogueError(f"{where}: {problem}.") from None
+
+
+# --- the key book: citation keys given to posts whose records carry none ------------------
+
+KEY_BOOK_SCHEMA = "avimcite-keys/1"
+
+
+def book_name(catalogue_path: str | Path) -> str:
+    """How the key book names a catalogue: its real, absolute path."""
+    return os.path.realpath(os.path.abspath(str(catalogue_path)))
+
+
+def read_key_book(path: Path) -> dict[str, dict[str, str]]:
+    """catalogue file -> {post id (lower case) -> the key given to it}; {} when there is no book.
+
+    A damaged book is an error, not an empty one: reading it as empty would hand out other keys."""
+    from avimcite.fsutil import read_bytes_if_any
+
+    try:
+        raw = read_bytes_if_any(path)
+    except OSError as exc:
+        raise FileAccessError(f"cannot read the key book {path}: {exc.strerror}.") from None
+    return _parse_key_book(raw, path) if raw is not None else {}
+
+
+def _parse_key_book(raw: bytes, path: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = catalogue.json_data(raw)
+    except catalogue.PostProblem as problem:
+        data = problem
+    books = data.get("catalogues") if isinstance(data, dict) and data.get("schema") == KEY_BOOK_SCHEMA else None
+    if not isinstance(books, dict) or not all(
+        isinstance(ids, dict) and all(isinstance(k, str) for k in ids.values()) for ids in books.values()
+    ):
+        backup = path.with_name(path.name + ".bak")
+        tip = f"; the previous version is {backup}" if backup.exists() else ""
+        raise CatalogueError(f"the key book {path} (the citation keys given so far) is damaged{tip}: restore it or delete it.")
+    return books
+
+
+def record_keys(path: Path, compute) -> object:
+    """Under the key book's lock: `compute(book)` -> (result, {catalogue: {id: key}} to record);
+    the entries not in the book yet are added (a key once recorded is never replaced), and the
+    book is written atomically, the previous version kept as `.bak`. Returns the result."""
+    path = real_path(path)
+    with locked(path):
+        from avimcite.fsutil import read_bytes_if_any
+
+        old = read_bytes_if_any(path)
+        book = _parse_key_book(old, path) if old is not None else {}
+        result, entries = compute(book)
+        changed = False
+        for name, ids in entries.items():
+            mine = book.setdefault(name, {})
+            for post_id, key in ids.items():
+                if post_id.lower() not in mine:
+                    mine[post_id.lower()] = key
+                    changed = True
+        if changed:
+            text = json.dumps({"schema": KEY_BOOK_SCHEMA, "catalogues": book}, ensure_ascii=False, indent=1) + "\n"
+            if old is not None:
+                atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
+            atomic_write_text(path, text, guard=(path, old))
+        return result
