@@ -515,33 +515,36 @@ def _no_controls(record: dict) -> None:
 
 @app.command()
 def check(json_: JsonOpt = False) -> None:
-    """Check a catalogue and report every problem: errors (exit 4) and warnings (exit 0).
+    """Check the catalogues the commands read and report every problem: errors (exit 4) and warnings (exit 0).
 
-    Checks --catalogue / $AVIMCITE_CATALOGUE, else your user catalogue (or the shipped one).
-    Example: avimcite --catalogue my-posts.json check
+    Checks --catalogue / $AVIMCITE_CATALOGUE, else the shipped catalogue and your user catalogue
+    (each file, then what is between them: citation keys two posts hold or that were changed by
+    hand after they were given, twins missing or in the same language).
+
+    Example: avimcite check --catalogue my-posts.json
     """
-    from avimcite import catalogue as catalogue_module
-    from avimcite.check import check_file
+    from avimcite.check import check_catalogues
     from avimcite.errors import CatalogueError
+    from avimcite.store import read_key_book
 
-    path = state.catalogue_path
-    if path is None:
-        from avimcite.paths import user_catalogue_path
-
-        path = user_catalogue_path()
-        if not path.exists():
-            path = catalogue_module.shipped_catalogue_path()
-    problems = check_file(path)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
+    paths = [p for p in state.read_paths() if state.catalogue_path or p.exists()]
+    results = check_catalogues(paths, read_key_book(state.key_book_path()))
     if json_:
-        output.write_json([{"level": p.level, "where": p.where, "message": p.message} for p in problems])
+        output.write_json([{"level": p.level, "catalogue": str(path), "where": p.where, "message": p.message}
+                           for path, problems in results for p in problems])  # fmt: skip
     else:
-        output.write_lines(p.line(path) for p in problems)
-    summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-    if errors:
-        raise CatalogueError(f"{summary}; avimcite will not read this catalogue until the errors are fixed.")
-    output.note(summary + ".")
+        output.write_lines(p.line(path) for path, problems in results for p in problems)
+    failed = []
+    for path, problems in results:
+        errors = sum(p.level == "error" for p in problems)
+        warnings = len(problems) - errors
+        summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        if errors:
+            failed.append(summary)
+        else:
+            output.note(summary + ".")
+    if failed:
+        raise CatalogueError("; ".join(failed) + "; fix the errors (avimcite edit ID, or the file by hand) and run avimcite check again.")
 
 
 # --- the error boundary ---------------------------------------------------------------

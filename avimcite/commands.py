@@ -261,6 +261,38 @@ def chosen_posts(ids, all_, filters):
     return posts_for(ids_or_stdin(ids, hint=", --all, or a filter such as --year 2023"))
 
 
+_LANGUAGE_NAMES = {"en": "English", "tr": "Turkish"}
+
+
+def in_language(posts, lang: str):
+    """Each post as cited in `lang`: itself when it is in `lang` or its series has one word and
+    one numbering in both languages (Blog); else its twin, the version in `lang` with its own
+    number, URL and title. UsageError when a post has none recorded: its number is its own
+    language's (Yorum No.2016 / 81 is not Commentary No.2016 / 81)."""
+    from avimcite.model import SERIES_IN
+
+    cat = state.catalogue()
+    chosen, lacking = [], []
+    for post in posts:
+        word = SERIES_IN.get(lang, {}).get(post.series.lower(), post.series)
+        if post.language == lang or word == post.series:
+            chosen.append(post)
+            continue
+        twin_id = post.extra.get("twin") if post.extra else None
+        twin = cat.find(twin_id) if isinstance(twin_id, str) else None
+        if twin is None or twin.language != lang:
+            lacking.append(post.id)
+        else:
+            chosen.append(twin)
+    if lacking:
+        which = lacking[0] if len(lacking) == 1 else ", ".join(lacking)
+        raise UsageError(
+            f"no {_LANGUAGE_NAMES[lang]} version of {which} is recorded, and its number belongs to its own "
+            f"language's series; cite it without --lang, or record its twin's id as \"twin\" (avimcite edit {lacking[0]})."
+        )
+    return chosen
+
+
 def show(ids: Optional[list[str]], json_: bool) -> None:
     posts, missing = posts_for(ids_or_stdin(ids))
     if json_:
@@ -299,6 +331,8 @@ def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[s
         raise UsageError("--lang is for the house styles; a CSL style takes --locale (e.g. --locale tr-TR).")
     posts, missing = chosen_posts(ids, all_, filters)
     if house:
+        if lang:
+            posts = in_language(posts, lang)
         lines = [house_format.cite(p, when, style=style, lang=lang, fmt=fmt) for p in posts]
     else:
         from avimcite.citing import cite_csl
