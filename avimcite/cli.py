@@ -249,7 +249,10 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     ids: IdsArg = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Bibliography format.")] = ExportFormat.bibtex,
+    fmt: Annotated[
+        Optional[ExportFormat],
+        typer.Option("--format", "-f", help="Bibliography format (default: from the -o file's extension, .bib .ris .json; else bibtex).", show_default=False),
+    ] = None,
     out: Annotated[
         Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
@@ -265,24 +268,45 @@ def export(
 ) -> None:
     """Export posts as BibTeX, BibLaTeX, RIS or CSL-JSON (no access date unless --accessed).
 
+    The format follows the extension of -o when --format is not given: .bib BibTeX, .ris RIS,
+    .json CSL-JSON; a --format that contradicts the extension is refused.
+
     Example: avimcite export --all --format biblatex -o avim.bib
     """
     from avimcite.exporters import export as render
 
+    fmt = _export_format(fmt.value if fmt else None, out)
     filters = _filters(year, series, lang, author, search, since, until)
     posts, missing = _chosen_posts(ids, all_, filters)
     if missing:  # a typo must not leave a half-written bibliography behind
         raise missing
     when = _parse_date(accessed, "--accessed")
     if out is None or str(out) == "-":
-        output.write_chunks(render(posts, state.keys(giving=posts), fmt.value, when, track=output.progress(len(posts))))
+        output.write_chunks(render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts))))
         return
     from avimcite.fsutil import atomic_write_text, check_output_target
 
     check_output_target(out, state.read_paths(), empty=not posts)
-    text = render(posts, state.keys(giving=posts), fmt.value, when, track=output.progress(len(posts)))
+    text = render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)))
     # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
     atomic_write_text(out, text)
+
+
+_EXTENSION_FORMATS = {".bib": ("bibtex", "biblatex"), ".ris": ("ris",), ".json": ("csl-json",)}
+
+
+def _export_format(given: Optional[str], out: Optional[Path]) -> str:
+    """--format, else the format the -o file's extension names, else bibtex; a clash is refused."""
+    suffix = out.suffix.lower() if out is not None and str(out) != "-" else ""
+    formats = _EXTENSION_FORMATS.get(suffix)
+    if given is None:
+        return formats[0] if formats else "bibtex"
+    if formats and given not in formats:
+        raise UsageError(
+            f"--format {given} does not match the extension of -o {out} (a {suffix} file is {' or '.join(formats)}); "
+            "change one of the two."
+        )
+    return given
 
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be written, write nothing.")]

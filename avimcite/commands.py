@@ -223,7 +223,19 @@ def posts_for(ids: list[str]):
     """The known posts, and an error to raise once they are printed, if any id is unknown."""
     cat = state.catalogue()
     posts, unknown = cat.get_many(ids)
-    return posts, (cat.unknown_error(unknown) if unknown else None)
+    return once(posts), (cat.unknown_error(list(dict.fromkeys(unknown))) if unknown else None)
+
+
+def once(posts: list) -> list:
+    """Each post once, where it first appears: an id given twice, or as its URL, or in its long
+    and short forms, is one entry (BibTeX stops at a repeated key)."""
+    seen: set[int] = set()
+    kept = []
+    for post in posts:
+        if id(post) not in seen:
+            seen.add(id(post))
+            kept.append(post)
+    return kept
 
 
 def parse_date(text: Optional[str], option: str) -> Optional[date]:
@@ -284,6 +296,7 @@ def in_language(posts, lang: str):
             lacking.append(post.id)
         else:
             chosen.append(twin)
+    chosen = once(chosen)  # a post and its twin asked for together are one line
     if lacking:
         which = lacking[0] if len(lacking) == 1 else ", ".join(lacking)
         raise UsageError(
