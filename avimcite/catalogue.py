@@ -154,7 +154,21 @@ class Catalogue:
 
 def load(path: Path, cache_dir: Path | None = None) -> Catalogue:
     """The catalogue at `path`. With a `cache_dir`, a large catalogue is read from (or saved
-    to) the cache of parsed catalogues, keyed by the hash of the very bytes parsed (avimcite.cache)."""
+    to) the cache of parsed catalogues, keyed by the hash of the very bytes parsed (avimcite.cache).
+    A broken file's error names the backup beside it (`<file>.bak`, kept by every write), if any."""
+    try:
+        return _load(path, cache_dir)
+    except CatalogueError as exc:
+        backup = path.with_name(path.name + ".bak")
+        if not os.path.isfile(backup):
+            raise
+        raise CatalogueError(
+            f"{exc.message.rstrip('.')}; the version before its last change is {backup} "
+            f"(cp '{backup}' '{path}' puts it back)."
+        ) from None
+
+
+def _load(path: Path, cache_dir: Path | None = None) -> Catalogue:
     if cache_dir is not None and _size(path) >= CACHE_MIN_BYTES:
         from avimcite import cache
 

@@ -577,10 +577,21 @@ def check(json_: JsonOpt = False) -> None:
 def typer_main(argv: list[str]) -> int:
     """Run `argv` through Typer (every command, help, completion, usage errors)."""
     from typer import Abort
+    from typer._click.exceptions import NoArgsIsHelpError
     from typer._click.exceptions import UsageError as ClickUsageError
 
+    from avimcite.entry import catalogue_first
+
+    argv = catalogue_first(argv)
+    given = [a for a in argv if a == "--catalogue" or a.startswith("--catalogue=")]
+    if len(given) > 1 and "--" not in argv:
+        raise UsageError("--catalogue is given more than once; give one catalogue file.")
+    if argv[-1:] == ["--catalogue"]:
+        raise UsageError("--catalogue needs the path of a catalogue file (e.g. --catalogue my-posts.json).")
     try:
         result = app(args=argv, prog_name="avimcite", standalone_mode=False)
+    except NoArgsIsHelpError:
+        return ExitCode.USAGE  # the help is printed: no error line under it
     except ClickUsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "avimcite"
         message = " ".join(exc.format_message().split()).rstrip(".")

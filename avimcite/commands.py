@@ -243,7 +243,7 @@ def parse_date(text: Optional[str], option: str) -> Optional[date]:
         return None
     from avimcite.dates import parse_date as parse
 
-    return parse(text, option)
+    return parse(text, option, bound={"--since": "start", "--until": "end"}.get(option))
 
 
 def filters_of(year, series, language, author, search, since, until):
@@ -351,7 +351,10 @@ def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[s
         from avimcite.citing import cite_csl
 
         lines = cite_csl(posts, state.keys(giving=posts), style, locale, mode, fmt, when)
-    output.write_lines(lines)
+    if fmt == "markdown":  # one paragraph per entry: pandoc and Word join lines that touch
+        output.write_lines(["\n\n".join(line for line in lines if line)] if any(lines) else [])
+    else:
+        output.write_lines(lines)
     if missing:
         raise missing
     if getattr(lines, "error", None):
