@@ -571,6 +571,200 @@ def check(json_: JsonOpt = False) -> None:
         raise CatalogueError("; ".join(failed) + "; fix the errors (avimcite edit ID, or the file by hand) and run avimcite check again.")
 
 
+@app.command()
+def info(json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Say which files avimcite uses: the catalogues read (lowest first), their posts, which one wins, where
+    import, add, remove and edit write, the key book, the cache and user data folders.
+
+    Example: avimcite info --json
+    """
+    import os
+
+    from avimcite import catalogue as catalogue_module
+    from avimcite.paths import user_cache_dir, user_data_dir
+
+    if state.catalogue_path:
+        roles = [(state.catalogue_path, "--catalogue / AVIMCITE_CATALOGUE")]
+    else:
+        roles = [(catalogue_module.shipped_catalogue_path(), "shipped"), (state.writable_path(), "yours")]
+    files, ids_before = [], set()
+    for path, role in roles:
+        entry = {"path": str(path), "role": role, "exists": os.path.exists(path), "posts": None, "over_earlier": 0, "problem": ""}
+        if entry["exists"]:
+            try:
+                posts = catalogue_module.load(path).posts
+                entry["posts"] = len(posts)
+                entry["over_earlier"] = sum(p.id.lower() in ids_before for p in posts)
+                ids_before |= {p.id.lower() for p in posts}
+            except AvimciteError as exc:
+                entry["problem"] = exc.message
+        files.append(entry)
+    in_use = len(ids_before) if all(not f["problem"] for f in files) else None
+    present = [f for f in files if f["exists"]]
+    data = {
+        "catalogues": files,
+        "wins": present[-1]["path"] if present else None,
+        "writes": str(state.writable_path()),
+        "posts_in_use": in_use,
+        "key_book": str(state.key_book_path()),
+        "cache_folder": str(user_cache_dir()),
+        "user_data_folder": str(user_data_dir()),
+    }
+    if json_:
+        output.write_json(data)
+        return
+    lines = []
+    for f in files:
+        if not f["exists"]:
+            what = "not there yet: import and add create it" if f["role"] == "yours" else "missing"
+        elif f["problem"]:
+            what = f"broken: {f['problem']}"
+        else:
+            what = f"{f['posts']} post{'s' * (f['posts'] != 1)}"
+            if f["over_earlier"]:
+                what += f", {f['over_earlier']} of them over the shipped post with the same id"
+        lines.append(f"catalogue: {f['path']} ({f['role']}, {what})")
+    lines += [
+        f"wins: {data['wins'] or '-'} (a post with the same id comes from the last catalogue)",
+        f"posts in use: {in_use if in_use is not None else '- (a catalogue is broken: avimcite check)'}",
+        f"writes: {data['writes']} (import, add, remove, edit)",
+        f"key book: {data['key_book']}",
+        f"cache folder: {data['cache_folder']}",
+        f"user data folder: {data['user_data_folder']}",
+    ]
+    output.write_lines(lines)
+
+
+@app.command()
+def remove(ids: IdsArg = None) -> None:
+    """Remove posts from your catalogue (or --catalogue), atomically, the old file kept as .bak.
+
+    All or nothing: an id that is not in that file removes nothing (exit 3). The shipped catalogue
+    is never changed; a citation key stays given, so a post imported again gets it back.
+
+    Example: avimcite remove yorum/2025/3 blog/2024/1
+    """
+    from avimcite import catalogue as catalogue_module
+    from avimcite.errors import FileAccessError, UnknownIdError
+    from avimcite.store import remove_posts
+
+    refs = _ids_or_stdin(ids)
+    target = state.writable_path()
+    import os
+
+    if not os.path.lexists(target):
+        raise FileAccessError(f"there is no catalogue {target} to remove posts from.")
+    try:
+        removed = remove_posts(target, refs)
+    except UnknownIdError as exc:
+        if state.catalogue_path is None:
+            shipped = catalogue_module.load(catalogue_module.shipped_catalogue_path())
+            inside = [r for r in exc.unknown if shipped.find(r) is not None]
+            if inside:
+                raise UnknownIdError(
+                    f"{', '.join(inside)} {'is a post' if len(inside) == 1 else 'are posts'} of the shipped catalogue, "
+                    f"which avimcite does not change; nothing was removed from {target}.", exc.unknown
+                ) from None
+        raise UnknownIdError(f"{exc.message.rstrip('.')}; nothing was removed.", exc.unknown) from None
+    output.write_lines(f"removed {post_id}" for post_id in removed)
+    output.note(f"catalogue: {target}")
+
+
+@app.command()
+def edit(post_id: Annotated[str, typer.Argument(metavar="ID", help="The post to edit (id, short id or AVİM URL).", autocompletion=_complete_ids)]) -> None:
+    """Edit one post's record as JSON in $VISUAL or $EDITOR (else vi); it is checked before it is written back.
+
+    The catalogue is written atomically under the same lock as import, the old file kept as .bak.
+    A shipped post is copied to your catalogue, where the edited record then overrides it. An
+    invalid edit changes nothing (exit 4); the edited text is kept in a file named in the message.
+
+    Example: EDITOR="sed -i s/Kuzio/KUZIO/" avimcite edit 2023/63
+    """
+    import json
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from avimcite import catalogue as catalogue_module
+    from avimcite.errors import CatalogueError, FileAccessError
+    from avimcite.store import record_of, replace_record
+
+    target = state.writable_path()
+    before, index, record = record_of(target, post_id)
+    origin = target
+    if record is None and state.catalogue_path is None:
+        shipped_path = catalogue_module.shipped_catalogue_path()
+        _, _, record = record_of(shipped_path, post_id)
+        origin = shipped_path
+    if record is None:
+        raise state.catalogue().unknown_error([post_id])
+    editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip() or "vi"
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    fd, name = tempfile.mkstemp(prefix="avimcite-edit-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    keep = False
+    try:
+        try:
+            done = subprocess.run([*shlex.split(editor), name])
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot run the editor {editor!r} ($VISUAL / $EDITOR): {getattr(exc, 'strerror', None) or exc}.") from None
+        if done.returncode != 0:
+            raise UsageError(f"the editor {editor!r} exited with status {done.returncode}; nothing was changed.")
+        try:
+            with open(name, encoding="utf-8") as handle:
+                edited = json.loads(handle.read())
+        except json.JSONDecodeError as exc:
+            keep = True
+            raise CatalogueError(f"the edited record is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); nothing was changed, your edit is kept in {name}.") from None
+        except UnicodeDecodeError:
+            keep = True
+            raise CatalogueError(f"the edited record is not UTF-8 text; nothing was changed, your edit is kept in {name}.") from None
+        if edited == record:
+            output.write_lines([f"unchanged {post_id}"])
+            return
+        if not isinstance(edited, dict):
+            keep = True
+            raise CatalogueError(f"the edited record must be one JSON object; nothing was changed, your edit is kept in {name}.")
+        try:
+            post = catalogue_module.build_post(edited)
+        except catalogue_module.PostProblem as problem:
+            keep = True
+            raise CatalogueError(f"the edited record is not valid: {problem}; nothing was changed, your edit is kept in {name}.") from None
+        try:
+            _refuse_key_clash(post, name)
+            replace_record(target, before, index if origin == target else None, edited)
+        except (CatalogueError, FileAccessError) as exc:
+            keep = True
+            raise type(exc)(f"{exc.message.rstrip('.')}; your edit is kept in {name}.") from None
+    finally:
+        if not keep:
+            os.unlink(name)
+    copied = "" if origin == target else f" (your copy overrides the one in {origin})"
+    output.write_lines([f"edited {post.id}{copied}"])
+    output.note(f"catalogue: {target}")
+
+
+def _refuse_key_clash(post, kept_in: str) -> None:
+    """An edited citation key must not be another post's."""
+    from avimcite.errors import CatalogueError
+    from avimcite.keys import own_key
+
+    key = own_key(post)
+    if not key:
+        return
+    try:
+        keys = state.keys()
+    except AvimciteError:
+        return  # `check` reports a clash already there
+    for other, other_key in keys.items():
+        if other_key.lower() == key.lower() and other.lower() != post.id.lower():
+            raise CatalogueError(
+                f"the citation key {key!r} is the key of {other}; choose another; nothing was changed, your edit is kept in {kept_in}."
+            )
+
+
 # --- the error boundary ---------------------------------------------------------------
 
 

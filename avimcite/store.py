@@ -273,3 +273,80 @@ def record_keys(path: Path, compute) -> object:
                 atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
             atomic_write_text(path, text, guard=(path, old))
         return result
+
+
+# --- remove and edit ----------------------------------------------------------------------
+
+
+def _write_catalogue(path: Path, old: bytes | None, records: list[dict]) -> None:
+    """`records` as the catalogue at `path` (which held `old`), checked, atomically, `.bak` kept."""
+    text = json.dumps({"schema": catalogue.SCHEMA, "posts": records}, ensure_ascii=False, indent=2) + "\n"
+    catalogue.parse(json.loads(text), path)  # never write what we could not read back
+    if old is not None:
+        atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
+    atomic_write_text(path, text, guard=(path, old))
+
+
+def _records(raw: bytes, path: Path) -> list[dict]:
+    """The post records of a catalogue's bytes, as written (unknown fields kept)."""
+    data = catalogue.decode_json(raw, path)
+    catalogue.parse(data, path)  # a broken file is refused here, as by every command
+    return data["posts"]
+
+
+def remove_posts(path: Path, refs: list[str]) -> list[str]:
+    """Remove the posts `refs` name (ids, short ids or URLs) from the catalogue at `path`; their ids.
+    All or nothing: UnknownIdError naming every ref that is not in this file, and nothing written."""
+    path = real_path(path)
+    with locked(path):
+        old = catalogue.read_catalogue_bytes(path)
+        records = _records(old, path)
+        cat = catalogue.load_bytes(old, path)
+        found, unknown = cat.get_many(refs)
+        if unknown:
+            raise cat.unknown_error(list(dict.fromkeys(unknown)))
+        gone = {id(p) for p in found}
+        kept = [r for r, p in zip(records, cat.posts) if id(p) not in gone]
+        _write_catalogue(path, old, kept)
+        return list(dict.fromkeys(p.id for p in found))
+
+
+def record_of(path: Path, ref: str) -> tuple[bytes | None, int | None, dict | None]:
+    """(the catalogue's bytes or None when there is no file, the position of the post `ref` names
+    or None, its record as written or None)."""
+    path = real_path(path)
+    if not os.path.lexists(path):
+        return None, None, None
+    old = catalogue.read_catalogue_bytes(path)
+    records = _records(old, path)
+    post = catalogue.load_bytes(old, path).find(ref)
+    if post is None:
+        return old, None, None
+    index = next(i for i, p in enumerate(catalogue.load_bytes(old, path).posts) if p.id == post.id)
+    return old, index, records[index]
+
+
+def replace_record(path: Path, before: bytes | None, index: int | None, record: dict) -> Post:
+    """Put `record` at `index` of the catalogue at `path` (appended when `index` is None), if the
+    file still holds `before` (the bytes the record was read from): else ChangedUnderneath and
+    nothing written. The record is validated first (CatalogueError naming the problem), and must not
+    take the id of another post of the file."""
+    post = validated(record, "the edited record")
+    path = real_path(path)
+    with locked(path):
+        from avimcite.fsutil import ChangedUnderneath, read_bytes_if_any
+
+        now = read_bytes_if_any(path)
+        if now != before:
+            raise ChangedUnderneath(f"{path} was changed by another program during the edit; nothing was written.")
+        records = _records(now, path) if now is not None else []
+        others = [p for i, p in enumerate(catalogue.load_bytes(now, path).posts if now is not None else []) if i != index]
+        if any(p.id.lower() == post.id.lower() for p in others):
+            raise CatalogueError(f"the edited record has the id {post.id}, which another post of {path} has; nothing was written.")
+        records = list(records)
+        if index is None:
+            records.append(record)
+        else:
+            records[index] = record
+        _write_catalogue(path, now, records)
+    return post
