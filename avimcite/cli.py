@@ -678,7 +678,8 @@ def edit(post_id: Annotated[str, typer.Argument(metavar="ID", help="The post to 
     A shipped post is copied to your catalogue, where the edited record then overrides it. An
     invalid edit changes nothing (exit 4); the edited text is kept in a file named in the message.
 
-    Example: EDITOR="sed -i s/Kuzio/KUZIO/" avimcite edit 2023/63
+    Example: avimcite edit yorum/2020/5
+    Example: EDITOR="sed -i s/TITEL/TITLE/" avimcite edit blog/2024/1      (a scripted edit)
     """
     import json
     import os

@@ -98,7 +98,7 @@ def test_every_command_help_ends_with_an_example(run):
     for command in ("info", "check", "remove", "edit", "export", "add", "import"):
         result = run(command, "--help")
         assert result.code == 0
-        assert "Example: avimcite" in result.out or "Example: EDITOR=" in result.out, command
+        assert "Example: avimcite " in result.out, command  # the docstring's last line
 
 
 # --- a broken catalogue names its backup --------------------------------------------------------
