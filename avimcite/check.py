@@ -111,7 +111,7 @@ def check_catalogues(paths: list[Path], book: dict[str, dict[str, str]]) -> list
     citation keys two posts hold, keys changed by hand since they were given (the key `book`,
     avimcite.store.read_key_book), twins that are missing or not in the other language."""
     from avimcite.keys import own_key
-    from avimcite.store import book_name
+    from avimcite.keybook import book_name
 
     results = [(path, check_file(path)) for path in paths]
     in_use: dict[str, tuple[int, int, object]] = {}  # id -> (file index, position, post)

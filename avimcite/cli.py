@@ -549,7 +549,7 @@ def check(json_: JsonOpt = False) -> None:
     """
     from avimcite.check import check_catalogues
     from avimcite.errors import CatalogueError
-    from avimcite.store import read_key_book
+    from avimcite.keybook import read_key_book
 
     paths = [p for p in state.read_paths() if state.catalogue_path or p.exists()]
     results = check_catalogues(paths, read_key_book(state.key_book_path()))

@@ -67,7 +67,7 @@ class State:
         that no other post holds. The keys of `giving` (posts being exported or cited) are
         recorded in the key book, so that no later post can take them; a new key that had to
         take a suffix because an earlier post holds its base is named on stderr."""
-        from avimcite import store
+        from avimcite import keybook
         from avimcite.catalogue import shipped_catalogue_path
 
         import avimcite
@@ -75,14 +75,14 @@ class State:
         cat = self.catalogue()
         book_path = self.key_book_path()
         avimcite.record_input(book_path)
-        book = store.read_key_book(book_path)
+        book = keybook.read_key_book(book_path)
         shipped = str(shipped_catalogue_path())
         names: dict[str, str] = {}
 
         def name(post) -> str:
             found = names.get(post.origin)
             if found is None:
-                found = names[post.origin] = store.book_name(post.origin)
+                found = names[post.origin] = keybook.book_name(post.origin)
             return found
 
         def missing(book) -> dict[str, dict[str, str]]:
@@ -105,7 +105,7 @@ class State:
             return (keys, new, wanted), wanted
 
         try:
-            keys, new, wanted = store.record_keys(book_path, compute)
+            keys, new, wanted = keybook.record_keys(book_path, compute)
         except AvimciteError as exc:
             output.warning(f"{exc.message.rstrip('.')}; the citation keys of this run are not pinned and may change when posts are added.")
             return keys

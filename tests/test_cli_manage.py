@@ -319,3 +319,13 @@ def test_a_month_is_still_refused_where_a_day_is_meant(run):
     assert run("cite", "2023/63", "--accessed", "25-06-2026").out.endswith(
         "October 31. Accessed June 25, 2026. " + SEED_URL + "\n"
     )
+
+
+def test_the_csl_cite_reads_the_key_book_without_loading_the_writing_machinery(tmp_path):
+    code = ("import sys; from avimcite.entry import main; main(['cite', '2023/63', '-s', 'apa']); "
+            "print(sorted(m for m in ('avimcite.store', 'dataclasses', 'typing', 'contextlib') if m in sys.modules))")  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(shipped_catalogue_path().parent.parent), AVIMCITE_NO_ANSWER_CACHE="1")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.splitlines()[-1]
+    assert "avimcite.store" not in loaded, loaded
