@@ -23,6 +23,8 @@ _KNOWN_FIELDS = {
     "id", "series", "year", "number", "language", "title", "authors",
     "published", "url", "source", "summary", "reading_minutes",
 }  # fmt: skip
+PINNED_FIELDS = ("key", "twin")  # kept in Post.extra, checked here
+_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}$")  # as avimcite.keys.KEY_PATTERN
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _AVIM_URL = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:avim\.org\.tr|avimbulten\.org)(?P<path>/[^?#]*)?(?:[?#].*)?$",
@@ -165,7 +167,21 @@ class Catalogue:
 
 def load(path: Path, cache_dir: Path | None = None) -> Catalogue:
     """The catalogue at `path`. With a `cache_dir`, a large catalogue is read from (or saved
-    to) the cache of parsed catalogues, keyed by the hash of the very bytes parsed (avimcite.cache)."""
+    to) the cache of parsed catalogues, keyed by the hash of the very bytes parsed (avimcite.cache).
+    A broken file's error names the backup beside it (`<file>.bak`, kept by every write), if any."""
+    try:
+        return _load(path, cache_dir)
+    except CatalogueError as exc:
+        backup = path.with_name(path.name + ".bak")
+        if not os.path.isfile(backup):
+            raise
+        raise CatalogueError(
+            f"{exc.message.rstrip('.')}; the version before its last change is {backup} "
+            f"(cp '{backup}' '{path}' puts it back)."
+        ) from None
+
+
+def _load(path: Path, cache_dir: Path | None = None) -> Catalogue:
     if cache_dir is not None and _size(path) >= CACHE_MIN_BYTES:
         from avimcite import cache
 
@@ -267,8 +283,18 @@ def json_data(raw: bytes) -> object:
 
 def merge(base: Catalogue, overlay: Catalogue) -> Catalogue:
     """`overlay`'s posts over `base`'s: a post with the same id in both comes from `overlay`."""
-    mine = {p.id.lower() for p in overlay.posts}
-    posts = [p for p in base.posts if p.id.lower() not in mine] + overlay.posts
+    mine = {p.id.lower(): p for p in overlay.posts}
+    posts = []
+    for post in base.posts:
+        over = mine.get(post.id.lower())
+        if over is None:
+            posts.append(post)
+            continue
+        # a post's citation key and its twin stay with it when your catalogue holds it too
+        inherited = {k: post.extra[k] for k in PINNED_FIELDS if k in post.extra and k not in over.extra}
+        if inherited:
+            over.extra = over.extra | inherited
+    posts += overlay.posts
     return Catalogue(overlay.path, posts, label=f"the catalogues {base.path} and {overlay.path}")
 
 
@@ -419,8 +445,11 @@ def _fast_post(record: dict) -> Post | None:
         and type(url) is str and VALID_URL.match(url)
     ):  # fmt: skip
         return None
-    if get("id") is not None or get("summary") is not None or get("reading_minutes") is not None:
+    if get("id") is not None or get("summary") is not None or get("reading_minutes") is not None or get("twin") is not None:
         return None  # rarer fields: leave them to the full validator
+    key = get("key")
+    if key is not None and not (type(key) is str and _KEY.match(key)):
+        return None
     authors_raw = get("authors", [])
     if type(authors_raw) is not list:
         return None
@@ -506,7 +535,28 @@ def record_problems(record: dict) -> list[str]:
         check(lambda: _int(record, "reading_minutes", 1))
     check(lambda: _text(record, "summary", required=False))
     check(lambda: _explicit_id(record))
+    if record.get("key") is not None:
+        check(lambda: _citation_key(record))
+    if record.get("twin") is not None:
+        check(lambda: _twin(record))
     return problems
+
+
+def _citation_key(record: dict) -> str:
+    value = record.get("key")
+    if not isinstance(value, str) or not _KEY.match(value):
+        raise _PostProblem(
+            f"field 'key' must be a citation key of letters, digits and _ : . - (at most 100), not {value!r}"
+        )
+    return value
+
+
+def _twin(record: dict) -> str:
+    """The id of the post's other-language version (as the pages show it)."""
+    value = record.get("twin")
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
+        raise _PostProblem(f"field 'twin' must be the id of the post's version in the other language, not {value!r}")
+    return value
 
 
 def _explicit_id(record: dict) -> str:

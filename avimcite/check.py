@@ -130,3 +130,53 @@ def _warnings(record: dict, errors: list[str]) -> list[str]:
         if not authors and str(series).lower() == "blog":
             warnings.append("no author: AVİM's blog posts name one; the house line will start with the title")
     return warnings
+
+
+def check_catalogues(paths: list[Path], book: dict[str, dict[str, str]]) -> list[tuple[Path, list[Problem]]]:
+    """Every problem of the catalogues the commands read (`paths`, lowest first: a later file's
+    post wins over an earlier one's with the same id), each file's own, then those between posts:
+    citation keys two posts hold, keys changed by hand since they were given (the key `book`,
+    avimcite.store.read_key_book), twins that are missing or not in the other language."""
+    from avimcite.keys import own_key
+    from avimcite.keybook import book_name
+
+    results = [(path, check_file(path)) for path in paths]
+    in_use: dict[str, tuple[int, int, object]] = {}  # id -> (file index, position, post)
+    shipped_keys: dict[str, tuple[str, Path]] = {}
+    for file_index, (path, problems) in enumerate(results):
+        if any(p.level == "error" for p in problems):
+            continue  # the file's own errors come first; a file that cannot be read has no posts in use
+        posts = catalogue.load(path).posts
+        name = book_name(path)
+        for position, post in enumerate(posts, 1):
+            where = f"post {position} ({post.id})"
+            key, given = own_key(post), book.get(name, {}).get(post.id.lower())
+            if key and given and key != given:
+                problems.append(Problem("warning", where, f"citation key {key!r} was changed by hand: {given!r} was given to it first, and papers that cite {given!r} no longer find it"))
+            before = shipped_keys.get(post.id.lower())
+            if key and before and before[0] != key:
+                problems.append(Problem("warning", where, f"citation key {key!r} differs from {before[0]!r}, the key of the same post in {before[1]}"))
+            if key:
+                shipped_keys.setdefault(post.id.lower(), (key, path))
+            in_use[post.id.lower()] = (file_index, position, post)
+    holders: dict[str, str] = {}
+    for file_index, position, post in sorted(in_use.values(), key=lambda t: (t[0], t[1])):
+        path, problems = results[file_index]
+        where = f"post {position} ({post.id})"
+        key = own_key(post) or book.get(book_name(path), {}).get(post.id.lower()) or (
+            shipped_keys.get(post.id.lower(), ("",))[0]
+        )
+        if key:
+            other = holders.setdefault(key.lower(), post.id)
+            if other != post.id:
+                problems.append(Problem("error", where, f"citation key {key!r} is also the key of {other}; give one of the two another 'key' (export refuses them until then)"))
+        twin = post.extra.get("twin") if post.extra else None
+        if isinstance(twin, str):
+            found = in_use.get(catalogue.normalise_ref(twin))
+            if found is None:
+                problems.append(Problem("warning", where, f"twin {twin!r} is in no catalogue in use; cite --lang will refuse this post"))
+            elif found[2].language == post.language:
+                problems.append(Problem("error", where, f"twin {twin!r} is in the same language ({post.language}); a twin is the post's version in the other language"))
+            elif (found[2].extra or {}).get("twin", "").lower() != post.id.lower():
+                problems.append(Problem("warning", where, f"twin {twin!r} does not name {post.id} as its twin"))
+    return results

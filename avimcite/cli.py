@@ -249,7 +249,10 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     ids: IdsArg = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Bibliography format.")] = ExportFormat.bibtex,
+    fmt: Annotated[
+        Optional[ExportFormat],
+        typer.Option("--format", "-f", help="Bibliography format (default: from the -o file's extension, .bib .ris .json; else bibtex).", show_default=False),
+    ] = None,
     out: Annotated[
         Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
     ] = None,
@@ -265,10 +268,14 @@ def export(
 ) -> None:
     """Export posts as BibTeX, BibLaTeX, RIS or CSL-JSON (no access date unless --accessed).
 
+    The format follows the extension of -o when --format is not given: .bib BibTeX, .ris RIS,
+    .json CSL-JSON; a --format that contradicts the extension is refused.
+
     Example: avimcite export --all --format biblatex -o avim.bib
     """
     from avimcite.exporters import export as render
 
+    fmt = _export_format(fmt.value if fmt else None, out)
     filters = _filters(year, series, lang, author, search, since, until)
     posts, missing = _chosen_posts(ids, all_, filters)
     if missing:  # a typo must not leave a half-written bibliography behind
@@ -280,17 +287,34 @@ def export(
         left_out.append(f"{post_id} ({message})")
 
     if out is None or str(out) == "-":
-        output.write_chunks(render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)), warn=warn))
+        output.write_chunks(render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn))
     else:
         from avimcite.fsutil import atomic_write_text, check_output_target
 
         check_output_target(out, state.read_paths(), empty=not posts)
-        text = render(posts, state.keys(), fmt.value, when, track=output.progress(len(posts)), warn=warn)
+        text = render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn)
         # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
         atomic_write_text(out, text)
     if left_out:  # one line, however many posts
         more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
         output.note(f"warning: {', '.join(left_out[:3])}{more}: BibTeX cannot hold an unmatched brace")
+
+
+_EXTENSION_FORMATS = {".bib": ("bibtex", "biblatex"), ".ris": ("ris",), ".json": ("csl-json",)}
+
+
+def _export_format(given: Optional[str], out: Optional[Path]) -> str:
+    """--format, else the format the -o file's extension names, else bibtex; a clash is refused."""
+    suffix = out.suffix.lower() if out is not None and str(out) != "-" else ""
+    formats = _EXTENSION_FORMATS.get(suffix)
+    if given is None:
+        return formats[0] if formats else "bibtex"
+    if formats and given not in formats:
+        raise UsageError(
+            f"--format {given} does not match the extension of -o {out} (a {suffix} file is {' or '.join(formats)}); "
+            "change one of the two."
+        )
+    return given
 
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be written, write nothing.")]
@@ -304,13 +328,17 @@ def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> 
     target = state.writable_path()
     posts = [post for _, batch in found for post in batch]
     labels = [label for label, batch in found for _ in batch]
-    outcomes = add_posts(target, posts, update=update, dry_run=dry_run)
+    outcomes = add_posts(target, posts, update=update, dry_run=dry_run, others=state.posts_under(target),
+                         book=state.key_book_path())  # fmt: skip
     prefix = "would be " if dry_run else ""
     lines = []
     for source, outcome in zip(labels, outcomes):
         detail = f" ({outcome.detail})" if outcome.detail else ""
         lines.append(f"{source}: {prefix if outcome.action in ('added', 'updated') else ''}{outcome.action} {outcome.post_id}{detail}")
     output.write_lines(lines)
+    for outcome in outcomes:
+        if outcome.warning:
+            output.warning(outcome.warning)
     if dry_run:
         output.write_json([p.to_catalogue_record() for p in posts])
     return target
@@ -561,33 +589,231 @@ def _no_controls(record: dict) -> None:
 
 @app.command()
 def check(json_: JsonOpt = False) -> None:
-    """Check a catalogue and report every problem: errors (exit 4) and warnings (exit 0).
+    """Check the catalogues the commands read and report every problem: errors (exit 4) and warnings (exit 0).
 
-    Checks --catalogue / $AVIMCITE_CATALOGUE, else your user catalogue (or the shipped one).
-    Example: avimcite --catalogue my-posts.json check
+    Checks --catalogue / $AVIMCITE_CATALOGUE, else the shipped catalogue and your user catalogue
+    (each file, then what is between them: citation keys two posts hold or that were changed by
+    hand after they were given, twins missing or in the same language).
+
+    Example: avimcite check --catalogue my-posts.json
+    """
+    from avimcite.check import check_catalogues
+    from avimcite.errors import CatalogueError
+    from avimcite.keybook import read_key_book
+
+    paths = [p for p in state.read_paths() if state.catalogue_path or p.exists()]
+    results = check_catalogues(paths, read_key_book(state.key_book_path()))
+    if json_:
+        output.write_json([{"level": p.level, "catalogue": str(path), "where": p.where, "message": p.message}
+                           for path, problems in results for p in problems])  # fmt: skip
+    else:
+        output.write_lines(p.line(path) for path, problems in results for p in problems)
+    failed = []
+    for path, problems in results:
+        errors = sum(p.level == "error" for p in problems)
+        warnings = len(problems) - errors
+        summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        if errors:
+            failed.append(summary)
+        else:
+            output.note(summary + ".")
+    if failed:
+        raise CatalogueError("; ".join(failed) + "; fix the errors (avimcite edit ID, or the file by hand) and run avimcite check again.")
+
+
+@app.command()
+def info(json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Say which files avimcite uses: the catalogues read (lowest first), their posts, which one wins, where
+    import, add, remove and edit write, the key book, the cache and user data folders.
+
+    Example: avimcite info --json
+    """
+    import os
+
+    from avimcite import catalogue as catalogue_module
+    from avimcite.paths import user_cache_dir, user_data_dir
+
+    if state.catalogue_path:
+        roles = [(state.catalogue_path, "--catalogue / AVIMCITE_CATALOGUE")]
+    else:
+        roles = [(catalogue_module.shipped_catalogue_path(), "shipped"), (state.writable_path(), "yours")]
+    files, ids_before = [], set()
+    for path, role in roles:
+        entry = {"path": str(path), "role": role, "exists": os.path.exists(path), "posts": None, "over_earlier": 0, "problem": ""}
+        if entry["exists"]:
+            try:
+                posts = catalogue_module.load(path).posts
+                entry["posts"] = len(posts)
+                entry["over_earlier"] = sum(p.id.lower() in ids_before for p in posts)
+                ids_before |= {p.id.lower() for p in posts}
+            except AvimciteError as exc:
+                entry["problem"] = exc.message
+        files.append(entry)
+    in_use = len(ids_before) if all(not f["problem"] for f in files) else None
+    present = [f for f in files if f["exists"]]
+    data = {
+        "catalogues": files,
+        "wins": present[-1]["path"] if present else None,
+        "writes": str(state.writable_path()),
+        "posts_in_use": in_use,
+        "key_book": str(state.key_book_path()),
+        "cache_folder": str(user_cache_dir()),
+        "user_data_folder": str(user_data_dir()),
+    }
+    if json_:
+        output.write_json(data)
+        return
+    lines = []
+    for f in files:
+        if not f["exists"]:
+            what = "not there yet: import and add create it" if f["role"] == "yours" else "missing"
+        elif f["problem"]:
+            what = f"broken: {f['problem']}"
+        else:
+            what = f"{f['posts']} post{'s' * (f['posts'] != 1)}"
+            if f["over_earlier"]:
+                what += f", {f['over_earlier']} of them over the shipped post with the same id"
+        lines.append(f"catalogue: {f['path']} ({f['role']}, {what})")
+    lines += [
+        f"wins: {data['wins'] or '-'} (a post with the same id comes from the last catalogue)",
+        f"posts in use: {in_use if in_use is not None else '- (a catalogue is broken: avimcite check)'}",
+        f"writes: {data['writes']} (import, add, remove, edit)",
+        f"key book: {data['key_book']}",
+        f"cache folder: {data['cache_folder']}",
+        f"user data folder: {data['user_data_folder']}",
+    ]
+    output.write_lines(lines)
+
+
+@app.command()
+def remove(ids: IdsArg = None) -> None:
+    """Remove posts from your catalogue (or --catalogue), atomically, the old file kept as .bak.
+
+    All or nothing: an id that is not in that file removes nothing (exit 3). The shipped catalogue
+    is never changed; a citation key stays given, so a post imported again gets it back.
+
+    Example: avimcite remove yorum/2025/3 blog/2024/1
     """
     from avimcite import catalogue as catalogue_module
-    from avimcite.check import check_file
+    from avimcite.errors import FileAccessError, UnknownIdError
+    from avimcite.store import remove_posts
+
+    refs = _ids_or_stdin(ids)
+    target = state.writable_path()
+    import os
+
+    if not os.path.lexists(target):
+        raise FileAccessError(f"there is no catalogue {target} to remove posts from.")
+    try:
+        removed = remove_posts(target, refs)
+    except UnknownIdError as exc:
+        if state.catalogue_path is None:
+            shipped = catalogue_module.load(catalogue_module.shipped_catalogue_path())
+            inside = [r for r in exc.unknown if shipped.find(r) is not None]
+            if inside:
+                raise UnknownIdError(
+                    f"{', '.join(inside)} {'is a post' if len(inside) == 1 else 'are posts'} of the shipped catalogue, "
+                    f"which avimcite does not change; nothing was removed from {target}.", exc.unknown
+                ) from None
+        raise UnknownIdError(f"{exc.message.rstrip('.')}; nothing was removed.", exc.unknown) from None
+    output.write_lines(f"removed {post_id}" for post_id in removed)
+    output.note(f"catalogue: {target}")
+
+
+@app.command()
+def edit(post_id: Annotated[str, typer.Argument(metavar="ID", help="The post to edit (id, short id or AVİM URL).", autocompletion=_complete_ids)]) -> None:
+    """Edit one post's record as JSON in $VISUAL or $EDITOR (else vi); it is checked before it is written back.
+
+    The catalogue is written atomically under the same lock as import, the old file kept as .bak.
+    A shipped post is copied to your catalogue, where the edited record then overrides it. An
+    invalid edit changes nothing (exit 4); the edited text is kept in a file named in the message.
+
+    Example: avimcite edit yorum/2020/5
+    Example: EDITOR="sed -i s/TITEL/TITLE/" avimcite edit blog/2024/1      (a scripted edit)
+    """
+    import json
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    from avimcite import catalogue as catalogue_module
+    from avimcite.errors import CatalogueError, FileAccessError
+    from avimcite.store import record_of, replace_record
+
+    target = state.writable_path()
+    before, index, record = record_of(target, post_id)
+    origin = target
+    if record is None and state.catalogue_path is None:
+        shipped_path = catalogue_module.shipped_catalogue_path()
+        _, _, record = record_of(shipped_path, post_id)
+        origin = shipped_path
+    if record is None:
+        raise state.catalogue().unknown_error([post_id])
+    editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip() or "vi"
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    fd, name = tempfile.mkstemp(prefix="avimcite-edit-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    keep = False
+    try:
+        try:
+            done = subprocess.run([*shlex.split(editor), name])
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot run the editor {editor!r} ($VISUAL / $EDITOR): {getattr(exc, 'strerror', None) or exc}.") from None
+        if done.returncode != 0:
+            raise UsageError(f"the editor {editor!r} exited with status {done.returncode}; nothing was changed.")
+        try:
+            with open(name, encoding="utf-8") as handle:
+                edited = json.loads(handle.read())
+        except json.JSONDecodeError as exc:
+            keep = True
+            raise CatalogueError(f"the edited record is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); nothing was changed, your edit is kept in {name}.") from None
+        except UnicodeDecodeError:
+            keep = True
+            raise CatalogueError(f"the edited record is not UTF-8 text; nothing was changed, your edit is kept in {name}.") from None
+        if edited == record:
+            output.write_lines([f"unchanged {post_id}"])
+            return
+        if not isinstance(edited, dict):
+            keep = True
+            raise CatalogueError(f"the edited record must be one JSON object; nothing was changed, your edit is kept in {name}.")
+        try:
+            post = catalogue_module.build_post(edited)
+        except catalogue_module.PostProblem as problem:
+            keep = True
+            raise CatalogueError(f"the edited record is not valid: {problem}; nothing was changed, your edit is kept in {name}.") from None
+        try:
+            _refuse_key_clash(post, name)
+            replace_record(target, before, index if origin == target else None, edited)
+        except (CatalogueError, FileAccessError) as exc:
+            keep = True
+            raise type(exc)(f"{exc.message.rstrip('.')}; your edit is kept in {name}.") from None
+    finally:
+        if not keep:
+            os.unlink(name)
+    copied = "" if origin == target else f" (your copy overrides the one in {origin})"
+    output.write_lines([f"edited {post.id}{copied}"])
+    output.note(f"catalogue: {target}")
+
+
+def _refuse_key_clash(post, kept_in: str) -> None:
+    """An edited citation key must not be another post's."""
     from avimcite.errors import CatalogueError
+    from avimcite.keys import own_key
 
-    path = state.catalogue_path
-    if path is None:
-        from avimcite.paths import user_catalogue_path
-
-        path = user_catalogue_path()
-        if not path.exists():
-            path = catalogue_module.shipped_catalogue_path()
-    problems = check_file(path)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
-    if json_:
-        output.write_json([{"level": p.level, "where": p.where, "message": p.message} for p in problems])
-    else:
-        output.write_lines(p.line(path) for p in problems)
-    summary = f"{path}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-    if errors:
-        raise CatalogueError(f"{summary}; avimcite will not read this catalogue until the errors are fixed.")
-    output.note(summary + ".")
+    key = own_key(post)
+    if not key:
+        return
+    try:
+        keys = state.keys()
+    except AvimciteError:
+        return  # `check` reports a clash already there
+    for other, other_key in keys.items():
+        if other_key.lower() == key.lower() and other.lower() != post.id.lower():
+            raise CatalogueError(
+                f"the citation key {key!r} is the key of {other}; choose another; nothing was changed, your edit is kept in {kept_in}."
+            )
 
 
 # --- the error boundary ---------------------------------------------------------------
@@ -596,10 +822,21 @@ def check(json_: JsonOpt = False) -> None:
 def typer_main(argv: list[str]) -> int:
     """Run `argv` through Typer (every command, help, completion, usage errors)."""
     from typer import Abort
+    from typer._click.exceptions import NoArgsIsHelpError
     from typer._click.exceptions import UsageError as ClickUsageError
 
+    from avimcite.entry import catalogue_first
+
+    argv = catalogue_first(argv)
+    given = [a for a in argv if a == "--catalogue" or a.startswith("--catalogue=")]
+    if len(given) > 1 and "--" not in argv:
+        raise UsageError("--catalogue is given more than once; give one catalogue file.")
+    if argv[-1:] == ["--catalogue"]:
+        raise UsageError("--catalogue needs the path of a catalogue file (e.g. --catalogue my-posts.json).")
     try:
         result = app(args=argv, prog_name="avimcite", standalone_mode=False)
+    except NoArgsIsHelpError:
+        return ExitCode.USAGE  # the help is printed: no error line under it
     except ClickUsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "avimcite"
         message = " ".join(exc.format_message().split()).rstrip(".")

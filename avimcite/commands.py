@@ -52,21 +52,105 @@ class State:
 
         return [catalogue.shipped_catalogue_path(), user_catalogue_path()]
 
-    def keys(self) -> dict[str, str]:
-        """Citation keys of the whole catalogue (from the cache for a large, cached one)."""
-        from avimcite.keys import assign_keys
+    def key_book_path(self) -> Path:
+        from avimcite.paths import user_data_dir
+
+        return user_data_dir() / "keys.json"
+
+    def keys(self, giving=()) -> dict[str, str]:
+        """Citation keys of the whole catalogue, pinned once given: a post keeps the key its
+        record carries, else the key given to it before (the key book), else gets a new one
+        that no other post holds. The keys of `giving` (posts being exported or cited) are
+        recorded in the key book, so that no later post can take them; a new key that had to
+        take a suffix because an earlier post holds its base is named on stderr."""
+        from avimcite import keybook
+        from avimcite.catalogue import shipped_catalogue_path
+
+        import avimcite
 
         cat = self.catalogue()
-        if not cat.cache_key:
-            return assign_keys(cat.posts)
-        from avimcite import cache
-        from avimcite.paths import user_cache_dir
+        book_path = self.key_book_path()
+        avimcite.record_input(book_path)
+        book = keybook.read_key_book(book_path)
+        shipped = str(shipped_catalogue_path())
+        names: dict[str, str] = {}
 
-        keys = cache.load_keys(user_cache_dir(), cat.cache_key, [p.id for p in cat.posts])
-        if keys is None:
-            keys = assign_keys(cat.posts)
-            cache.save_keys(user_cache_dir(), cat.cache_key, keys)
+        def name(post) -> str:
+            found = names.get(post.origin)
+            if found is None:
+                found = names[post.origin] = keybook.book_name(post.origin)
+            return found
+
+        def missing(book) -> dict[str, dict[str, str]]:
+            wanted: dict[str, dict[str, str]] = {}
+            for post in giving:
+                if post.origin != shipped and post.id.lower() not in book.get(name(post), {}):
+                    wanted.setdefault(name(post), {})[post.id] = ""
+            return wanted
+
+        keys, new = self._pinned(cat, book, name)
+        if not missing(book):
+            return keys
+
+        def compute(book):  # again under the book's lock: another run may have given keys meanwhile
+            keys, new = self._pinned(cat, book, name)
+            wanted = missing(book)
+            for ids in wanted.values():
+                for post_id in ids:
+                    ids[post_id] = keys[post_id]
+            return (keys, new, wanted), wanted
+
+        try:
+            keys, new, wanted = keybook.record_keys(book_path, compute)
+        except AvimciteError as exc:
+            output.warning(f"{exc.message.rstrip('.')}; the citation keys of this run are not pinned and may change when posts are added.")
+            return keys
+        given_now = {post_id for ids in wanted.values() for post_id in ids}
+        _warn_suffixed(cat.posts, keys, {i: k for i, k in new.items() if i in given_now})
         return keys
+
+    def _pinned(self, cat, book, name):
+        from avimcite.errors import CatalogueError
+        from avimcite.keys import KeyClash, pinned_keys
+
+        origins = _origins(cat.posts, name)
+        reserved = [k for o in origins for k in book.get(o, {}).values()]
+
+        def given(post) -> str:
+            return book.get(name(post), {}).get(post.id.lower(), "")
+
+        def run():
+            try:
+                return pinned_keys(cat.posts, given, reserved)
+            except KeyClash as clash:
+                raise CatalogueError(
+                    f"{clash.first} and {clash.second} both have the citation key {clash.key!r}; "
+                    f"give one of them another 'key' (avimcite edit {clash.second}) and run avimcite check."
+                ) from None
+
+        if not cat.cache_key:
+            return run()
+        from avimcite import cache
+        from avimcite.paths import blake2b, user_cache_dir
+
+        import json
+
+        digest = blake2b(json.dumps([book.get(o) for o in sorted(origins)], sort_keys=True).encode(), 8).hexdigest()
+        cached = cache.load_keys(user_cache_dir(), f"{cat.cache_key}-{digest}", [p.id for p in cat.posts] + ["\0new"])
+        if cached is not None:
+            new = cached.pop("\0new")
+            return cached, dict(new)
+        keys, new = run()
+        cache.save_keys(user_cache_dir(), f"{cat.cache_key}-{digest}", keys | {"\0new": list(new.items())})
+        return keys, new
+
+    def posts_under(self, target: Path) -> list:
+        """The posts of the catalogues read below `target` (the shipped ones below the user's)."""
+        if self.catalogue_path:
+            return []
+        from avimcite import catalogue
+
+        return catalogue.load(catalogue.shipped_catalogue_path()).posts
 
     def writable_path(self) -> Path:
         """Where import and add write: --catalogue / $AVIMCITE_CATALOGUE, else the user catalogue."""
@@ -78,6 +162,37 @@ class State:
 
 
 state = State()
+
+
+def _origins(posts, name) -> set[str]:
+    seen: dict[str, str] = {}
+    for post in posts:
+        if post.origin not in seen:
+            seen[post.origin] = name(post)
+    return set(seen.values())
+
+
+def _warn_suffixed(posts, keys: dict[str, str], new: dict[str, str]) -> None:
+    """Name the posts whose new key took a suffix because an earlier post holds the base."""
+    from avimcite.keys import base_key
+
+    if not new:
+        return
+    holders = {v.lower(): k for k, v in keys.items()}
+    lines = []
+    for post in posts:
+        key = new.get(post.id)
+        if key is None:
+            continue
+        base = base_key(post)
+        holder = holders.get(base.lower())
+        if key != base and holder is not None and holder not in new:
+            lines.append(f"{post.id} gets the citation key {key}: {base} is the key of {holder}.")
+    if len(lines) > 3:
+        output.warning(f"{len(lines)} posts get a citation key with a suffix, their base key being another post's ({lines[0]})")
+    else:
+        for line in lines:
+            output.warning(line)
 
 
 def complete_ids(incomplete: str) -> list[str]:
@@ -104,7 +219,19 @@ def posts_for(ids: list[str]):
     """The known posts, and an error to raise once they are printed, if any id is unknown."""
     cat = state.catalogue()
     posts, unknown = cat.get_many(ids)
-    return posts, (cat.unknown_error(unknown) if unknown else None)
+    return once(posts), (cat.unknown_error(list(dict.fromkeys(unknown))) if unknown else None)
+
+
+def once(posts: list) -> list:
+    """Each post once, where it first appears: an id given twice, or as its URL, or in its long
+    and short forms, is one entry (BibTeX stops at a repeated key)."""
+    seen: set[int] = set()
+    kept = []
+    for post in posts:
+        if id(post) not in seen:
+            seen.add(id(post))
+            kept.append(post)
+    return kept
 
 
 def parse_date(text: Optional[str], option: str) -> Optional[date]:
@@ -112,7 +239,7 @@ def parse_date(text: Optional[str], option: str) -> Optional[date]:
         return None
     from avimcite.dates import parse_date as parse
 
-    return parse(text, option)
+    return parse(text, option, bound={"--since": "start", "--until": "end"}.get(option))
 
 
 def filters_of(year, series, language, author, search, since, until):
@@ -140,6 +267,39 @@ def chosen_posts(ids, all_, filters):
 
         return select(state.catalogue().posts, filters or Filters()), None
     return posts_for(ids_or_stdin(ids, hint=", --all, or a filter such as --year 2023"))
+
+
+_LANGUAGE_NAMES = {"en": "English", "tr": "Turkish"}
+
+
+def in_language(posts, lang: str):
+    """Each post as cited in `lang`: itself when it is in `lang` or its series has one word and
+    one numbering in both languages (Blog); else its twin, the version in `lang` with its own
+    number, URL and title. UsageError when a post has none recorded: its number is its own
+    language's (Yorum No.2016 / 81 is not Commentary No.2016 / 81)."""
+    from avimcite.model import SERIES_IN
+
+    cat = state.catalogue()
+    chosen, lacking = [], []
+    for post in posts:
+        word = SERIES_IN.get(lang, {}).get(post.series.lower(), post.series)
+        if post.language == lang or word == post.series:
+            chosen.append(post)
+            continue
+        twin_id = post.extra.get("twin") if post.extra else None
+        twin = cat.find(twin_id) if isinstance(twin_id, str) else None
+        if twin is None or twin.language != lang:
+            lacking.append(post.id)
+        else:
+            chosen.append(twin)
+    chosen = once(chosen)  # a post and its twin asked for together are one line
+    if lacking:
+        which = lacking[0] if len(lacking) == 1 else ", ".join(lacking)
+        raise UsageError(
+            f"no {_LANGUAGE_NAMES[lang]} version of {which} is recorded, and its number belongs to its own "
+            f"language's series; cite it without --lang, or record its twin's id as \"twin\" (avimcite edit {lacking[0]})."
+        )
+    return chosen
 
 
 def show(ids: Optional[list[str]], json_: bool) -> None:
@@ -180,12 +340,17 @@ def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[s
         raise UsageError("--lang is for the house styles; a CSL style takes --locale (e.g. --locale tr-TR).")
     posts, missing = chosen_posts(ids, all_, filters)
     if house:
+        if lang:
+            posts = in_language(posts, lang)
         lines = [house_format.cite(p, when, style=style, lang=lang, fmt=fmt) for p in posts]
     else:
         from avimcite.citing import cite_csl
 
-        lines = cite_csl(posts, state.keys(), style, locale, mode, fmt, when)
-    output.write_lines(lines)
+        lines = cite_csl(posts, state.keys(giving=posts), style, locale, mode, fmt, when)
+    if fmt == "markdown":  # one paragraph per entry: pandoc and Word join lines that touch
+        output.write_lines(["\n\n".join(line for line in lines if line)] if any(lines) else [])
+    else:
+        output.write_lines(lines)
     if missing:
         raise missing
     if getattr(lines, "error", None):

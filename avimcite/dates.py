@@ -44,8 +44,12 @@ def _parserinfo():
     return TurkishAwareInfo(dayfirst=True)
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    """Parse a user's date or raise UsageError naming `what` (e.g. '--accessed')."""
+def parse_date(text: str, what: str = "date", bound: str | None = None) -> date:
+    """Parse a user's date or raise UsageError naming `what` (e.g. '--accessed').
+
+    `bound` "start" or "end" reads a year or a month as the first or last day of it (for
+    --since and --until: `2023` is 2023-01-01 or 2023-12-31, `2023-05` or `May 2023` is
+    2023-05-01 or 2023-05-31); elsewhere a date needs its day, month and year."""
     text = text.strip()
     if text.lower() in ("today", "bugün"):
         return date.today()
@@ -54,6 +58,13 @@ def parse_date(text: str, what: str = "date") -> date:
             return date.fromisoformat(text)
         except ValueError:
             raise UsageError(f"{what} {text!r} is not a real date.") from None
+    if bound and _YEAR.match(text):
+        return _bound(int(text), None, bound)
+    if bound and _YEAR_MONTH.match(text):
+        year, month = int(text[:4]), int(text[5:])
+        if not 1 <= month <= 12:
+            raise UsageError(f"{what} {text!r} is not a real month.")
+        return _bound(year, month, bound)
     from dateutil import parser
 
     info = _parserinfo()
@@ -65,12 +76,34 @@ def parse_date(text: str, what: str = "date") -> date:
         raise UsageError(
             f"{what} {text!r} is not a date I can read; write it like 2026-06-25 or 25 June 2026."
         ) from None
+    no_year, no_month, no_day = first.year != second.year, first.month != second.month, first.day != second.day
+    if bound and not no_year and no_day and _has_year(first.year, text):  # a month, or a year
+        return _bound(first.year, None if no_month else first.month, bound)
     if first != second:
-        raise UsageError(f"{what} {text!r} needs a day, a month and a year.")
-    # dateutil reads "1 1 1" or "12 12 12 12" as dates in 2001/2012: the year must be written out
-    if str(first.year) not in _YEARS.findall(text) or first.year < 1000:
+        tip = " (or a year or a month, such as 2023 or 2023-05)" if bound else ""
+        raise UsageError(f"{what} {text!r} needs a day, a month and a year{tip}.")
+    if not _has_year(first.year, text):
         raise UsageError(f"{what} {text!r} needs a four-digit year, as in 25 June 2026 or 2026-06-25.")
     return first.date()
 
 
-_YEARS = re.compile(r"(?<![\d-])(\d{4})(?!\d)")
+def _has_year(year: int, text: str) -> bool:
+    # dateutil reads "1 1 1" or "12 12 12 12" as dates in 2001/2012: the year must be written out
+    return year >= 1000 and str(year) in _YEARS.findall(text)
+
+
+def _bound(year: int, month: int | None, bound: str) -> date:
+    """The first or last day of a year or a month."""
+    import calendar
+
+    if year < 1000:
+        raise UsageError(f"the year {year} is not a four-digit year.")
+    if bound == "start":
+        return date(year, month or 1, 1)
+    month = month or 12
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+_YEARS = re.compile(r"(?<!\d)(\d{4})(?!\d)")  # 25-06-2026 too
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")

@@ -57,11 +57,32 @@ _GRAMMAR = {
 }
 
 
+def catalogue_first(argv: list[str]) -> list[str]:
+    """`--catalogue PATH` given after the command moved before it, where both parsers read it:
+    `avimcite check --catalogue X` is `avimcite --catalogue X check` (not after `--`)."""
+    front, rest, i = [], [], 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg == "--catalogue" and i + 1 < len(argv):
+            front += argv[i : i + 2]
+            i += 2
+            continue
+        if arg.startswith("--catalogue="):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest if front and front != argv[: len(front)] else list(argv)
+
+
 def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
     """What to run for a plain invocation of a light command, or None for Typer."""
     if any(name.endswith("_COMPLETE") for name in os.environ if name.startswith("_AVIMCITE")):
         return None
-    args = list(argv)
+    args = catalogue_first(argv)
     catalogue = None
     if args[:1] == ["--catalogue"]:
         if len(args) < 2 or args[1].startswith("-"):

@@ -5,17 +5,24 @@ its name (`european2018...`), a post without a recorded author `avim`. Turkish
 letters are transliterated by hand first, because Unicode folding alone drops
 the dotless ı (Kılıç would become `klc`).
 
-Keys are computed over the whole catalogue, so a post has the same key whether
-it is exported alone or with everything: posts whose base key collides are
-ordered by publication date and id, the first keeps the base and the others get
-`a`, `b`, ... (a post added later, being newer, never renames an older key).
+A key never changes once it is given (Better BibTeX pins keys the same way). A post
+keeps the key its record carries (`"key"`: every shipped post has one, and `import`
+and `add` write one), else the key given to it before (the key book, `keys.json` in the
+user data folder, which `export` and the CSL `cite` fill for posts that carry none),
+else it gets a new one: its base key, or the base with the first free suffix `a`, `b`,
+... A new post never takes a key another post already holds, so adding or importing
+posts in any order never renames a key given earlier.
+
+Among posts that all get new keys, those whose base collides are ordered by
+publication date and id: the first keeps the base, the others get suffixes. So a
+post has the same key whether it is exported alone or with everything.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from avimcite.model import Post
 
@@ -79,23 +86,74 @@ def _suffix(n: int) -> str:
     return letters
 
 
-def assign_keys(posts: Iterable[Post]) -> dict[str, str]:
-    """Post id -> unique key, for every post of the catalogue."""
-    groups: dict[str, list[Post]] = {}
-    for post in posts:
-        groups.setdefault(base_key(post), []).append(post)
+# Safe as a BibTeX/BibLaTeX key, an RIS ID, a CSL-JSON id and a pandoc @key.
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}$")
+
+
+def own_key(post: Post) -> str:
+    """The key the post's record carries ("" when none)."""
+    key = post.extra.get("key") if post.extra else None
+    return key if isinstance(key, str) else ""
+
+
+class KeyClash(Exception):
+    """Two posts in use carry the same key (or one the key given to the other)."""
+
+    def __init__(self, key: str, first: str, second: str) -> None:
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+
+def next_free(base: str, taken: set[str]) -> str:
+    """`base`, or `base` with the first suffix (a, b, ..., z, aa, ...) not in `taken` (lower case)."""
+    key, n = base, 0
+    while key.lower() in taken:
+        n += 1
+        key = base + _suffix(n)
+    return key
+
+
+def pinned_keys(posts: Iterable[Post], given: Callable[[Post], str] | None = None,
+                reserved: Iterable[str] = ()) -> tuple[dict[str, str], dict[str, str]]:  # fmt: skip
+    """(post id -> key for every post, the ids among them whose key is new -> that key).
+
+    A post keeps its own key, else the key `given` returns for it (the key book), else gets a
+    new key that no other post and nothing in `reserved` (keys given before, lower case or
+    not) holds. KeyClash when two posts hold the same key."""
     keys: dict[str, str] = {}
-    taken = set(groups)
+    holder: dict[str, str] = {}  # lower-case key -> id
+    fresh: list[Post] = []
+    for post in posts:
+        key = own_key(post) or (given(post) if given else "")
+        if not key:
+            fresh.append(post)
+            continue
+        other = holder.setdefault(key.lower(), post.id)
+        if other != post.id:
+            raise KeyClash(key, other, post.id)
+        keys[post.id] = key
+    taken = set(holder) | {k.lower() for k in reserved}
+    groups: dict[str, list[Post]] = {}
+    for post in fresh:
+        groups.setdefault(base_key(post), []).append(post)
+    new: dict[str, str] = {}
+    rest: list[tuple[str, Post]] = []
     for base, members in groups.items():
         members.sort(key=lambda p: (p.published, p.id))
-        keys[members[0].id] = base
-        n = 0
-        for post in members[1:]:
-            n += 1
-            key = base + _suffix(n)
-            while key in taken:  # e.g. another base that happens to end in these letters
-                n += 1
-                key = base + _suffix(n)
-            taken.add(key)
-            keys[post.id] = key
-    return keys
+        if base.lower() in taken:
+            rest += [(base, p) for p in members]
+        else:  # the earliest post of a base keeps it: reserved before any suffix is handed out
+            taken.add(base.lower())
+            new[members[0].id] = base
+            rest += [(base, p) for p in members[1:]]
+    for base, post in rest:
+        key = next_free(base, taken)
+        taken.add(key.lower())
+        new[post.id] = key
+    keys.update(new)
+    return keys, new
+
+
+def assign_keys(posts: Iterable[Post]) -> dict[str, str]:
+    """Post id -> unique key, for every post of the catalogue (without a key book)."""
+    return pinned_keys(posts)[0]

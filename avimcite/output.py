@@ -163,6 +163,12 @@ def note(message: str) -> None:
     sys.stderr.flush()
 
 
+def warning(message: str) -> None:
+    """Something the user should know that did not stop the command: stderr, one line."""
+    sys.stderr.write(f"avimcite: warning: {message}\n")
+    sys.stderr.flush()
+
+
 def error(message: str) -> None:
     sys.stderr.write(f"avimcite: error: {shown(message).replace(chr(10), ' ')}\n")
     sys.stderr.flush()

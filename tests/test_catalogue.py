@@ -34,6 +34,11 @@ def test_shipped_catalogue_holds_only_what_the_research_records_show():
         if post.source:
             assert post.source.name in seen["source_outlet"]
             assert post.source.url == seen["original_url"]
+        twin = post.extra.get("twin")
+        if twin:  # a language version is recorded only where the research notes pair the two pages
+            other = cat.find(twin)
+            assert other.language != post.language and other.extra.get("twin") == post.id
+            assert f"{other.series} No : {other.year} / {other.number}" in seen["notes"]
 
 
 def test_the_seed_post_is_complete():

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from conftest import SEED_LINE, post_record
 
 SEED_URL = SEED_LINE.rsplit(" ", 1)[1].strip("<>")
@@ -30,7 +32,7 @@ def test_access_date_defaults_to_today(run):
 
 def test_ids_from_stdin_one_per_line(run):
     result = run("cite", "--accessed", "2026-06-25", stdin="2023/63\n\n# a comment\nblog/2023/63\n")
-    assert result.lines == [SEED_AVIM, SEED_AVIM]
+    assert result.lines == [SEED_AVIM]  # the same post, asked for twice, is one entry
 
 
 def test_order_is_the_order_given(run):
@@ -46,11 +48,49 @@ def test_unknown_id_among_known_ones_prints_the_known_and_exits_3(run):
     assert "no post '2023/99'" in result.err and "blog/2023/63" in result.err
 
 
-def test_turkish_post_line_and_lang_switch(run):
+def test_turkish_post_line(run):
     tr = run("cite", "yorum/2020/5", "--accessed", "2026-06-25").out
     assert "Avrasya İncelemeleri Merkezi (AVİM), Yorum No.2020 / 5. 27 Ocak. Erişim tarihi: 25 Haziran 2026." in tr
-    en = run("cite", "yorum/2020/5", "--accessed", "2026-06-25", "--lang", "en").out
-    assert "Center For Eurasian Studies (AVİM), Commentary No.2020 / 5. January 27. Accessed June 25, 2026." in en
+
+
+# The pages' own headers (tests/../shared/avim/posts_more.json, posts_raw.json): each language
+# numbers its posts on its own, so a version's serial, URL and title are its own.
+TWINS = [
+    ("yorum/2016/81", "en", "Commentary No.2016 / 73. December 21.",
+     "https://avim.org.tr/en/Yorum/THE-ARMENIAN-CATHOLICOSATE-OF-CILICIA-S-APPLICATION-TO-THE-CONSTITUTIONAL-COURT-OF-TURKEY-1"),
+    ("commentary/2016/73", "tr", "Yorum No.2016 / 81. 21 Aralık.",
+     "https://avim.org.tr/tr/Yorum/KILIKYA-ERMENI-KATOLIKOSLUGUNUN-ANAYASA-MAHKEMESI-BASVURUSU-2"),
+    ("analiz/2019/25", "en", "Analysis No.2019 / 21. September 16.",
+     "https://avim.org.tr/en/Analiz/ARMENIA-AND-THE-VENERATION-OF-TERRORISTS-II"),
+    ("analysis/2019/21", "tr", "Analiz No.2019 / 25. 9 Eylül.",
+     "https://www.avim.org.tr/tr/Analiz/ERMENISTAN-DA-TERORIST-SEMPATIZANLIGI-II"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("post_id", "lang", "serial", "url"), TWINS)
+def test_lang_cites_the_twin_with_its_own_number_and_url(run, post_id, lang, serial, url):
+    result = run("cite", post_id, "--lang", lang, "--accessed", "2026-06-25")
+    assert result.code == 0 and result.err == ""
+    assert serial in result.out and result.out.endswith(f" {url}\n")
+    twin = {TWINS[0][0]: TWINS[1][0], TWINS[1][0]: TWINS[0][0], TWINS[2][0]: TWINS[3][0], TWINS[3][0]: TWINS[2][0]}[post_id]
+    assert result.out == run("cite", twin, "--accessed", "2026-06-25").out  # the twin's own line
+
+
+def test_lang_without_a_recorded_twin_is_refused_in_one_line(run):
+    result = run("cite", "yorum/2020/5", "--lang", "en", "--accessed", "2026-06-25")
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1
+    assert result.err.startswith("avimcite: error: no English version of yorum/2020/5 is recorded")
+    # nothing is printed for the others either: the command line asked for something that does not exist
+    both = run("cite", "yorum/2016/81", "analiz/2018/7", "--lang", "en")
+    assert both.code == 2 and both.out == "" and "analiz/2018/7" in both.err
+
+
+def test_lang_on_a_blog_post_keeps_its_number_in_either_language(run):
+    # the blog has one series and one numbering: the Turkish line cites the same post
+    result = run("cite", "2023/63", "--lang", "tr", "--accessed", "2026-06-25")
+    assert result.code == 0
+    assert "Avrasya İncelemeleri Merkezi (AVİM), Blog No.2023 / 63. 31 Ekim. Erişim tarihi: 25 Haziran 2026." in result.out
 
 
 def test_own_catalogue_from_the_environment_with_turkish_names(run, write_catalogue, monkeypatch):

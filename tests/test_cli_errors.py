@@ -54,7 +54,7 @@ def test_missing_catalogue_exits_5(run, tmp_path):
     assert_one_line_error(run("--catalogue", str(tmp_path / "nope.json"), "list"), 5)
 
 
-COMMANDS = ("show", "list", "cite", "styles", "export", "import", "add", "check")
+COMMANDS = ("show", "list", "cite", "styles", "export", "import", "add", "check", "info", "remove", "edit")
 
 
 def test_help_ends_with_an_example_and_the_readme_shows_every_command(run):
