@@ -66,11 +66,8 @@ class State:
         from avimcite import keybook
         from avimcite.catalogue import shipped_catalogue_path
 
-        import avimcite
-
         cat = self.catalogue()
         book_path = self.key_book_path()
-        avimcite.record_input(book_path)
         book = keybook.read_key_book(book_path)
         shipped = str(shipped_catalogue_path())
         names: dict[str, str] = {}

@@ -259,7 +259,7 @@ def test_export_onto_a_catalogue_under_dev_shm_is_refused(run, shm):
 def test_export_through_dev_dotdot_onto_the_catalogue_is_refused(run, tmp_path):
     cat = tmp_path / "catalogue.json"
     before = _catalogue_at(cat)
-    result = run("--catalogue", str(cat), "export", "--all", "-f", "bibtex", "-o", f"/dev/..{cat}")
+    result = run("--catalogue", str(cat), "export", "--all", "-f", "csl-json", "-o", f"/dev/..{cat}")
     assert result.code == 5 and cat.read_bytes() == before
 
 
@@ -326,7 +326,7 @@ def test_a_catalogue_write_that_hits_a_file_size_limit_leaves_the_old_catalogue(
     cat.write_text(json.dumps({"schema": "avimcite-catalogue/1", "posts": records}, indent=2), encoding="utf-8")
     before = cat.read_bytes()
     page = tmp_path / "page.md"
-    page.write_text("NEW POST TITLE\nBlog No: 2024 / 77\nTaras KUZIO\n05.01.2024\n\nhttps://avim.org.tr/Blog/NEW-POST-TITLE\n",
+    page.write_text("NEW POST TITLE\nBlog No: 2024 / 77\nTaras KUZIO\n05.01.2024\n\nhttps://avim.org.tr/en/Blog/NEW-POST-TITLE\n",
                     encoding="utf-8")  # fmt: skip
     code = _FSIZE.format(limit=len(before) + 100)  # room for the .bak (the same bytes), not for the longer catalogue
     done = subprocess.run([sys.executable, "-c", code, "--catalogue", str(cat), "import", str(page)], capture_output=True,
@@ -347,7 +347,7 @@ def test_dry_run_import_takes_no_lock_and_needs_no_write_access(run, tmp_path):
     cat = folder / "cat.json"
     before = _catalogue_at(cat)
     page = tmp_path / "page.md"
-    page.write_text("NEW POST TITLE\nBlog No: 2024 / 77\nTaras KUZIO\n05.01.2024\n\nhttps://avim.org.tr/Blog/NEW-POST-TITLE\n",
+    page.write_text("NEW POST TITLE\nBlog No: 2024 / 77\nTaras KUZIO\n05.01.2024\n\nhttps://avim.org.tr/en/Blog/NEW-POST-TITLE\n",
                     encoding="utf-8")  # fmt: skip
     with open(folder / "cat.json.lock", "a") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # a writer stopped while holding the lock
