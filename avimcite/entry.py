@@ -282,7 +282,7 @@ def _answer_key(argv: list[str]) -> str | None:
 def _own_files() -> list[str]:
     here = os.path.dirname(os.path.abspath(__file__))
     files = []
-    for folder in (here, os.path.join(here, "formatters"), os.path.join(here, "exporters"), os.path.join(here, "styles")):
+    for folder in (here, os.path.join(here, "formatters"), os.path.join(here, "csl"), os.path.join(here, "exporters"), os.path.join(here, "styles")):
         try:
             names = os.listdir(folder)
         except OSError:

@@ -28,7 +28,7 @@ def export(posts, keys: dict[str, str], fmt: str, accessed=None, track=None) -> 
     post's key does not depend on what else is exported with it (`keys`: assign_keys of the
     whole catalogue). `track` may wrap
     the post iterator (a progress bar); the core never draws one itself."""
-    from avimcite.csl import post_to_csl
+    from avimcite.csl.mapping import post_to_csl
 
     chosen = track(posts) if track else posts
     return exporter(fmt)(post_to_csl(post, keys[post.id], accessed) for post in chosen)
