@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = "first", "subsequent", "ibid", "ibid-with-locator"
+NO_PRINTED_FORM = "[NO_PRINTED_FORM]"
 
 _cite_state: list[dict] = []  # the cite being rendered: suppress-author / author-only and its first names
 _installed = False
@@ -81,6 +82,22 @@ def install(package) -> None:
                     results[i] = bool(item.get("avim_first_note")) if isinstance(item, dict) else False
         return results
 
+    original_is_numeric = model.If._is_numeric
+
+    def is_numeric(self, item):
+        # is-numeric="locator" tests the cite's locator, which is no variable of the item
+        results = list(original_is_numeric(self, item))
+        names = self.get("is-numeric").split()
+        if "locator" in names:
+            from avimcite.csl.fixes import _NUMERIC
+
+            value = item.locator.identifier if isinstance(item, dict) and "locator" in item else None
+            for i, name in enumerate(names):
+                if name == "locator" and i < len(results):
+                    results[i] = value is not None and bool(_NUMERIC.match(str(value)))
+        return results
+
+    model.If._is_numeric = is_numeric
     original_names_render = model.Names.render
 
     def names_render(self, item, *args, **kwargs):
@@ -205,6 +222,9 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
         citation.bibliography = bib
         known = [item for item in items if item.key in bib.source]
         if sort is not None and len(known) > 1:
+            # cites the style's keys do not tell apart stay in the bibliography's order (citeproc-js)
+            order = {key: i for i, key in enumerate(bib.keys)}
+            known.sort(key=lambda item: order.get(item.key, len(order)))
             try:
                 known = sort.sort(known, layout)
             except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
@@ -235,6 +255,8 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
             if rendered is None:
                 continue
             text, names = rendered
+            if not str(text):
+                continue
             if cite.get("author-only"):
                 if names is None:
                     continue
@@ -242,7 +264,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
                 continue
             cites.append((item, text, names, {}))
         if not cites:
-            out.append(None)
+            out.append(String(NO_PRINTED_FORM))  # citeproc-js's line for a cluster that prints nothing
             continue
         if all(info.get("author_only") for *_, info in cites):
             out.append(join([c[1] for c in cites], layout.get("delimiter", "")))
@@ -299,8 +321,13 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     group_delimiter = ", " if group_delimiter is None else group_delimiter
     groups: dict[str, list] = {}
     order = []
+    last_key = None
     for entry in cites:
-        key = str(entry[2]) if entry[2] is not None else f"\x00{id(entry)}"
+        if entry[2] is not None:
+            key = str(entry[2])
+        else:  # citeproc-js: a cite that printed no names joins the cites before it
+            key = last_key if last_key is not None else f"\x00{id(entry)}"
+        last_key = key
         if key not in groups:
             groups[key] = []
             order.append(key)
@@ -350,7 +377,7 @@ def _suffix_only(previous_item, item):
     """The year suffix alone ("b") when `item` follows a cite of the same year with a suffix."""
     from avimcite.csl._citeproc.string import String
 
-    if not (_plain_cite(previous_item) and _plain_cite(item)):
+    if not _plain_cite(item):  # citeproc-js: "İnan 2024a, p. 4, b" (the cite before may have a locator)
         return None
     try:
         here, there = item.reference, previous_item.reference
@@ -368,10 +395,10 @@ def _year(reference):
         issued = reference["issued"]
     except Exception:  # noqa: BLE001
         return None
-    begin = getattr(issued, "begin", issued)
     try:
+        begin = issued["begin"] if "begin" in issued else issued
         return begin.get("year")
-    except AttributeError:
+    except Exception:  # noqa: BLE001 - a literal date
         return None
 
 
