@@ -148,7 +148,7 @@ def assign_positions(clusters: list[list[dict]], near_note_distance: int) -> Non
                 continue
             before = None
             if k == 0 and previous:
-                if previous[0]["id"] == key:  # the previous note holds one citation (one cluster a note)
+                if len(previous) == 1 and previous[0]["id"] == key:  # a previous note of this one cite only
                     before = previous[0]
             elif k > 0 and cluster[k - 1]["id"] == key:
                 before = cluster[k - 1]
@@ -245,13 +245,18 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
     out = []
     for cluster in documents:
         cites = []  # (item, text, names, info)
-        for item in cluster:
+        from avimcite.csl import fixes
+
+        for k, item in enumerate(cluster):
             cite = item["avim_cite"]
+            fixes.later_cite.append(k > 0)
             try:
                 rendered = _render_cite(layout, item, suppress=bool(cite.get("suppress-author")))
             except Exception as exc:  # noqa: BLE001 - one bad cite must not take the document down
                 failed(item.key, exc)
                 continue
+            finally:
+                fixes.later_cite.pop()
             if rendered is None:
                 continue
             text, names = rendered

@@ -298,11 +298,13 @@ def _punctuation_merges_at_seams(model, string) -> None:
         other_text = str(other)
         if left_text and other_text:
             # the mark the reader sees last: "ANLATIYOR?</i>" ends in "?" (HTML, Markdown)
-            visible = _RICH_END.sub("", left_text[-40:]) if left_text[-1] in ">*" and context.format != "text" else left_text
+            visible = _RICH_END.sub("", left_text[-40:]) if left_text[-1] in ">*" and render_context.format != "text" else left_text
             if visible:
                 merged = _MERGED.get(visible[-1], {}).get(other_text[0])
                 if merged == visible[-1]:
                     return string._strip_first_char(other)
+                if visible is not left_text and visible[-1] == other_text[0] and other_text[0] in ".,;:":
+                    return string._strip_first_char(other)  # "ÇIKMIŞTIR.</i>" + "." (the plain text had one)
         return other
 
     string.normalize_seam = normalize_seam
@@ -669,26 +671,26 @@ class RenderContext:
         self.format = fmt
 
 
-context = RenderContext()
+render_context = RenderContext()
 
 
 def begin_render(fmt: str = "text") -> RenderContext:
-    global context
+    global render_context
     clear_caches()
     for stack in (_tracking, _turkish_case, _text_substitute, _entry_names, _suffix_state, _item_language, _started, _sort_macro):
         stack.clear()
     entry_failures.clear()
     ambiguous_keys.clear()
-    context = RenderContext(fmt)
-    return context
+    render_context = RenderContext(fmt)
+    return render_context
 
 
 def end_render() -> None:
-    global context
+    global render_context
     entry_failures.clear()
     ambiguous_keys.clear()
     clear_caches()
-    context = RenderContext()
+    render_context = RenderContext()
 
 
 def _static_style_queries_are_cached(model) -> None:
@@ -873,7 +875,7 @@ def _locale_aware_sorting(model) -> None:
         if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
             return list(items)
         locale = collation_locale[-1]
-        fmt = context.format
+        fmt = render_context.format
         from avimcite.csl.markup import plain
 
         key_elements = self.findall("cs:key", self.nsmap)
@@ -947,6 +949,7 @@ __all__ = ["install", "ambiguous_keys", "collating", "collation_key"]
 
 _item_language: list[str | None] = []  # per entry or cite: its item's language ("tr" cases by Turkish rules)
 _started: list[bool] = []  # per entry or cite being rendered: has anything been printed yet
+later_cite: list[bool] = []  # set by avimcite.csl.clusters while a cluster's second or later cite renders
 
 
 def _restore_started(value: bool | None) -> None:
@@ -963,7 +966,8 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
 
     def render_children(self, item, *args, **kwargs):
         active = isinstance(self.getparent(), model.Bibliography) or self.get_root().get("class") == "note"
-        _started.append(not active)
+        # a later cite of a note's cluster does not open the note ("…; ibid., p. 2.")
+        _started.append(not active or bool(later_cite and later_cite[-1]))
         try:
             language = str(item.reference.language)[:2].lower()
         except model.VariableError:  # no language of its own: the locale's, as citeproc-js
@@ -1315,6 +1319,36 @@ def _previous_names(layout, citation_items, index, substitute):
     return None
 
 
+def _detach_child(parent: int, keep: int) -> None:
+    """In a forked worker: die with the parent (Linux PR_SET_PDEATHSIG), and hold none of the
+    caller's files — stdin, stdout and stderr become /dev/null and every other inherited
+    descriptor but the result pipe is closed, so a program reading our stdout sees its end
+    as soon as we exit, even if the worker is still running."""
+    import os
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    try:
+        limit = os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        limit = 1024
+    os.closerange(3, keep)
+    os.closerange(keep + 1, max(keep + 2, min(limit, 65536)))
+
+
 def forked_map(func, values: list) -> list:
     """func(values, 0), computed as func(first half, 0) here and func(second half, start) in a
     forked child, concatenated: the child returns plain picklable results, and the entries it
@@ -1326,6 +1360,7 @@ def forked_map(func, values: list) -> list:
     import pickle
 
     half = len(values) // 2
+    parent = os.getpid()
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -1336,6 +1371,7 @@ def forked_map(func, values: list) -> list:
     if pid == 0:  # the child: compute the second half, send it, leave without any cleanup
         status = 1
         try:
+            _detach_child(parent, write_end)
             os.close(read_end)
             entry_failures.clear()
             result = func(values[half:], half)
