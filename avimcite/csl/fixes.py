@@ -1333,8 +1333,9 @@ def _detach_child(parent: int, keep: int) -> None:
             import signal
 
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
-        except (OSError, AttributeError):
+            libc.prctl(ctypes.c_int(1), ctypes.c_ulong(int(signal.SIGKILL)), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                       ctypes.c_ulong(0))  # PR_SET_PDEATHSIG = 1  # fmt: skip
+        except Exception:  # noqa: BLE001 - no prctl here: the parent still waits for the worker
             pass
     if os.getppid() != parent:  # the parent died before the signal was armed
         os._exit(1)
@@ -1371,8 +1372,8 @@ def forked_map(func, values: list) -> list:
     if pid == 0:  # the child: compute the second half, send it, leave without any cleanup
         status = 1
         try:
-            _detach_child(parent, write_end)
             os.close(read_end)
+            _detach_child(parent, write_end)
             entry_failures.clear()
             result = func(values[half:], half)
             failures = [(key, type(exc).__name__, str(exc)) for key, exc in entry_failures]
