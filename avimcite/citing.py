@@ -19,7 +19,18 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
     from avimcite.csl.mapping import post_to_csl
     from avimcite.csl.styles import resolve_style
 
+    import avimcite
+    from avimcite.paths import package_dir
+
     style = resolve_style(style_name)
+    # the answer cache stamps what the output depends on, before it is read
+    from avimcite.csl.engine import style_locale
+
+    citeproc_dir = package_dir("citeproc")
+    if citeproc_dir is not None:
+        code = style_locale(style, locale)
+        avimcite.record_input(style.path, citeproc_dir / "data" / "locales" / f"locales-{code}.xml",
+                              *(citeproc_dir / name for name in ("model.py", "frontend.py", "string.py")))  # fmt: skip
     check_style_file(style.path)
     items, seen = [], set()
     for post in posts:
