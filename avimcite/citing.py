@@ -10,38 +10,110 @@ from avimcite.errors import AvimciteError, CatalogueError, UsageError
 MODES = ("bibliography", "citation", "both")
 
 
-def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, mode: str, fmt: str, accessed: date) -> list[str]:
-    """Lines to print: citations (one per post, in the order given), a blank line when
-    both, then the bibliography in the style's order."""
-    from avimcite.csl import post_to_csl
-    from avimcite.formatters.styles import DEFAULT_LOCALE, resolve_locale, resolve_style
+def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, mode: str, fmt: str, accessed: date,
+             clusters: list[list[dict]] | None = None) -> list[str]:  # fmt: skip
+    """Lines to print: citations (one per post in the order given, or one per cluster), a
+    blank line when both, then the bibliography (of the posts cited) in the style's order.
+    `clusters` cite posts by id (Post.id)."""
+    from avimcite.csl.engine import render
+    from avimcite.csl.mapping import post_to_csl
+    from avimcite.csl.styles import resolve_style
 
     style = resolve_style(style_name)
     check_style_file(style.path)
-    locale = resolve_locale(locale or style.default_locale or DEFAULT_LOCALE)
     items, seen = [], set()
     for post in posts:
         if post.id not in seen:  # a post cited twice is one bibliography entry
             seen.add(post.id)
             items.append(post_to_csl(post, keys[post.id], accessed))
-    from avimcite.formatters.citeproc import render
-
-    # Rendered from the style and locale read now, every time: no cache of rendered output
-    # (one served another version's output when a style file changed while it was read).
+    if clusters is not None:
+        clusters = [[dict(cite, id=keys[cite["id"]]) for cite in cluster] for cluster in clusters]
     try:
-        rendered = render(items, style, locale, mode, fmt)
+        rendered = render(items, style, locale, mode, fmt, clusters=clusters)
     except AvimciteError:
         raise
     except Exception as exc:  # noqa: BLE001 - the engine's own errors, said in one line
-        raise CatalogueError(f"the style {style.id} could not render these posts ({type(exc).__name__}: {exc}).") from None
+        from avimcite.csl.engine import render_error
+
+        raise render_error(style, "(all)", exc) from None
     if mode == "bibliography" and not rendered.bibliography and not rendered.failures:
         raise UsageError(f"the style {style.id} has no bibliography; use --mode citation.")
     lines = rendered.citations + ([""] if mode == "both" else []) + rendered.bibliography
     if rendered.failures:
+        from avimcite.errors import RenderError
+
         key, what = rendered.failures[0]
+        first = rendered.errors[0]
+        where = f" at {first.element}" if first.element else ""
         more = f" (and {len(rendered.failures) - 1} more)" if len(rendered.failures) > 1 else ""
-        return PartialOutput(lines, CatalogueError(f"the style {style.id} could not render the post {key}{more}: {what}; the other entries were printed."))
+        return PartialOutput(lines, RenderError(f"the style {style.id} could not render the post {key}{more}{where}: {what}; "
+                                                "the other entries were printed.", item=key, element=first.element))  # fmt: skip
     return lines
+
+
+def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:
+    """(posts cited, clusters citing them by post id) from pandoc citation syntax, one cluster
+    a line (blank lines and lines starting with '#' are skipped). A malformed line is a
+    UsageError, an unknown key an UnknownIdError, each naming the line and the key."""
+    from avimcite.csl.pandoc_cites import ClusterSyntaxError, locator_terms, parse_line
+    from avimcite.errors import UnknownIdError
+
+    terms = locator_terms(_locale_terms(locale))
+    by_key = {key.lower(): post_id for post_id, key in keys.items()}
+    posts, seen, clusters = [], set(), []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            cluster = parse_line(line, terms)
+        except ClusterSyntaxError as exc:
+            key = f" (key @{exc.key})" if exc.key else ""
+            raise UsageError(f"line {number}: not a citation cluster{key}: {exc}.") from None
+        for cite in cluster:
+            ref = cite["id"]
+            post = catalogue.find(ref)
+            if post is None and ref.lower() in by_key:
+                post = catalogue.find(by_key[ref.lower()])
+            if post is None:
+                raise UnknownIdError(f"line {number}: unknown key @{ref} (not a post id, short id or citation key in the catalogue).",
+                                     [ref])  # fmt: skip
+            cite["id"] = post.id
+            if post.id not in seen:
+                seen.add(post.id)
+                posts.append(post)
+        clusters.append(cluster)
+    if not clusters:
+        raise UsageError("the clusters file holds no citation cluster (one per line, e.g. [@2023/63, para. 4]).")
+    return posts, clusters
+
+
+def _locale_terms(locale: str | None) -> dict[str, list[str]]:
+    """The locator terms of a locale file (long, short, symbol; singular and plural), so a
+    Turkish draft can write "s. 5"; English's are always read as well."""
+    if not locale:
+        return {}
+    try:
+        from lxml import etree
+
+        from avimcite.csl.styles import resolve_locale
+        from avimcite.paths import package_dir
+
+        code = resolve_locale(locale)
+        path = package_dir("citeproc") / "data" / "locales" / f"locales-{code}.xml"
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except Exception:  # noqa: BLE001 - English terms only
+        return {}
+    from avimcite.csl.pandoc_cites import _EN_TERMS
+
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    found: dict[str, list[str]] = {}
+    for term in root.iter(ns + "term"):
+        name = term.get("name")
+        if name not in _EN_TERMS:
+            continue
+        forms = [term.text or ""] + [child.text or "" for child in term]
+        found.setdefault(name, []).extend(f for f in forms if f.strip())
+    return found
 
 
 class PartialOutput(list):

@@ -162,7 +162,7 @@ class Mode(str, Enum):
 
 
 def _complete_styles(incomplete: str) -> list[str]:
-    from avimcite.formatters.styles import ALIASES, HOUSE_STYLES, style_ids
+    from avimcite.csl.styles import ALIASES, HOUSE_STYLES, style_ids
 
     independent, dependent = style_ids()
     names = sorted(set(HOUSE_STYLES) | set(ALIASES) | independent | dependent)
@@ -183,7 +183,16 @@ def cite(
     locale: Annotated[
         Optional[str], typer.Option("--locale", "-l", help="CSL locale (en-US, tr-TR, ...); default en-US or the style's own.")
     ] = None,
-    mode: Annotated[Mode, typer.Option(help="CSL styles: the bibliography, in-text citations (notes for note styles), or both.")] = Mode.bibliography,
+    mode: Annotated[
+        Optional[Mode],
+        typer.Option(help="CSL styles: the bibliography, in-text citations (notes for note styles), or both "
+                     "[default: bibliography; citation with --clusters]."),
+    ] = None,
+    clusters: Annotated[
+        Optional[str],
+        typer.Option("--clusters", metavar="FILE|-", help="Citation clusters, one per line in pandoc's syntax "
+                     "([@2023/63, para. 4; @yorum/2020/5], [-@key], [see @key, sec. 2]); one line out per cluster."),
+    ] = None,
     accessed: AccessedOpt = None,
     fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output markup.")] = TextFormat.text,
     lang: Annotated[Optional[Lang], typer.Option("--lang", help="House styles: language of the line (default: the post's).")] = None,
@@ -198,9 +207,11 @@ def cite(
     """Cite posts: AVİM's house line (one per id, in the order given) or any CSL style.
 
     Example: avimcite cite 2023/63 --style apa
+    Example: avimcite cite --clusters draft-cites.txt --style chicago-notes --mode both
     """
     filters = _filters(year, series, None, author, search, since, until)
-    commands.cite(ids, style, locale, mode.value, accessed, fmt.value, lang.value if lang else None, all_, filters)
+    commands.cite(ids, style, locale, mode.value if mode else None, accessed, fmt.value, lang.value if lang else None, all_,
+                  filters, clusters=clusters)  # fmt: skip
 
 
 @app.command()
@@ -217,7 +228,7 @@ def styles(
     Example: avimcite styles chicago author date
     Example: avimcite styles --path avim      (the file to add to Zotero or give to pandoc --csl)
     """
-    from avimcite.formatters.styles import ALIASES, OWN_STYLE_NAMES, resolve_style, search_styles, style_index
+    from avimcite.csl.styles import ALIASES, OWN_STYLE_NAMES, resolve_style, search_styles, style_index
 
     if path:
         if not query or len(query) != 1:

@@ -325,12 +325,15 @@ def list_posts(filters, sort: str, reverse: bool, limit: Optional[int], ids_only
         output.write_lines(output.list_line(p) for p in posts)
 
 
-def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[str], fmt: str,
-         lang: Optional[str], all_: bool = False, filters=None) -> None:  # fmt: skip
+def cite(ids, style: str, locale: Optional[str], mode: Optional[str], accessed: Optional[str], fmt: str,
+         lang: Optional[str], all_: bool = False, filters=None, clusters: Optional[str] = None) -> None:  # fmt: skip
     from avimcite.formatters import house as house_format
 
     when = parse_date(accessed, "--accessed") or date.today()
     house = style in house_format.STYLES
+    if clusters is not None:
+        return cite_clusters(clusters, ids, style, locale, mode or "citation", when, fmt, lang, all_ or bool(filters))
+    mode = mode or "bibliography"
     if house and (locale or mode != "bibliography"):
         raise UsageError("--locale and --mode are for CSL styles; the house styles take --lang en|tr.")
     if not house and lang:
@@ -350,5 +353,37 @@ def cite(ids, style: str, locale: Optional[str], mode: str, accessed: Optional[s
         output.write_lines(lines)
     if missing:
         raise missing
+    if getattr(lines, "error", None):
+        raise lines.error
+
+
+def cite_clusters(source: str, ids, style: str, locale: Optional[str], mode: str, when: date, fmt: str,
+                  lang: Optional[str], selected: bool) -> None:  # fmt: skip
+    """`cite --clusters FILE|-`: one citation cluster a line in pandoc's syntax, one line out
+    per cluster (and the bibliography of the posts cited with --mode both). A malformed line
+    or an unknown key prints nothing."""
+    from avimcite.formatters import house as house_format
+
+    if ids or selected:
+        raise UsageError("--clusters cites the keys in its file; give no post ids, --all or filters with it.")
+    if style in house_format.STYLES or lang:
+        raise UsageError("--clusters needs a CSL style (e.g. --style apa); the house styles cite one post a line.")
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        from avimcite.errors import FileAccessError
+
+        try:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise FileAccessError(f"cannot read the clusters file {source}: {why}.") from None
+    from avimcite.citing import cite_csl, read_clusters
+
+    keys = state.keys()
+    posts, clusters = read_clusters(text, state.catalogue(), keys, locale)
+    lines = cite_csl(posts, keys, style, locale, mode, fmt, when, clusters=clusters)
+    output.write_lines(lines)
     if getattr(lines, "error", None):
         raise lines.error

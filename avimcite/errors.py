@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     NOT_A_POST = 6  # `import`: a page or line that holds no citable AVİM post
     NETWORK = 7  # `import URL`: unreachable, timed out, HTTP error, not a page, too large
     SCAN_PROBLEMS = 8  # `scan`: an AVİM reference disagrees with the catalogue or is in none
+    RENDER = 9  # a CSL style that cannot render an item (names the item and the CSL element)
     INTERRUPTED = 130
     TERMINATED = 143  # SIGTERM (128 + 15): temp files removed, files left as they were
 
@@ -62,3 +63,15 @@ class FetchError(AvimciteError):
 
 class ScanProblems(AvimciteError):
     exit_code = ExitCode.SCAN_PROBLEMS
+
+
+class RenderError(AvimciteError):
+    """A CSL style that cannot render an item: `item` is its id, `element` the CSL element
+    that failed ('<text macro="author"> (line 12)') when known. Also avimcite.csl.RenderError."""
+
+    exit_code = ExitCode.RENDER
+
+    def __init__(self, message: str, item: str | None = None, element: str | None = None) -> None:
+        super().__init__(message)
+        self.item = item
+        self.element = element

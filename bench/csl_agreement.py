@@ -39,7 +39,7 @@ ACCESSED = date(2026, 6, 25)
 
 
 def independent_styles() -> list[str]:
-    from avimcite.formatters.styles import style_ids
+    from avimcite.csl.styles import style_ids
 
     return sorted(style_ids()[0])
 
@@ -56,8 +56,8 @@ def catalogues() -> dict[str, list[dict]]:
 
 
 def ours(items: list[dict], style_id: str, locale: str) -> tuple[list[str], list[str]] | str:
-    from avimcite.formatters.citeproc import render
-    from avimcite.formatters.styles import resolve_style
+    from avimcite.csl.engine import render
+    from avimcite.csl.styles import resolve_style
 
     try:
         result = render(items, resolve_style(style_id), locale, "both", "text")
@@ -136,7 +136,7 @@ def main() -> int:
     parser.add_argument("--show-diffs", type=int, default=0, help="print this many differing lines per style")
     parser.add_argument("--smoke", action="store_true", help="every independent style, shipped posts, no reference")
     args = parser.parse_args()
-    from avimcite.formatters.styles import resolve_style
+    from avimcite.csl.styles import resolve_style
 
     data = catalogues()
     if args.smoke:

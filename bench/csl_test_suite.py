@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Run the CSL processor test suite (citation-style-language/test-suite, processor-tests/humans)
-through avimcite's engine (citeproc-py + avimcite/formatters/citeproc_fixes.py) and through
+through avimcite's engine (citeproc-py + avimcite/csl/fixes.py) and through
 plain citeproc-py, on the same runner.
 
     python bench/csl_test_suite.py --suite /path/to/test-suite [--plain] [--write-failures]
@@ -45,8 +45,10 @@ def _normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def _cite_item(cite: dict):
-    from citeproc import CitationItem, Locator
+def _cite_item(cite: dict, package="avimcite.csl._citeproc"):
+    import importlib
+
+    CitationItem, Locator = (getattr(importlib.import_module(package), n) for n in ("CitationItem", "Locator"))
 
     extra = {k: v for k, v in cite.items() if k in ("prefix", "suffix")}
     if "locator" in cite:
@@ -58,16 +60,21 @@ def run_fixture(fixture: dict[str, str], patched: bool) -> str:
     """The fixture's output from citeproc-py (with our fixes when `patched`)."""
     import tempfile
 
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
-    from citeproc.source.json import CiteProcJSON
+    import importlib
 
-    from avimcite.formatters import markup
+    # our engine is avimcite's private copy of citeproc-py (avimcite.csl._citeproc); plain is `citeproc`
+    package = "avimcite.csl._citeproc" if patched else "citeproc"
+    cp = importlib.import_module(package)
+    Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle = (
+        cp.Citation, cp.CitationItem, cp.CitationStylesBibliography, cp.CitationStylesStyle)
+    CiteProcJSON = importlib.import_module(package + ".source.json").CiteProcJSON
+
+    from avimcite.csl import markup
 
     if patched:
-        from avimcite.formatters import citeproc_fixes
+        from avimcite.csl import fixes as citeproc_fixes
 
-        citeproc_fixes.install()
-        citeproc_fixes.clear_caches()
+        citeproc_fixes.begin_render("html")
     items = json.loads(fixture["INPUT"])
     with tempfile.NamedTemporaryFile("w", suffix=".csl", delete=False, encoding="utf-8") as handle:
         handle.write(fixture["CSL"])
@@ -81,13 +88,13 @@ def run_fixture(fixture: dict[str, str], patched: bool) -> str:
         bib = CitationStylesBibliography(style, source, markup.HTML)
         if "CITATION-ITEMS" in fixture:
             groups = json.loads(fixture["CITATION-ITEMS"])
-            citations = [Citation([_cite_item(c) for c in group]) for group in groups]
+            citations = [Citation([_cite_item(c, package) for c in group]) for group in groups]
         else:
             citations = [Citation([CitationItem(str(i["id"])) for i in items])]
         for citation in citations:
             bib.register(citation)
         if patched:  # our engine's sorting and disambiguation, as render() runs them
-            from avimcite.formatters.citeproc import settle
+            from avimcite.csl.engine import settle
 
             settle(style, bib, source, [str(i["id"]) for i in items])
         if fixture["MODE"].strip() == "bibliography":

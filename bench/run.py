@@ -115,7 +115,7 @@ def citeproc_js() -> list[str] | None:
 
 
 def style_file(name: str) -> str:
-    from avimcite.formatters.styles import resolve_style
+    from avimcite.csl.styles import resolve_style
 
     return str(resolve_style(name).path)
 

@@ -18,7 +18,7 @@ def test_short_names_and_old_ids_resolve(run):
 
 
 def test_a_csl_file_path(run, tmp_path):
-    from avimcite.formatters.styles import resolve_style
+    from avimcite.csl.styles import resolve_style
 
     path = tmp_path / "my-style.csl"
     path.write_bytes(resolve_style("ieee").path.read_bytes())

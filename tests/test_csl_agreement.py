@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from avimcite.formatters.citeproc import render
-from avimcite.formatters.styles import resolve_style
+from avimcite.csl.engine import render
+from avimcite.csl.styles import resolve_style
 from conftest import REPO
 
 CSL = Path(__file__).parent / "data" / "csl"

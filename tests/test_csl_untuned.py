@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from avimcite.formatters.citeproc import render
-from avimcite.formatters.styles import resolve_style
+from avimcite.csl.engine import render
+from avimcite.csl.styles import resolve_style
 
 CSL = Path(__file__).parent / "data" / "csl"
 STYLES = (CSL / "untuned-styles.txt").read_text(encoding="utf-8").split()
@@ -32,13 +32,12 @@ def test_untuned_style_equals_citeproc_js(style, locale, name):
 
 
 def test_one_entry_the_engine_cannot_render_does_not_take_the_others_down(run, write_catalogue, monkeypatch):
-    from avimcite.formatters import citeproc_fixes
     from conftest import post_record
 
     path = write_catalogue([post_record(number=1, title="GOOD ONE", url="https://avim.org.tr/Blog/1"),
                             post_record(number=2, title="BAD ONE", url="https://avim.org.tr/Blog/2"),
                             post_record(number=3, title="GOOD TWO", url="https://avim.org.tr/Blog/3")])  # fmt: skip
-    from citeproc import model
+    from avimcite.csl._citeproc import model  # avimcite's private copy: `citeproc` stays untouched
 
     original = model.Text._variable
 
@@ -47,12 +46,12 @@ def test_one_entry_the_engine_cannot_render_does_not_take_the_others_down(run, w
             raise RuntimeError("boom")
         return original(self, item, context)
 
-    citeproc_fixes.install()
     monkeypatch.setattr(model.Text, "_variable", explode)
     result = run("--catalogue", str(path), "cite", "--all", "--style", "apa", "--accessed", "2026-06-25")
-    assert result.code == 4
+    assert result.code == 9  # ExitCode.RENDER: the style, not the catalogue
     assert len(result.lines) == 2 and all("GOOD" in line for line in result.lines)
     assert result.err.count("\n") == 1 and "could not render the post" in result.err and "RuntimeError: boom" in result.err
+    assert "<text" in result.err  # the CSL element that failed
 
 
 RULES = CSL / "rules"
@@ -64,7 +63,7 @@ def test_one_csl_rule_as_citeproc_js_applies_it(rule):
     """Minimal styles, one rule each (names as in citeproc_fixes.py), against citeproc-js."""
     import re
 
-    from avimcite.formatters.styles import Style
+    from avimcite.csl.styles import Style
 
     style, items, fmt = (rule + ["html"])[:3]
     data = json.loads((RULES / f"{items}.json").read_text(encoding="utf-8"))
@@ -82,7 +81,7 @@ def test_one_csl_rule_as_citeproc_js_applies_it(rule):
 def test_a_long_bibliography_on_two_cores_is_the_same_as_on_one(monkeypatch, style):
     """Above PARALLEL_MIN_ENTRIES a forked child renders half of the entries; the output must be
     byte-identical to one process's, entry failures included."""
-    from avimcite.formatters import citeproc_fixes
+    from avimcite.csl import fixes as citeproc_fixes
 
     base = json.loads((CSL / "input" / "mine.json").read_text(encoding="utf-8"))
     items = []

@@ -262,7 +262,7 @@ def test_a_dependent_style_file_names_the_parent_to_use(run, tmp_path):
 
 
 def test_a_bundled_dependent_style_saved_from_zotero_points_to_its_bundled_copy(run, tmp_path):
-    from avimcite.formatters.styles import _styles_dir
+    from avimcite.csl.styles import _styles_dir
 
     saved = tmp_path / "saved.csl"
     saved.write_bytes((_styles_dir() / "dependent" / "2d-materials.csl").read_bytes())

@@ -61,7 +61,7 @@ def export(posts, keys: dict[str, str], fmt: str, accessed=None, track=None, war
     whole catalogue). `track` may wrap
     the post iterator (a progress bar); the core never draws one itself. `warn(post id, message)`
     is told what a format had to leave out (an unmatched brace in BibTeX)."""
-    from avimcite.csl import post_to_csl
+    from avimcite.csl.mapping import post_to_csl
 
     chosen = track(posts) if track else posts
     items = (clean_item(post_to_csl(post, keys[post.id], accessed)) for post in chosen)

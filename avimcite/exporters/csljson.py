@@ -10,7 +10,7 @@ def zotero_note(item: dict) -> str:
     (a blog's publisher and place: Zotero's blogPost drops them, citeproc-js reads the lines),
     then the original outlet of a repost as text (after the last variable line, so no engine
     takes it for one)."""
-    from avimcite.csl import outlet_note
+    from avimcite.csl.mapping import outlet_note
 
     lines = [item["note"]] if item.get("note") else []
     if item["type"] == "post-weblog":

@@ -39,7 +39,7 @@ def ris_tags(item: dict) -> list[tuple[str, str]]:
     ]
     if "accessed" in item:
         tags.append(("Y2", _ris_date(item["accessed"])))
-    from avimcite.csl import outlet_note
+    from avimcite.csl.mapping import outlet_note
 
     n1 = " ".join(p for p in (f"AVİM {item['note']}." if item.get("note") else "", outlet_note(item)) if p)
     tags += [("UR", item.get("URL", "")), ("LA", item.get("language", "")), ("N1", n1), ("ID", item["id"])]

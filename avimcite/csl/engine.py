@@ -1,10 +1,13 @@
-"""CSL rendering with citeproc-py, made to agree with citeproc-js.
+"""CSL rendering with avimcite's own copy of citeproc-py, made to agree with citeproc-js.
 
-Items are CSL-JSON (avimcite.csl). As Zotero and the reference harness do, every
-item is cited once, alone, in the order given, and the bibliography is sorted
-as the style says. Engine fixes live in citeproc_fixes; what is done here is
-what CSL defines over a whole bibliography (disambiguation) or over the output
-(second-field-align, punctuation-in-quote).
+Items are CSL-JSON (avimcite.csl.mapping for posts, any CSL-JSON item otherwise). Without
+clusters, as Zotero and the reference harness do, every item is cited once, alone, in the
+order given (note n for the n-th), and the bibliography is sorted as the style says. With
+clusters, the clusters are a document's citations in order (note n for the n-th): positions,
+note numbers, disambiguation, year suffixes and collapsing are worked out over the whole
+document (avimcite.csl.clusters). Engine fixes live in avimcite.csl.fixes (applied to the
+private copy avimcite.csl._citeproc only); what is done here is what CSL defines over a
+whole document (disambiguation) or over the output (punctuation-in-quote).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from avimcite.formatters.styles import Style
+from avimcite.csl.styles import Style
 
 
 @dataclass
@@ -21,6 +24,7 @@ class Rendered:
     citations: list[str] = field(default_factory=list)
     bibliography: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (item id, what went wrong)
+    errors: list = field(default_factory=list)  # the RenderError of each failure, in order
 
 
 _CSL_ONLY = ("custom", "citation-key")
@@ -54,6 +58,8 @@ def _engine_items(items: list[dict], escape=None) -> list[dict]:
         for key, value in item.items():
             if key in _CSL_ONLY:
                 continue
+            if key == "id":
+                value = str(value)
             if isinstance(value, str):
                 # citeproc-js reads straight double quotes in CSL-JSON text as quotation marks.
                 value = _STRAIGHT_QUOTES.sub("“\\1”", _RICH_TEXT.sub("", value))
@@ -68,32 +74,57 @@ def _punctuation_in_quote(text: str) -> str:
     return re.sub(r"([”’])([.,])", r"\2\1", text)
 
 
-def render(items: list[dict], style: Style, locale: str, mode: str = "bibliography", fmt: str = "text") -> Rendered:
-    from citeproc import CitationStylesBibliography, CitationStylesStyle
-    from citeproc.source.json import CiteProcJSON
+def style_locale(style: Style, locale: str | None) -> str:
+    """The locale to render in: `locale` if given, else the style's own default-locale (a
+    dependent style's, then its independent parent's), else en-US — as citeproc-js and
+    pandoc do. A default-locale no locale file exists for falls back to en-US."""
+    from avimcite.csl.styles import DEFAULT_LOCALE, independent_default_locale, resolve_locale
+    from avimcite.errors import UsageError
 
-    from avimcite.formatters import citeproc_fixes, markup
+    if locale:
+        return resolve_locale(locale)
+    for candidate in (style.default_locale, independent_default_locale(style.path)):
+        if candidate:
+            try:
+                return resolve_locale(candidate)
+            except UsageError:
+                continue
+    return DEFAULT_LOCALE
 
-    citeproc_fixes.install()
-    citeproc_fixes.clear_caches()
+
+def render(items: list[dict], style: Style, locale: str | None = None, mode: str = "bibliography", fmt: str = "text",
+           *, clusters: list[list[dict]] | None = None) -> Rendered:  # fmt: skip
+    """Citations (one per cluster; without clusters one per item, each cited alone) and the
+    bibliography. An entry or citation the engine cannot render is left out and recorded in
+    `failures`/`errors` (a RenderError naming the item and the CSL element); the others print."""
+    from avimcite.csl import budget, clusters as clustering, fixes as citeproc_fixes, markup
+    from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
+    from avimcite.csl._citeproc.source.json import CiteProcJSON
+
+    locale = style_locale(style, locale)
+    citeproc_fixes.begin_render(fmt)
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
         source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat))
         csl = _parse_style(CitationStylesStyle, style, locale)
+        budget.check(csl.root, style.id)
         citeproc_fixes.decode_character_references(csl.root)
         if fmt != "text":
             citeproc_fixes.escape_style_literals(csl.root, output.preformat)
         keys = [str(item["id"]) for item in items]
+        if clusters is None:
+            clusters = [[{"id": key}] for key in keys]
+        clusters = [[dict(cite, id=str(cite["id"])) for cite in cluster] for cluster in clusters]
+        cited = list(dict.fromkeys(cite["id"] for cluster in clusters for cite in cluster if cite["id"] in source))
         in_quote = _locale_option(csl, "punctuation-in-quote")
         bib = CitationStylesBibliography(csl, source, output)
-        cites = settle(csl, bib, source, keys)
+        settle(csl, bib, source, cited)
         result = Rendered()
         if mode in ("citation", "both"):
-            for citation in cites:
-                text = _cite_or_none(bib, citation)
-                if text is not None:
-                    result.citations.append(_finish(_entry(text), in_quote))
+            for text in clustering.render_clusters(csl, bib, clusters, _cite_failed):
+                result.citations.append(_finish(_entry(text), in_quote) if text is not None else None)
+            result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
             result.bibliography = [_finish(_entry(e), in_quote) for e in bib.bibliography()]
         seen = set()
@@ -101,9 +132,39 @@ def render(items: list[dict], style: Style, locale: str, mode: str = "bibliograp
             if key not in seen:
                 seen.add(key)
                 result.failures.append((key, f"{type(exc).__name__}: {str(exc)[:120]}"))
-        citeproc_fixes.entry_failures.clear()
-        citeproc_fixes.ambiguous_keys.clear()
+                result.errors.append(render_error(style, key, exc))
+        citeproc_fixes.end_render()
     return result
+
+
+def render_error(style: Style, key: str, exc: BaseException):
+    """A RenderError naming the item and the innermost CSL element that was rendering."""
+    from avimcite.errors import RenderError
+
+    if isinstance(exc, RenderError):
+        return exc
+    element = _failing_element(exc)
+    where = f" at {element}" if element else ""
+    return RenderError(f"the style {style.id} could not render the item {key}{where} ({type(exc).__name__}: {str(exc)[:120]}).",
+                       item=key, element=element)  # fmt: skip
+
+
+def _failing_element(exc: BaseException) -> str | None:
+    """'<text macro="author"> (line 12)': the CSL element of the innermost frame of the
+    traceback whose `self` is a style element."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        owner = tb.tb_frame.f_locals.get("self")
+        tag = getattr(owner, "tag", None)
+        if isinstance(tag, str) and tag.startswith("{http://purl.org/net/xbiblio/csl}"):
+            found = owner
+        tb = tb.tb_next
+    if found is None:
+        return None
+    name = found.tag.rpartition("}")[2]
+    attributes = "".join(f' {k}="{v}"' for k, v in list(found.attrib.items())[:2])
+    line = getattr(found, "sourceline", None)
+    return f"<{name}{attributes}>" + (f" (line {line})" if line else "")
 
 
 def _parse_style(CitationStylesStyle, style: Style, locale: str):
@@ -130,9 +191,8 @@ def _parse_style(CitationStylesStyle, style: Style, locale: str):
 def settle(csl, bib, source, keys: list[str]) -> list:
     """Cite every key once, alone, in order (registering it), sort the bibliography as the
     style says, then disambiguate; the citations, to render."""
-    from citeproc import Citation, CitationItem
-
-    from avimcite.formatters import citeproc_fixes
+    from avimcite.csl import fixes as citeproc_fixes
+    from avimcite.csl._citeproc import Citation, CitationItem
 
     citeproc_fixes.ambiguous_keys.clear()
     cites = [Citation([CitationItem(k)]) for k in keys]
@@ -148,7 +208,7 @@ def settle(csl, bib, source, keys: list[str]) -> list:
 def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
     """CSL 1.0.2 "Disambiguation": items whose citations are identical get the `disambiguate`
     condition, then year suffixes if the style asks (in the bibliography's order)."""
-    from avimcite.formatters import citeproc_fixes
+    from avimcite.csl import fixes as citeproc_fixes
 
     # one registered citation per key; a long list on two cores (each item cited once: no
     # citation depends on another)
@@ -173,13 +233,19 @@ def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
 
 def _cite_or_none(bib, citation):
     """The citation's text, or None (recorded in entry_failures) if the engine fails on it."""
-    from avimcite.formatters import citeproc_fixes
+    from avimcite.csl import fixes as citeproc_fixes
 
     try:
         return str(bib.cite(citation, _missing))
     except Exception as exc:  # noqa: BLE001 - one bad entry must not take the others down
         citeproc_fixes.entry_failures.append((citation.cites[0].key, exc))
         return None
+
+
+def _cite_failed(key: str, exc: BaseException) -> None:
+    from avimcite.csl import fixes as citeproc_fixes
+
+    citeproc_fixes.entry_failures.append((key, exc))
 
 
 def _missing(item) -> str:
@@ -191,9 +257,13 @@ def _entry(entry) -> str:
     return " ".join(str(entry).split())
 
 
+_MARK_BEFORE_PERIOD = re.compile(r"([?!][”’]?(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*{1,2})*)\.(?=\s|$|<)")
+
+
 def _finish(text: str, in_quote: bool) -> str:
-    # A period after a title's own "?" or "!" is dropped, as citeproc-js does at such seams.
-    text = re.sub(r"([?!][”’]?)\.(?=\s|$)", r"\1", text)
+    # A period after a title's own "?" or "!" is dropped, as citeproc-js does at such seams,
+    # also when the title's italics (HTML, Markdown) end between the two.
+    text = _MARK_BEFORE_PERIOD.sub(r"\1", text)
     return _punctuation_in_quote(text) if in_quote else text
 
 

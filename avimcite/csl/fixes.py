@@ -28,11 +28,13 @@ entry_failures: list[tuple[str, Exception]] = []  # (item id, error) of entries 
 collation_locale: list[str] = ["en-US"]
 
 
-def install() -> None:
+def install(package) -> None:
+    """Apply every fix to `package`: avimcite's private copy of citeproc-py
+    (avimcite.csl._citeproc), never the `citeproc` that other programs import."""
     global _installed
     if _installed:
         return
-    from citeproc import model, string
+    model, string = package.model, package.string
 
     _substituted_variables_are_suppressed(model)
     _initialize_false_keeps_given_names(model)
@@ -183,7 +185,7 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         started = _started[-1] if _started else None
         output, attempted, succeeded = _render_as_group(model, self, item, None, context=context, sort_options=sort_options)
         if output and (succeeded or not attempted):
-            from citeproc.string import join
+            from avimcite.csl._citeproc.string import join
 
             return join(output, "")
         _restore_started(started)
@@ -201,7 +203,7 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
             _choice["attempted"], _choice["succeeded"] = attempted, succeeded
             if not output:
                 return None
-            from citeproc.string import join
+            from avimcite.csl._citeproc.string import join
 
             return join(output, delimiter)
 
@@ -279,6 +281,7 @@ _MERGED = {
 
 
 _ENTITY_END = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);$")
+_RICH_END = re.compile(r"(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*+)+$")
 
 
 def _punctuation_merges_at_seams(model, string) -> None:
@@ -294,9 +297,14 @@ def _punctuation_merges_at_seams(model, string) -> None:
         other = original(left, other)
         other_text = str(other)
         if left_text and other_text:
-            merged = _MERGED.get(left_text[-1], {}).get(other_text[0])
-            if merged == left_text[-1]:
-                return string._strip_first_char(other)
+            # the mark the reader sees last: "ANLATIYOR?</i>" ends in "?" (HTML, Markdown)
+            visible = _RICH_END.sub("", left_text[-40:]) if left_text[-1] in ">*" and render_context.format != "text" else left_text
+            if visible:
+                merged = _MERGED.get(visible[-1], {}).get(other_text[0])
+                if merged == visible[-1]:
+                    return string._strip_first_char(other)
+                if visible is not left_text and visible[-1] == other_text[0] and other_text[0] in ".,;:":
+                    return string._strip_first_char(other)  # "ÇIKMIŞTIR.</i>" + "." (the plain text had one)
         return other
 
     string.normalize_seam = normalize_seam
@@ -316,7 +324,7 @@ def _display_attribute(model) -> None:
         text = original(self, text)
         display = self.get("display") if text is not None else None
         if display in _DISPLAY and str(text):
-            from citeproc.string import String
+            from avimcite.csl._citeproc.string import String
 
             before, after = _DISPLAY[display]
             if display == "left-margin" and isinstance(self.getparent(), model.Layout):
@@ -339,7 +347,7 @@ def _second_field_align(model) -> None:
         ):
             # A left margin is set apart from what follows it; at the end of the entry there
             # is nothing to set apart ("…TEST-4.", not "…TEST-4 .").
-            from citeproc.string import String, join
+            from avimcite.csl._citeproc.string import String, join
 
             rendering = list(_rendering_children(model, self, item, delimiter, **kwargs))
             texts = [text + String(" ") if child.get("display") == "left-margin" and i < len(rendering) - 1 else text
@@ -357,7 +365,7 @@ def _second_field_align(model) -> None:
         if len(texts) < 2:
             return texts[0] if texts else None
         first, *rest = texts
-        from citeproc.string import join
+        from avimcite.csl._citeproc.string import join
 
         return first + " " + join(rest, delimiter)
 
@@ -574,7 +582,7 @@ def _subsequent_author_substitute(model) -> None:
     """`subsequent-author-substitute` ("———" in MLA, Chicago, Turabian), rule complete-all:
     an entry whose first cs:names output equals the previous entry's prints the substitute
     instead. citeproc-py ignored the attribute."""
-    from citeproc.string import String
+    from avimcite.csl._citeproc.string import String
 
     original_process = model.Names.process
 
@@ -615,7 +623,7 @@ def _subsequent_author_substitute(model) -> None:
                 self.suffix_dropped = False
                 text = self.render_children(item)
                 if self.suffix_dropped and text is not None:
-                    from citeproc.string import String
+                    from avimcite.csl._citeproc.string import String
 
                     text = self.format(String(self.get("prefix", "")) + text)
                 else:
@@ -650,6 +658,39 @@ def clear_caches() -> None:
     _xpath_cache.clear()
     _calls_cache.clear()
     _children_cache.clear()
+
+
+class RenderContext:
+    """What one render carries: its output format (sort keys are compared as plain text in
+    every format), its collation locale and what went wrong. The per-element stacks below
+    are reset with it, so a render that failed half-way leaves nothing to the next one."""
+
+    __slots__ = ("format",)
+
+    def __init__(self, fmt: str = "text") -> None:
+        self.format = fmt
+
+
+render_context = RenderContext()
+
+
+def begin_render(fmt: str = "text") -> RenderContext:
+    global render_context
+    clear_caches()
+    for stack in (_tracking, _turkish_case, _text_substitute, _entry_names, _suffix_state, _item_language, _started, _sort_macro):
+        stack.clear()
+    entry_failures.clear()
+    ambiguous_keys.clear()
+    render_context = RenderContext(fmt)
+    return render_context
+
+
+def end_render() -> None:
+    global render_context
+    entry_failures.clear()
+    ambiguous_keys.clear()
+    clear_caches()
+    render_context = RenderContext()
 
 
 def _static_style_queries_are_cached(model) -> None:
@@ -710,7 +751,7 @@ def _static_style_queries_are_cached(model) -> None:
     model.CitationStylesElement.get_root = per_render("root", model.CitationStylesElement.get_root)
     model.CitationStylesElement.get_formatter = per_render("formatter", model.CitationStylesElement.get_formatter)
 
-    from citeproc import source
+    from avimcite.csl._citeproc import source
 
     def reference(self):
         # A property that went through three layers of exception-driven lookups on every use.
@@ -784,7 +825,7 @@ def _implicit_year_suffix(model) -> None:
         text = original_part(self, *args, **kwargs)
         state = _suffix_state[-1] if _suffix_state else None
         if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
-            from citeproc.string import String
+            from avimcite.csl._citeproc.string import String
 
             # as citeproc-js: the suffix follows the year with the year part's own affixes and
             # formatting ("2016b"; "(2016)(b)" for a year printed in parentheses)
@@ -834,6 +875,9 @@ def _locale_aware_sorting(model) -> None:
         if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
             return list(items)
         locale = collation_locale[-1]
+        fmt = render_context.format
+        from avimcite.csl.markup import plain
+
         key_elements = self.findall("cs:key", self.nsmap)
         descending = [key.get("sort", "ascending").lower() == "descending" for key in key_elements]
 
@@ -851,7 +895,9 @@ def _locale_aware_sorting(model) -> None:
                         except Exception as exc:  # noqa: BLE001
                             entry_failures.append((one.key, exc))
                             column.append(None)
-                out.append([v if v is None or isinstance(v, int) else str(v) for v in column])
+                # as citeproc-js: a key is compared as plain text whatever the output format
+                # (an italic title sorted under "i" in HTML)
+                out.append([v if v is None or isinstance(v, int) else plain(str(v), fmt) for v in column])
             return [list(row) for row in zip(*out)] if out else [[] for _ in chunk]
 
         rows_of_keys = forked_map(columns, list(items))
@@ -903,6 +949,7 @@ __all__ = ["install", "ambiguous_keys", "collating", "collation_key"]
 
 _item_language: list[str | None] = []  # per entry or cite: its item's language ("tr" cases by Turkish rules)
 _started: list[bool] = []  # per entry or cite being rendered: has anything been printed yet
+later_cite: list[bool] = []  # set by avimcite.csl.clusters while a cluster's second or later cite renders
 
 
 def _restore_started(value: bool | None) -> None:
@@ -919,7 +966,8 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
 
     def render_children(self, item, *args, **kwargs):
         active = isinstance(self.getparent(), model.Bibliography) or self.get_root().get("class") == "note"
-        _started.append(not active)
+        # a later cite of a note's cluster does not open the note ("…; ibid., p. 2.")
+        _started.append(not active or bool(later_cite and later_cite[-1]))
         try:
             language = str(item.reference.language)[:2].lower()
         except model.VariableError:  # no language of its own: the locale's, as citeproc-js
@@ -979,7 +1027,7 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
     """A cs:date inside a macro used as a sort key contributes its date as a sortable number
     (citeproc-js's dateAsSortKey: "1" + year, month and day zero-padded, for the parts the
     element shows), not its printed form: "March 2017" before "December 2017", not after."""
-    from citeproc.string import String
+    from avimcite.csl._citeproc.string import String
 
     original_sort_keys = model.Key.sort_keys
 
@@ -1001,7 +1049,7 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
             value = item.reference[self.get("variable").replace("-", "_")]
         except (model.VariableError, AttributeError):
             return None
-        from citeproc.source import DateRange
+        from avimcite.csl._citeproc.source import DateRange
 
         begin = value.begin if isinstance(value, DateRange) else value
         year = begin.get("year") if isinstance(begin, dict) else None
@@ -1029,7 +1077,7 @@ def _name_affixes_apply_to_each_person(model) -> None:
     Name.process of citeproc-py 0.6 with that one change (per-name affixes); 236 of the
     2,851 independent styles set affixes on cs:name."""
 
-    from citeproc.string import String
+    from avimcite.csl._citeproc.string import String
 
     def process(self, item, variable, context=None, sort_options=None, **kwargs):
         def get_option(name):
@@ -1271,6 +1319,37 @@ def _previous_names(layout, citation_items, index, substitute):
     return None
 
 
+def _detach_child(parent: int, keep: int) -> None:
+    """In a forked worker: die with the parent (Linux PR_SET_PDEATHSIG), and hold none of the
+    caller's files — stdin, stdout and stderr become /dev/null and every other inherited
+    descriptor but the result pipe is closed, so a program reading our stdout sees its end
+    as soon as we exit, even if the worker is still running."""
+    import os
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(ctypes.c_int(1), ctypes.c_ulong(int(signal.SIGKILL)), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                       ctypes.c_ulong(0))  # PR_SET_PDEATHSIG = 1  # fmt: skip
+        except Exception:  # noqa: BLE001 - no prctl here: the parent still waits for the worker
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    try:
+        limit = os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        limit = 1024
+    os.closerange(3, keep)
+    os.closerange(keep + 1, max(keep + 2, min(limit, 65536)))
+
+
 def forked_map(func, values: list) -> list:
     """func(values, 0), computed as func(first half, 0) here and func(second half, start) in a
     forked child, concatenated: the child returns plain picklable results, and the entries it
@@ -1282,6 +1361,7 @@ def forked_map(func, values: list) -> list:
     import pickle
 
     half = len(values) // 2
+    parent = os.getpid()
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -1293,6 +1373,7 @@ def forked_map(func, values: list) -> list:
         status = 1
         try:
             os.close(read_end)
+            _detach_child(parent, write_end)
             entry_failures.clear()
             result = func(values[half:], half)
             failures = [(key, type(exc).__name__, str(exc)) for key, exc in entry_failures]

@@ -154,6 +154,22 @@ def _check_style_path(path: Path, name: str) -> None:
                      f"its parent ({parent_id}); {use}.")  # fmt: skip
 
 
+_ROOT_LOCALE = re.compile(r"<style\b[^>]*?\bdefault-locale=\"([^\"]+)\"", re.S)
+
+
+@lru_cache(maxsize=64)
+def independent_default_locale(path: Path) -> str | None:
+    """The default-locale an independent style declares on its <style> element, read from the
+    file's head without parsing it (istanbul-universitesi-...: tr-TR)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(6000)
+    except OSError:
+        return None
+    found = _ROOT_LOCALE.search(head)
+    return found[1] if found else None
+
+
 def resolve_style(name: str) -> Style:
     """A style by id, short name, old id or .csl path; UsageError with the closest names."""
     if name.endswith(".csl") or os.sep in name:

@@ -54,3 +54,17 @@ MARKDOWN = _module(
 
 def formatter(fmt: str):
     return {"text": TEXT, "html": HTML, "markdown": MARKDOWN}[fmt]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_MD_MARKUP = re.compile(r"\\(.)|[*^~]")
+
+
+def plain(text: str, fmt: str) -> str:
+    """The text a reader sees, without the format's markup: what sort keys compare (CSL sorts
+    on plain text; citeproc-js prints the same order in every format)."""
+    if fmt == "html":
+        return _html.unescape(_TAG.sub("", text)) if ("<" in text or "&" in text) else text
+    if fmt == "markdown":
+        return _MD_MARKUP.sub(lambda m: m.group(1) or "", text)
+    return text

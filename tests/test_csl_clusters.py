@@ -1,0 +1,124 @@
+"""Citation clusters against citeproc-js: golden-clusters/ (make_golden_clusters.sh), 16 styles,
+four documents of 10-12 clusters (repeats, ibid with and without locators, several cites a
+cluster, suppress-author, prefixes, suffixes, collapsing, year suffixes)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import REPO
+
+CSL = REPO / "tests" / "data" / "csl"
+STYLES = (CSL / "cluster-styles.txt").read_text(encoding="utf-8").split()
+DOCUMENTS = sorted(p.stem for p in (CSL / "clusters").glob("*.json"))
+KNOWN = CSL / "known_differences_clusters.txt"
+CATALOGUES = {"shipped": REPO / "data" / "posts.json", "mine": CSL / "mine-catalogue.json"}
+
+
+def _input(document: str) -> str:
+    return document[:-2] if document.endswith(("-a", "-b")) else document
+
+
+def _golden(document: str, style: str) -> list[str]:
+    return (CSL / "golden-clusters" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
+
+
+def _ours(document: str, style: str) -> list[str]:
+    from avimcite.csl import render
+
+    items = json.loads((CSL / "input" / f"{_input(document)}.json").read_text(encoding="utf-8"))
+    clusters = json.loads((CSL / "clusters" / f"{document}.json").read_text(encoding="utf-8"))
+    result = render(items, style, locale="en-US", clusters=clusters, mode="both")
+    return result.citations + ["----"] + result.bibliography
+
+
+def _known() -> set[tuple[str, str, int]]:
+    rows = set()
+    for line in KNOWN.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            document, style, number = line.split()[:3]
+            rows.add((document, style, int(number)))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    same, total, differing = 0, 0, set()
+    for document in DOCUMENTS:
+        for style in STYLES:
+            gold, ours = _golden(document, style), _ours(document, style)
+            assert len(ours) == len(gold), (document, style)
+            for number, (want, got) in enumerate(zip(gold, ours)):
+                if want == "----":
+                    assert got == "----"
+                    continue
+                total += 1
+                if want == got:
+                    same += 1
+                else:
+                    differing.add((document, style, number))
+    return same, total, differing
+
+
+def test_at_least_97_percent_of_cluster_lines_equal_citeproc_js(comparison):
+    same, total, _ = comparison
+    assert total > 1200 and same / total >= 0.97, f"{same}/{total}"
+
+
+def test_known_differences_are_listed_both_ways(comparison):
+    _, _, differing = comparison
+    known = _known()
+    assert differing - known == set(), "new differences (fix them or list them with a reason)"
+    assert known - differing == set(), "listed differences that no longer differ (remove them)"
+
+
+@pytest.mark.parametrize("style", ["apa", "ieee", "chicago-notes-bibliography", "oscola"])
+@pytest.mark.parametrize("document", ["shipped-a", "mine"])
+def test_cli_clusters_file_equals_citeproc_js(run, style, document):
+    """The command a user types, on the pandoc-syntax file, equals citeproc-js line for line
+    (except the lines listed as known differences)."""
+    catalogue = CATALOGUES[_input(document)]
+    result = run("--catalogue", str(catalogue), "cite", "--clusters", str(CSL / "clusters" / f"{document}.txt"),
+                 "--style", style, "--locale", "en-US", "--accessed", "2026-06-25", "--mode", "both")  # fmt: skip
+    assert result.code == 0, result.err
+    gold = _golden(document, style)
+    at = gold.index("----")
+    lines = result.out.splitlines()
+    assert lines[at] == "" and len(lines) == len(gold)
+    known = _known()
+    for number, (want, got) in enumerate(zip(gold, lines)):
+        if number != at and (document, style, number) not in known:
+            assert got == want, number
+
+
+def test_citations_only_by_default_with_clusters(run):
+    result = run("cite", "--clusters", "-", "-s", "apa", "--accessed", "2026-06-25",
+                 stdin="[@2023/63, para. 4; @yorum/2020/5]\n\n[-@analiz/2018/7]\n")  # fmt: skip
+    assert result.code == 0
+    assert result.lines == ["(Kuzio, 2023, para. 4; ONBİRİNCİ KURULUŞ YILDÖNÜMÜNDE AVİM, 2020)", "(2018)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "words"),
+    [
+        ("[@2023/63]\n[@2023/63, p. 4\n", 2, "line 2:"),
+        ("[@2023/63]\n[see]\n", 2, "line 2:"),
+        ("[@2023/63]\n\n[@blog/2023/63; @nosuchkey2099]\n", 3, "line 3: unknown key @nosuchkey2099"),
+        ("[@{odd;key}]\n", 3, "line 1: unknown key @odd;key"),
+    ],
+)
+def test_a_bad_line_prints_nothing_and_names_the_line(run, text, code, words):
+    result = run("cite", "--clusters", "-", "-s", "apa", stdin=text)
+    assert result.code == code and result.out == "" and words in result.err and result.err.count("\n") == 1
+
+
+def test_keys_are_ids_short_ids_or_citation_keys(run):
+    one = run("cite", "--clusters", "-", "-s", "ieee", stdin="[@blog/2023/63]\n[@2023/63]\n[@kuzio2023ending]\n")
+    assert one.code == 0 and one.lines == ["[1]", "[1]", "[1]"]
+
+
+def test_house_styles_and_ids_are_refused_with_clusters(run):
+    assert run("cite", "--clusters", "-", stdin="[@2023/63]\n").code == 2
+    assert run("cite", "2023/63", "--clusters", "-", "-s", "apa", stdin="[@2023/63]\n").code == 2
