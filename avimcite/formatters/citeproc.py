@@ -135,6 +135,7 @@ def settle(csl, bib, source, keys: list[str]) -> list:
     from avimcite.formatters import citeproc_fixes
 
     citeproc_fixes.ambiguous_keys.clear()
+    keys = [k.lower() for k in keys]  # citeproc-py files every item under its id in lower case
     cites = [Citation([CitationItem(k)]) for k in keys]
     for citation in cites:
         bib.register(citation)
