@@ -57,6 +57,7 @@ def install() -> None:
     _long_form_terms_match_form_long(model)
     _substituted_text_keeps_its_own_affixes(model)
     _positions_follow_the_document(model)
+    _initials_as_citeproc_js(model)
     _installed = True
 
 
@@ -1482,3 +1483,144 @@ def _positions_follow_the_document(model) -> None:
     model.If._position = _position
     model.Text._variable = text_variable
     model.If._variable = if_variable
+
+
+# --- initials ---------------------------------------------------------------------------
+# citeproc-js's CSL.Util.Names.initializeWith (doInitialize, doNormalize), on the given name.
+
+_INITIAL_FIRST = "A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6\u03e8\u03ea\u03ec\u03ee\u03f4\u03f7\u03fd-\u03ff"
+_INITIAL_REST = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff"
+_ROMANESQUE = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e"
+_NAME_INITIAL = re.compile(f"^([{_INITIAL_FIRST}])([{_INITIAL_REST}]*|)(\\.)*")
+_STARTS_ROMANESQUE = re.compile(f"^[&{_ROMANESQUE}]")
+_HAS_ROMANESQUE = re.compile(f"[-0-9{_ROMANESQUE}]")
+_NAME_SPLIT = re.compile(r'((?:[-\s]*</*(?:span\s+class="no(?:case|decor)"|i|sc|b|sub|sup)>[-\s]*|[-\s]+))')
+_TAG = re.compile(r"^(?:<[^>]+>)*")
+
+
+def _mergetag(tagstr: str, newstr: str) -> str:
+    tags = re.findall(r"(?:-*<[^>]+>-*)", tagstr)
+    if not tags:
+        return newstr
+    tagstr = "".join(tags)
+    m = re.match(r"^(.*[^\s])*(\s+)$", newstr, re.S)
+    if m:
+        return (m.group(1) or "") + tagstr + m.group(2)
+    return newstr + tagstr
+
+
+def _tagonly(text: str) -> str:
+    m = re.search(r"(?:<[^>]+>)+", text)
+    return m.group(0) if m else text
+
+
+def _tidy_initials(text: str) -> str:
+    text = re.sub(r"[\u0009\u000a\u000b\u000c\u000d\u0020\ufeff\u00a0]+$", "", text)
+    return re.sub(r"[\u0009\u000a\u000b\u000c\u000d\u0020]+", " ", re.sub(r"\s*-\s*", "-", text))
+
+
+def initialize_given(name: str, terminator: str, normalize_only: bool = False) -> str:
+    """A given name initialized with `terminator` ("J. Q."), or with `normalize_only` (the
+    style's initialize="false") only its existing initials and abbreviations normalized
+    ("M.E" -> "M. E." for initialize-with ". "), as citeproc-js does."""
+    if not name:
+        return ""
+    terminator = terminator or ""
+    if name in ("Lord", "Lady") or (not _STARTS_ROMANESQUE.match(_TAG.sub("", name)) and "%s" not in terminator):
+        return name
+    name = re.sub(r"\s+", " ", re.sub(r"\s*-\s*", "-", name))
+    name = re.sub(r"-([a-z])", "\u2013\\1", name)
+    for i in range(len(name) - 2, -1, -1):
+        if name[i] == "." and name[i + 1:i + 2] != " ":
+            name = name[:i] + ". " + name[i + 1:]
+    parts = _NAME_SPLIT.split(name)  # strings and the separators between them, alternating
+    if len(parts) == 1:
+        m = re.search(r"[^.]+$", parts[0])
+        if m and len(m.group(0)) == 1 and m.group(0) != m.group(0).lower():
+            parts[0] += "."
+    result = _normalize_initials(parts, terminator) if normalize_only else _initialize_parts(parts, terminator)
+    return re.sub("\u2013([a-z])", "-\\1", result)
+
+
+def _normalize_initials(names: list[str], terminator: str) -> str:
+    abbrev = []
+    for i, n in enumerate(names):
+        bare = _TAG.sub("", n)
+        if len(bare) > 1 and bare.endswith("."):
+            names[i] = re.sub(r"^(.*)\.(.*)$", r"\1\2", n, flags=re.S)
+            abbrev.append(True)
+        elif len(n) == 1 and n.upper() == n:
+            abbrev.append(True)
+        else:
+            abbrev.append(False)
+    for i in range(0, len(names), 2):
+        if not abbrev[i]:
+            continue
+        if i < len(names) - 2:
+            names[i + 1] = _tagonly(names[i + 1])
+            if not abbrev[i + 2]:
+                names[i + 1] = _tagonly(names[i + 1]) + " "
+            if len(names[i + 2]) > 1:
+                names[i + 1] = re.sub("\ufeff$", "", terminator) + names[i + 1]
+            else:
+                names[i + 1] = _mergetag(names[i + 1], terminator)
+        if i == len(names) - 1:
+            names[i] = names[i] + terminator
+    return _tidy_initials("".join(names))
+
+
+def _initialize_parts(names: list[str], terminator: str) -> str:
+    count = len(names)
+    for i in range(0, count, 2):
+        n = names[i]
+        if not n:
+            continue
+        m = _NAME_INITIAL.match(n)
+        groups = list(m.groups()) if m else None
+        if not m and not _STARTS_ROMANESQUE.match(n) and len(n) > 1 and "%s" in terminator:
+            groups = [n[0], n[1:], None]
+        if groups and groups[1] and groups[2]:
+            groups = [groups[0] + groups[1], "", groups[2]]
+        if groups and groups[0][:1] == groups[0][:1].upper():
+            extra = ""
+            if groups[1]:
+                run = ""
+                for c in groups[1]:
+                    if c != c.upper():
+                        break
+                    run += c
+                if len(run) < len(groups[1]):
+                    extra = run.lower()
+            names[i] = groups[0] + extra
+            if i < count - 1:
+                if "%s" in terminator:
+                    names[i] = terminator.replace("%s", names[i], 1)
+                elif "-" in names[i + 1]:
+                    names[i + 1] = _mergetag(names[i + 1].replace("-", "", 1), terminator) + "-"
+                else:
+                    names[i + 1] = _mergetag(names[i + 1], terminator)
+            elif "%s" in terminator:
+                names[i] = terminator.replace("%s", names[i], 1)
+            else:
+                names.append(terminator)
+        elif _HAS_ROMANESQUE.search(n) and (not groups or not groups[2]):
+            names[i] = " " + n
+    return _tidy_initials("".join(names))
+
+
+def _initials_as_citeproc_js(model) -> None:
+    """initialize-with as citeproc-js applies it: a given name already written as an
+    abbreviation keeps it ("Ph.", "Me." stay "Ph", "Me"), initials are normalised to the
+    style's mark ("M.E" -> "M. E."), and with initialize="false" only those existing initials
+    are normalised, full given names kept. citeproc-py took the first letter of every part."""
+
+    def initialize(self, given, mark, context):
+        on = str(self.get_option("initialize", context)).lower() != "false"
+        found = (context if context is not None else self).xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
+        if found and str(found[0].get("initialize", "")).lower() == "false":
+            on = False
+        if str(self.get_option("initialize-with-hyphen", context)).lower() == "false":
+            given = given.replace("-", " ")
+        return initialize_given(str(given), str(mark), normalize_only=not on)
+
+    model.Name.initialize = initialize
