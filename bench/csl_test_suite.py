@@ -1,43 +1,83 @@
 #!/usr/bin/env python3
 """Run the CSL processor test suite (citation-style-language/test-suite, processor-tests/humans)
-through avimcite's engine (citeproc-py + avimcite/csl/fixes.py) and through
-plain citeproc-py, on the same runner.
+through avimcite's engine (its private copy of citeproc-py with avimcite/csl/fixes.py), and through
+plain citeproc-py with --plain, on the same runner.
 
-    python bench/csl_test_suite.py --suite /path/to/test-suite [--plain] [--write-failures]
+    python bench/csl_test_suite.py [--suite DIR] [--plain] [--json FILE] [--write-failures] [NAME ...]
 
-Supported fixtures: mode `citation` or `bibliography`, input items, optional CITATION-ITEMS
-(one citation per list, locators and affixes); fixtures with CITATIONS (citation clusters
-with note positions), BIBSECTION, BIBENTRIES or ABBREVIATIONS, or another mode, are skipped.
+Every fixture (*.txt) of the folder is run; one the runner cannot run counts as a failure.
+The fixtures are read as citeproc-js's test runner (src/test_runner.js) reads them:
+
+* MODE `citation` without CITATION-ITEMS or CITATIONS: one citation of every input item.
+* CITATION-ITEMS: each list is one citation (makeCitationCluster): locators, labels, affixes,
+  a `position` the fixture gives (0 first .. 3 ibid-with-locator) and `near-note`; a cite
+  without one is a first cite. All input items are registered (numbers, disambiguation).
+* CITATIONS: calls of processCitationCluster(citation, citationsPre, citationsPost); after
+  each call the document is citationsPre + the citation + citationsPost, with the note
+  numbers they give, and only the cited items are registered. The result is the document
+  after the last call, one line per citation, "[i] " before it and ">>" for a citation the
+  last call rendered anew (the one it inserted, or one whose output it changed) or ".." for
+  one it left as it was, as citeproc-js's runner prints it.
+* MODE `bibliography`: the bibliography (csl-bib-body / csl-entry divs) of the registered items.
+* BIBENTRIES, BIBSECTION, ABBREVIATIONS, other modes, and a style or input the runner cannot
+  read: not supported by this runner, counted as failures.
+
 Output is HTML, compared with RESULT after the suite's entity spelling (&#38;) is normalised.
+Default suite: $CSL_TEST_SUITE, else ../shared/csl-test-suite from the repository's root.
 
-tests/data/csl/test-suite-expected-failures.txt lists the supported fixtures our engine fails;
-tests/test_csl_test_suite.py requires that no other fixture fails (the list may only shrink)
-when CSL_TEST_SUITE points at a checkout of the suite.
+tests/data/csl/test-suite-expected-failures.txt lists the fixtures our engine fails;
+tests/test_csl_test_suite.py requires that no other fixture fails (the list may only shrink).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 EXPECTED = REPO / "tests" / "data" / "csl" / "test-suite-expected-failures.txt"
-_SECTION = re.compile(r">>=+ ([A-Z-]+) =+>>\n(.*?)\n<<=+ \1 =+<<", re.S)
-_UNSUPPORTED = {"CITATIONS", "BIBSECTION", "BIBENTRIES", "ABBREVIATIONS"}
+_SECTION = re.compile(r">>=+ ([A-Z0-9-]+) =+>>\n(.*?)\n<<=+ \1 =+<<", re.S)
+_UNSUPPORTED = ("BIBENTRIES", "BIBSECTION", "ABBREVIATIONS", "INPUT2")
+
+
+class Unsupported(Exception):
+    """A fixture this runner cannot run (it counts as a failure)."""
+
+
+def suite_dir(given: str | None = None) -> Path | None:
+    """The suite's folder: `given`, $CSL_TEST_SUITE, or ../shared/csl-test-suite beside the
+    repository (for a git worktree, also beside its main checkout); None if absent."""
+    candidates = [given, os.environ.get("CSL_TEST_SUITE"), str(REPO.parent / "shared" / "csl-test-suite")]
+    git = REPO / ".git"
+    if git.is_file():  # a worktree: .git names the main checkout's git directory
+        text = git.read_text(encoding="utf-8", errors="replace")
+        if text.startswith("gitdir:") and "/.git/" in text:
+            main = Path(text.split(":", 1)[1].strip().split("/.git/")[0])
+            candidates.append(str(main.parent / "shared" / "csl-test-suite"))
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "processor-tests" / "humans").is_dir():
+            return Path(candidate)
+    return None
+
+
+def fixtures(suite: Path) -> list[Path]:
+    return sorted((suite / "processor-tests" / "humans").glob("*.txt"))
 
 
 def parse(path: Path) -> dict[str, str]:
     return {name: body for name, body in _SECTION.findall(path.read_text(encoding="utf-8"))}
 
 
-def supported(fixture: dict[str, str]) -> bool:
-    return fixture.get("MODE", "").strip() in ("citation", "bibliography") and not (_UNSUPPORTED & set(fixture))
+def area(name: str) -> str:
+    return name.split("_", 1)[0]
 
 
 def _normalise(text: str) -> str:
@@ -45,29 +85,90 @@ def _normalise(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def _cite_item(cite: dict, package="avimcite.csl._citeproc"):
+def _input(fixture: dict[str, str]) -> list[dict]:
+    """The INPUT items as citeproc-js's runner takes them: an item without an id is filed
+    under "undefined" (JavaScript's name for the missing value), one without a type has none."""
+    items = json.loads(fixture["INPUT"])
+    for item in items:
+        item.setdefault("id", "undefined")
+        item.setdefault("type", "")
+    return items
+
+
+# --- the document of citations a fixture renders ----------------------------------------
+
+
+def clusters(fixture: dict[str, str]) -> tuple[bool, list[tuple[list[dict], str | None]]]:
+    """(tracked, documents): each document is the list of citation clusters after one call,
+    in document order, and the id of the cluster the call inserted (None when not tracked:
+    one document of separate citations, as CITATION-ITEMS or one citation of every item). A
+    cluster is {"id", "note" (int or None), "cites": [cite items as CSL-JSON: id, locator,
+    label, prefix, suffix, position, near-note]}. This is the one place a fixture's citations
+    are read: a renderer of clusters (the public API's `clusters=`) takes the same lists."""
+    if "CITATIONS" in fixture:
+        documents, by_id = [], {}
+        for citation, before, after in json.loads(fixture["CITATIONS"]):
+            cid = citation.get("citationID") or f"CITATION-{len(by_id)}"
+            note = (citation.get("properties") or {}).get("noteIndex")
+            by_id[cid] = {"id": cid, "note": note, "cites": citation["citationItems"]}
+            order = [pid for pid, _ in before] + [cid] + [pid for pid, _ in after]
+            for pid, pnote in list(before) + list(after):
+                if pid not in by_id:
+                    raise Unsupported(f"citationsPre/Post names an unknown citation {pid}")
+                by_id[pid] = dict(by_id[pid], note=pnote)
+            documents.append(([dict(by_id[pid]) for pid in order], cid))
+        return True, documents
+    if "CITATION-ITEMS" in fixture:
+        groups = json.loads(fixture["CITATION-ITEMS"])
+        return False, [([{"id": f"CITATION-{n}", "note": None, "cites": group} for n, group in enumerate(groups)], None)]
+    items = _input(fixture)
+    return False, [([{"id": "CITATION-0", "note": None, "cites": [{"id": i["id"]} for i in items]}], None)]
+
+
+def cited_keys(document: list[dict]) -> list[str]:
+    """The items a document cites, in the order first cited."""
+    keys: list[str] = []
+    for cluster in document:
+        for cite in cluster["cites"]:
+            if str(cite["id"]) not in keys:
+                keys.append(str(cite["id"]))
+    return keys
+
+
+# --- rendering --------------------------------------------------------------------------
+
+
+def _package(patched: bool):
+    """Our engine is avimcite's private copy of citeproc-py (avimcite.csl._citeproc); plain is `citeproc`."""
     import importlib
 
-    CitationItem, Locator = (getattr(importlib.import_module(package), n) for n in ("CitationItem", "Locator"))
+    return importlib.import_module("avimcite.csl._citeproc" if patched else "citeproc")
+
+
+def _cite_item(cite: dict, tracked: bool):
+    cp = _package(tracked)
+    CitationItem, Locator = cp.CitationItem, cp.Locator
 
     extra = {k: v for k, v in cite.items() if k in ("prefix", "suffix")}
     if "locator" in cite:
         extra["locator"] = Locator(cite.get("label", "page"), str(cite["locator"]))
-    return CitationItem(str(cite["id"]), **extra)
+    item = CitationItem(str(cite["id"]), **extra)
+    if tracked and "position" in cite:
+        item["position"] = cite["position"]
+        item["near_note"] = bool(cite.get("near-note"))
+    return item
 
 
-def run_fixture(fixture: dict[str, str], patched: bool) -> str:
-    """The fixture's output from citeproc-py (with our fixes when `patched`)."""
+def render_document(fixture: dict[str, str], registered: list[str] | None, document: list[dict], patched: bool, tracked: bool):
+    """(one string per cluster, bibliography entries) for one document of clusters."""
     import tempfile
 
     import importlib
 
-    # our engine is avimcite's private copy of citeproc-py (avimcite.csl._citeproc); plain is `citeproc`
-    package = "avimcite.csl._citeproc" if patched else "citeproc"
-    cp = importlib.import_module(package)
+    cp = _package(patched)
     Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle = (
-        cp.Citation, cp.CitationItem, cp.CitationStylesBibliography, cp.CitationStylesStyle)
-    CiteProcJSON = importlib.import_module(package + ".source.json").CiteProcJSON
+        cp.Citation, cp.CitationItem, cp.CitationStylesBibliography, cp.CitationStylesStyle)  # fmt: skip
+    CiteProcJSON = importlib.import_module(cp.__name__ + ".source.json").CiteProcJSON
 
     from avimcite.csl import markup
 
@@ -75,71 +176,180 @@ def run_fixture(fixture: dict[str, str], patched: bool) -> str:
         from avimcite.csl import fixes as citeproc_fixes
 
         citeproc_fixes.begin_render("html")
-    items = json.loads(fixture["INPUT"])
+    items = _input(fixture)
     with tempfile.NamedTemporaryFile("w", suffix=".csl", delete=False, encoding="utf-8") as handle:
         handle.write(fixture["CSL"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        locale = re.search(r'default-locale="([^"]+)"', fixture["CSL"])
-        style = CitationStylesStyle(handle.name, locale=locale[1] if locale else "en-US", validate=False)
-        if patched:
-            citeproc_fixes.decode_character_references(style.root)
-        source = CiteProcJSON(items)
-        bib = CitationStylesBibliography(style, source, markup.HTML)
-        if "CITATION-ITEMS" in fixture:
-            groups = json.loads(fixture["CITATION-ITEMS"])
-            citations = [Citation([_cite_item(c, package) for c in group]) for group in groups]
-        else:
-            citations = [Citation([CitationItem(str(i["id"])) for i in items])]
-        for citation in citations:
-            bib.register(citation)
-        if patched:  # our engine's sorting and disambiguation, as render() runs them
-            from avimcite.csl.engine import settle
-
-            settle(style, bib, source, [str(i["id"]) for i in items])
-        if fixture["MODE"].strip() == "bibliography":
-            if not patched and style.has_bibliography():
-                bib.sort()
-            entries = [str(e) for e in bib.bibliography()]
-            body = "".join(f'  <div class="csl-entry">{e}</div>\n' for e in entries)
-            return f'<div class="csl-bib-body">\n{body}</div>'
-        return "\n".join(str(bib.cite(c, lambda item: None)) for c in citations)
-
-
-def outcome(path: Path, patched: bool) -> str:
-    fixture = parse(path)
     try:
-        got = run_fixture(fixture, patched)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            locale = re.search(r'default-locale="([^"]+)"', fixture["CSL"])
+            style = CitationStylesStyle(handle.name, locale=locale[1] if locale else "en-US", validate=False)
+            if patched:
+                citeproc_fixes.decode_character_references(style.root)
+            source = CiteProcJSON(items)
+            bib = CitationStylesBibliography(style, source, markup.HTML)
+            citations = []
+            for cluster in document:
+                citation = Citation([_cite_item(c, patched) for c in cluster["cites"]])
+                if cluster["note"] is not None:
+                    citation["note_index"] = cluster["note"]
+                citations.append(citation)
+            keys = registered if registered is not None else [str(i["id"]) for i in items]
+            if patched:  # our engine's sorting and disambiguation, as render() runs them
+                from avimcite.csl.engine import settle
+
+                settle(style, bib, source, keys)
+                for citation in citations:
+                    bib.register(citation)
+                citeproc_fixes.track_positions(bib, document=tracked)
+            else:
+                bib.register(Citation([CitationItem(k) for k in keys]))
+                for citation in citations:
+                    bib.register(citation)
+                if style.has_bibliography():
+                    bib.sort()
+            texts = [str(bib.cite(c, lambda item: None)) for c in citations]
+            entries = [str(e) for e in bib.bibliography()] if style.has_bibliography() else []
+            states = [_state(fixture["CSL"], bib, source, c) for c in citations]
+    finally:
+        os.unlink(handle.name)
+    return texts, entries, states
+
+
+def _state(csl: str, bib, source, citation) -> tuple:
+    """What citeproc-js re-renders a citation for when it changes (its "tainted" citations):
+    its cites' positions (in a style that tests them), citation numbers (in a style that
+    prints them) and disambiguation (year suffixes)."""
+    out = []
+    for cite in citation.cites:
+        row = [cite.key]
+        if "position=" in csl:
+            row += [cite.get("position_name"), cite.get("position_near"), cite.get("first_reference_note_number")]
+        if "citation-number" in csl and cite.key in bib.keys:
+            row.append(bib.keys.index(cite.key))
+        if cite.key in source:
+            row.append(str(source[cite.key].get("year_suffix", "")))
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def run_fixture(fixture: dict[str, str], patched: bool) -> str:
+    """The fixture's output, as citeproc-js's test runner prints it."""
+    mode = fixture.get("MODE", "").strip()
+    unsupported = [name for name in _UNSUPPORTED if name in fixture]
+    if unsupported:
+        raise Unsupported(f"{', '.join(unsupported)} is not supported by this runner")
+    if mode not in ("citation", "bibliography"):
+        raise Unsupported(f"mode {mode!r} is not supported by this runner")
+    tracked, documents = clusters(fixture)
+    before: dict[str, tuple] = {}
+    for document, inserted in documents:
+        texts, entries, states = render_document(fixture, cited_keys(document) if tracked else None, document, patched, tracked)
+        if not tracked:
+            break
+        now = {cluster["id"]: (text, state) for cluster, text, state in zip(document, texts, states)}
+        marks = {cid: ">>" if cid == inserted or before.get(cid) != value else ".." for cid, value in now.items()}
+        # a cite whose first-reference-note-number changed has every citation of its item
+        # re-rendered (citeproc-js's taintedItemIDs)
+        moved = {row[0] for cid, (_, state) in now.items() if cid in before and before[cid][1] != state
+                 for row in state if len(row) > 3 and row not in before[cid][1]}  # fmt: skip
+        marks.update({cid: ">>" for cid, (_, state) in now.items() if any(row[0] in moved for row in state)})
+        before = now
+    if mode == "bibliography":
+        body = "".join(f'  <div class="csl-entry">{e}</div>\n' for e in entries)
+        return f'<div class="csl-bib-body">\n{body}</div>'
+    if tracked:
+        return "\n".join(f"{marks[c['id']]}[{i}] {t}" for i, (c, t) in enumerate(zip(document, texts)))
+    return "\n".join(texts)
+
+
+def result(path: Path, patched: bool = True) -> dict:
+    """One fixture's result: name, area, outcome (pass, fail, error, unsupported), expected, got."""
+    fixture = parse(path)
+    expected = _normalise(fixture.get("RESULT", ""))
+    row = {"name": path.name, "area": area(path.name), "expected": expected}
+    try:
+        got = _normalise(run_fixture(fixture, patched))
+    except Unsupported as exc:
+        return dict(row, outcome="unsupported", got=str(exc))
     except Exception as exc:  # noqa: BLE001 - a crash is a failure of the fixture
-        return f"error {type(exc).__name__}"
-    return "pass" if _normalise(got) == _normalise(fixture.get("RESULT", "")) else "fail"
+        return dict(row, outcome="error", got=f"{type(exc).__name__}: {exc}")
+    return dict(row, outcome="pass" if got == expected else "fail", got=got)
+
+
+def outcome(path: Path, patched: bool = True) -> str:
+    return result(path, patched)["outcome"]
+
+
+def run_all(paths: list[Path], patched: bool = True, workers: int = 1) -> list[dict]:
+    """Results for `paths`, in order; `workers` > 1 splits them over forked processes."""
+    if workers <= 1 or len(paths) < 2 or not hasattr(os, "fork"):
+        return [result(p, patched) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    chunks = [paths[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_run_chunk, chunks, [patched] * workers))
+    by_name = {row["name"]: row for part in parts for row in part}
+    return [by_name[p.name] for p in paths]
+
+
+def _run_chunk(paths: list[Path], patched: bool) -> list[dict]:
+    return [result(p, patched) for p in paths]
+
+
+def expected_failures() -> set[str]:
+    return {line.strip() for line in EXPECTED.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+
+
+def _by_area(rows: list[dict]) -> dict[str, tuple[int, int]]:
+    total, passed = Counter(r["area"] for r in rows), Counter(r["area"] for r in rows if r["outcome"] == "pass")
+    return {a: (passed[a], total[a]) for a in sorted(total, key=lambda a: (-(total[a] - passed[a]), a))}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--suite", required=True, help="a checkout of citation-style-language/test-suite")
-    parser.add_argument("--plain", action="store_true", help="also run plain citeproc-py (in a subprocess)")
+    parser.add_argument("--suite", help="a checkout of citation-style-language/test-suite (default: $CSL_TEST_SUITE or ../shared/csl-test-suite)")
+    parser.add_argument("--plain", action="store_true", help="also run plain citeproc-py (in a fresh process)")
+    parser.add_argument("--json", metavar="FILE", help="write one result per fixture (name, area, outcome, expected, got)")
     parser.add_argument("--write-failures", action="store_true", help=f"write {EXPECTED.relative_to(REPO)}")
-    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one fixture unpatched
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--engine", choices=("ours", "plain"), default="ours", help=argparse.SUPPRESS)
+    parser.add_argument("names", nargs="*", help="run only fixtures whose name contains one of these")
     args = parser.parse_args()
-    folder = Path(args.suite) / "processor-tests" / "humans"
-    if args.one:
-        print(outcome(folder / args.one, patched=False))
+    suite = suite_dir(args.suite)
+    if suite is None:
+        print("csl_test_suite: no suite found (give --suite or set CSL_TEST_SUITE)", file=sys.stderr)
+        return 2
+    paths = [p for p in fixtures(suite) if not args.names or any(n.lower() in p.name.lower() for n in args.names)]
+    rows = run_all(paths, patched=args.engine == "ours", workers=args.workers)
+    if args.engine == "plain":  # internal: the plain engine's results, as JSON on stdout
+        json.dump([{k: r[k] for k in ("name", "outcome")} for r in rows], sys.stdout)
         return 0
-    fixtures = sorted(folder.glob("*.txt"))
-    chosen = [f for f in fixtures if supported(parse(f))]
-    ours = {f.name: outcome(f, patched=True) for f in chosen}
-    failures = sorted(name for name, result in ours.items() if result != "pass")
-    print(f"{len(fixtures)} fixtures; {len(chosen)} supported by this runner")
-    print(f"avimcite: {len(chosen) - len(failures)} pass, {len(failures)} fail")
+    passed = sum(r["outcome"] == "pass" for r in rows)
+    print(f"{len(rows)} fixtures: avimcite passes {passed} ({100 * passed / max(1, len(rows)):.1f}%)")
+    outcomes = Counter(r["outcome"] for r in rows)
+    print("  " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+    plain = {}
     if args.plain:
-        plain = {f.name: subprocess.run([sys.executable, __file__, "--suite", args.suite, "--one", f.name],
-                                        capture_output=True, text=True).stdout.strip() for f in chosen}  # fmt: skip
-        passed = sum(1 for r in plain.values() if r == "pass")
-        print(f"plain citeproc-py: {passed} pass, {len(chosen) - passed} fail")
+        out = subprocess.run([sys.executable, __file__, "--suite", str(suite), "--engine", "plain", "--workers", str(args.workers), *args.names],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        plain = {r["name"]: r["outcome"] for r in json.loads(out)}
+        print(f"plain citeproc-py passes {sum(v == 'pass' for v in plain.values())}")
+    print(f"{'area':<16}{'avimcite':>12}" + (f"{'plain':>8}" if plain else ""))
+    for name, (ok, total) in _by_area(rows).items():
+        line = f"{name:<16}{ok:>6} / {total:<4}"
+        if plain:
+            line += f"{sum(1 for r in rows if r['area'] == name and plain.get(r['name']) == 'pass'):>6}"
+        print(line)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.write_failures:
-        EXPECTED.write_text("# Supported CSL test-suite fixtures our engine fails (bench/csl_test_suite.py).\n"
-                            "# This list may only shrink.\n" + "".join(f"{n}\n" for n in failures), encoding="utf-8")  # fmt: skip
+        failures = sorted(r["name"] for r in rows if r["outcome"] != "pass")
+        EXPECTED.write_text("# CSL test-suite fixtures (processor-tests/humans) our engine fails: bench/csl_test_suite.py.\n"
+                            "# tests/test_csl_test_suite.py: no other fixture may fail, and this list may only shrink.\n"
+                            + "".join(f"{n}\n" for n in failures), encoding="utf-8")  # fmt: skip
     return 0
 
 

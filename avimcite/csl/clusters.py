@@ -63,8 +63,9 @@ def install(package) -> None:
     original_text_variable = model.Text._variable
 
     def text_variable(self, item, context):
-        if self.get("variable") == "first-reference-note-number":
-            number = item.get("avim_first_note") if isinstance(item, dict) else None
+        # a cite rendered by render_clusters carries avim_position; others keep the fixes' rule
+        if self.get("variable") == "first-reference-note-number" and isinstance(item, dict) and "avim_position" in item:
+            number = item.get("avim_first_note")
             if not number:
                 raise model.VariableError
             return str(number)
@@ -75,7 +76,7 @@ def install(package) -> None:
     def if_variable(self, item):
         results = original_if_variable(self, item)
         names = self.get("variable").split()
-        if "first-reference-note-number" in names:
+        if "first-reference-note-number" in names and isinstance(item, dict) and "avim_position" in item:
             results = list(results)
             for i, name in enumerate(names):
                 if name == "first-reference-note-number" and i < len(results):

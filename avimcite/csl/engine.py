@@ -195,6 +195,7 @@ def settle(csl, bib, source, keys: list[str]) -> list:
     from avimcite.csl._citeproc import Citation, CitationItem
 
     citeproc_fixes.ambiguous_keys.clear()
+    keys = [k.lower() for k in keys]  # citeproc-py files every item under its id in lower case
     cites = [Citation([CitationItem(k)]) for k in keys]
     for citation in cites:
         bib.register(citation)

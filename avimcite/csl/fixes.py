@@ -58,6 +58,8 @@ def install(package) -> None:
     _name_affixes_apply_to_each_person(model)
     _long_form_terms_match_form_long(model)
     _substituted_text_keeps_its_own_affixes(model)
+    _positions_follow_the_document(model)
+    _initials_as_citeproc_js(model)
     _installed = True
 
 
@@ -1396,3 +1398,310 @@ def forked_map(func, values: list) -> list:
     for key, name, message in failures:
         entry_failures.append((key, type(name, (Exception,), {})(message)))
     return first + result
+
+
+# --- positions over a document of citations -------------------------------------------
+# CSL 1.0.2 "Position" (first, subsequent, ibid, ibid-with-locator, near-note) and the
+# first-reference-note-number variable, as citeproc-js works them out (CSL.Engine's
+# processCitationCluster). The state belongs to the bibliography object being rendered: a
+# caller that renders a document of citations calls track_positions() first; without it
+# citeproc-py's own position test is used, as before.
+
+_RANK = {"first": 0, "container-subsequent": 1, "subsequent": 2, "ibid": 3, "ibid-with-locator": 4}
+_EXPLICIT = {0: "first", 1: "subsequent", 2: "ibid", 3: "ibid-with-locator"}
+
+
+def track_positions(bib, near_note_distance=None, document=True) -> None:
+    """Render the citations that follow (citeproc Citation objects, in document order, each
+    with an optional `note_index` entry) as one document: every cite's position is worked out
+    from the cites before it as its citation is rendered. A cite that already has a `position`
+    entry (an int as the CSL test suite writes it, 0 first .. 3 ibid-with-locator, or a name)
+    keeps it. With `document` false the citations are separate (citeproc-js's
+    makeCitationCluster): a cite without a position of its own is a first cite."""
+    bib.position_state = {"distance": near_note_distance, "document": document, "text": {}, "note": {}}
+
+
+def _new_track() -> dict:
+    return {"first": {}, "last": {}, "previous": None, "in_note": {}}
+
+
+def _cite_locator(item):
+    if not item.has_locator:
+        return None
+    return f"{item.locator.identifier}{item.locator.label or ''}"
+
+
+def _assign_positions(state, citation, cites, distance) -> None:
+    """citeproc-js's position rules for the sorted cites of one citation. As there, citations
+    in the text (no note number) and in notes are two separate sequences, and a note number
+    lower than the one before starts the note sequence again."""
+    note = int(citation.get("note_index") or 0) if "note_index" in citation else 0
+    track = state["note" if note else "text"]
+    if not track or (note and track["previous"] is not None and track["previous"]["note"] > note):
+        track.clear()
+        track.update(_new_track())
+    previous = track["previous"]
+    track["in_note"][note] = track["in_note"].get(note, 0) + len(cites)
+    for k, item in enumerate(cites):
+        key = item.key
+        if "position" in item or not state["document"]:
+            given = item["position"] if "position" in item else "first"
+            item["position_name"] = _EXPLICIT.get(given, given) if isinstance(given, int) else str(given)
+            item["position_near"] = bool(item.get("near_note", False))
+            continue
+        near, first_note = False, None
+        if key not in track["last"]:
+            track["first"][key] = track["last"][key] = note
+            position = "first"
+        else:
+            ibid = False
+            if previous is not None and k == 0 and previous["note"] != note:
+                # the previous citation, in the same or the note before, is this item alone
+                ibid = (previous["keys"][:1] == [key] and previous["note"] >= note - 1
+                        and (track["in_note"].get(previous["note"]) == 1 or previous["note"] == 0))  # fmt: skip
+                before = previous["items"][0] if ibid else None
+            elif k > 0 and cites[k - 1].key == key:
+                ibid, before = True, cites[k - 1]
+            elif k == 0 and previous is not None and previous["note"] == note and previous["keys"][-1:] == [key]:
+                ibid, before = True, previous["items"][-1]
+            position = "subsequent"
+            if ibid:
+                mine, theirs = _cite_locator(item), _cite_locator(before)
+                if theirs and not mine:
+                    position = "subsequent"
+                elif theirs == mine:
+                    position = "ibid"
+                else:
+                    position = "ibid-with-locator"
+            if track["first"][key] != note:
+                first_note = track["first"][key]
+        if note:
+            if position != "first" and note - track["last"][key] <= distance:
+                near = True
+            track["last"][key] = note
+        elif position != "first":
+            near = True
+        item["position_name"], item["position_near"] = position, near
+        if first_note:
+            item["first_reference_note_number"] = str(first_note)
+    track["previous"] = {"note": note, "keys": [c.key for c in cites], "items": list(cites)}
+
+
+def _positions_follow_the_document(model) -> None:
+    """Positions as citeproc-js gives them to a document's citations (see track_positions):
+    ibid only after a note that cites the item alone, in the same or the previous note;
+    ibid-with-locator when the locator changes; near-note within near-note-distance notes;
+    first-reference-note-number the note that first cited the item. citeproc-py looked only
+    at the cite rendered last, had no note numbers and no first-reference-note-number."""
+    original_render_citation = model.Layout.render_citation
+    original_position = model.If._position
+    original_variable = model.Text._variable
+    original_if_variable = model.If._variable
+
+    def render_citation(self, citation, callback):
+        bibliography = citation.bibliography
+        state = getattr(bibliography, "position_state", None)
+        if state is None:
+            return original_render_citation(self, citation, callback)
+        # As CSL says (and citeproc-js does): the cites in the order given, sorted only by the
+        # citation's own cs:sort (citeproc-py put them in the bibliography's order first).
+        cites = [cite for cite in citation.cites if not cite.is_bad()]
+        if self.getparent().sort is not None:
+            cites = self.getparent().sort.sort(cites, self)
+        distance = state["distance"]
+        if distance is None:
+            distance = int(self.get_root().citation.get("near-note-distance", 5))
+        _assign_positions(state, citation, cites, distance)
+        out = []
+        for item in cites:
+            self.repressed = {}
+            try:
+                output = self.render_children(item)
+            except model.VariableError:
+                continue
+            if output is not None:
+                out.append(item.get("prefix", "") + output + item.get("suffix", ""))
+                self.getparent().cites.append(item)
+        for item in citation.cites:
+            if item.is_bad():
+                out.append(callback(item) or f"{item.key}?")
+        return self.format(self.wrap(self.join(out)))
+
+    def _position(self, item, context):
+        if "position_name" not in item:
+            return original_position(self, item, context)
+        if (context if context is not None else self).xpath_search("./ancestor::*[self::cs:bibliography]"):
+            return [False for _ in self.get("position").split()]
+        rank = _RANK.get(item["position_name"], 0)
+        results = []
+        for position in self.get("position").split():
+            if position == "near-note":
+                results.append(rank >= _RANK["subsequent"] and item["position_near"])
+            elif position == "far-note":
+                results.append(rank == _RANK["subsequent"] and not item["position_near"])
+            elif position == "first":
+                results.append(rank == 0)
+            else:
+                results.append(position in _RANK and rank >= _RANK[position])
+        return results
+
+    def text_variable(self, item, context):
+        if self.get("variable") == "first-reference-note-number" and "position_name" in item:
+            if "first_reference_note_number" not in item:
+                raise model.VariableError
+            return item["first_reference_note_number"]
+        return original_variable(self, item, context)
+
+    def if_variable(self, item):
+        results = original_if_variable(self, item)
+        if "position_name" in item and "first-reference-note-number" in self.get("variable", ""):
+            names = self.get("variable").split()
+            results = [("first_reference_note_number" in item) if name == "first-reference-note-number" else result
+                       for name, result in zip(names, results)]  # fmt: skip
+        return results
+
+    model.Layout.render_citation = render_citation
+    model.If._position = _position
+    model.Text._variable = text_variable
+    model.If._variable = if_variable
+
+
+# --- initials ---------------------------------------------------------------------------
+# citeproc-js's CSL.Util.Names.initializeWith (doInitialize, doNormalize), on the given name.
+
+_INITIAL_FIRST = "A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6\u03e8\u03ea\u03ec\u03ee\u03f4\u03f7\u03fd-\u03ff"
+_INITIAL_REST = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff"
+_ROMANESQUE = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e"
+_NAME_INITIAL = re.compile(f"^([{_INITIAL_FIRST}])([{_INITIAL_REST}]*|)(\\.)*")
+_STARTS_ROMANESQUE = re.compile(f"^[&{_ROMANESQUE}]")
+_HAS_ROMANESQUE = re.compile(f"[-0-9{_ROMANESQUE}]")
+_NAME_SPLIT = re.compile(r'((?:[-\s]*</*(?:span\s+class="no(?:case|decor)"|i|sc|b|sub|sup)>[-\s]*|[-\s]+))')
+_TAG = re.compile(r"^(?:<[^>]+>)*")
+
+
+def _mergetag(tagstr: str, newstr: str) -> str:
+    tags = re.findall(r"(?:-*<[^>]+>-*)", tagstr)
+    if not tags:
+        return newstr
+    tagstr = "".join(tags)
+    m = re.match(r"^(.*[^\s])*(\s+)$", newstr, re.S)
+    if m:
+        return (m.group(1) or "") + tagstr + m.group(2)
+    return newstr + tagstr
+
+
+def _tagonly(text: str) -> str:
+    m = re.search(r"(?:<[^>]+>)+", text)
+    return m.group(0) if m else text
+
+
+def _tidy_initials(text: str) -> str:
+    text = re.sub(r"[\u0009\u000a\u000b\u000c\u000d\u0020\ufeff\u00a0]+$", "", text)
+    return re.sub(r"[\u0009\u000a\u000b\u000c\u000d\u0020]+", " ", re.sub(r"\s*-\s*", "-", text))
+
+
+def initialize_given(name: str, terminator: str, normalize_only: bool = False) -> str:
+    """A given name initialized with `terminator` ("J. Q."), or with `normalize_only` (the
+    style's initialize="false") only its existing initials and abbreviations normalized
+    ("M.E" -> "M. E." for initialize-with ". "), as citeproc-js does."""
+    if not name:
+        return ""
+    terminator = terminator or ""
+    if name in ("Lord", "Lady") or (not _STARTS_ROMANESQUE.match(_TAG.sub("", name)) and "%s" not in terminator):
+        return name
+    name = re.sub(r"\s+", " ", re.sub(r"\s*-\s*", "-", name))
+    name = re.sub(r"-([a-z])", "\u2013\\1", name)
+    for i in range(len(name) - 2, -1, -1):
+        if name[i] == "." and name[i + 1:i + 2] != " ":
+            name = name[:i] + ". " + name[i + 1:]
+    parts = _NAME_SPLIT.split(name)  # strings and the separators between them, alternating
+    if len(parts) == 1:
+        m = re.search(r"[^.]+$", parts[0])
+        if m and len(m.group(0)) == 1 and m.group(0) != m.group(0).lower():
+            parts[0] += "."
+    result = _normalize_initials(parts, terminator) if normalize_only else _initialize_parts(parts, terminator)
+    return re.sub("\u2013([a-z])", "-\\1", result)
+
+
+def _normalize_initials(names: list[str], terminator: str) -> str:
+    abbrev = []
+    for i, n in enumerate(names):
+        bare = _TAG.sub("", n)
+        if len(bare) > 1 and bare.endswith("."):
+            names[i] = re.sub(r"^(.*)\.(.*)$", r"\1\2", n, flags=re.S)
+            abbrev.append(True)
+        elif len(n) == 1 and n.upper() == n:
+            abbrev.append(True)
+        else:
+            abbrev.append(False)
+    for i in range(0, len(names), 2):
+        if not abbrev[i]:
+            continue
+        if i < len(names) - 2:
+            names[i + 1] = _tagonly(names[i + 1])
+            if not abbrev[i + 2]:
+                names[i + 1] = _tagonly(names[i + 1]) + " "
+            if len(names[i + 2]) > 1:
+                names[i + 1] = re.sub("\ufeff$", "", terminator) + names[i + 1]
+            else:
+                names[i + 1] = _mergetag(names[i + 1], terminator)
+        if i == len(names) - 1:
+            names[i] = names[i] + terminator
+    return _tidy_initials("".join(names))
+
+
+def _initialize_parts(names: list[str], terminator: str) -> str:
+    count = len(names)
+    for i in range(0, count, 2):
+        n = names[i]
+        if not n:
+            continue
+        m = _NAME_INITIAL.match(n)
+        groups = list(m.groups()) if m else None
+        if not m and not _STARTS_ROMANESQUE.match(n) and len(n) > 1 and "%s" in terminator:
+            groups = [n[0], n[1:], None]
+        if groups and groups[1] and groups[2]:
+            groups = [groups[0] + groups[1], "", groups[2]]
+        if groups and groups[0][:1] == groups[0][:1].upper():
+            extra = ""
+            if groups[1]:
+                run = ""
+                for c in groups[1]:
+                    if c != c.upper():
+                        break
+                    run += c
+                if len(run) < len(groups[1]):
+                    extra = run.lower()
+            names[i] = groups[0] + extra
+            if i < count - 1:
+                if "%s" in terminator:
+                    names[i] = terminator.replace("%s", names[i], 1)
+                elif "-" in names[i + 1]:
+                    names[i + 1] = _mergetag(names[i + 1].replace("-", "", 1), terminator) + "-"
+                else:
+                    names[i + 1] = _mergetag(names[i + 1], terminator)
+            elif "%s" in terminator:
+                names[i] = terminator.replace("%s", names[i], 1)
+            else:
+                names.append(terminator)
+        elif _HAS_ROMANESQUE.search(n) and (not groups or not groups[2]):
+            names[i] = " " + n
+    return _tidy_initials("".join(names))
+
+
+def _initials_as_citeproc_js(model) -> None:
+    """initialize-with as citeproc-js applies it: a given name already written as an
+    abbreviation keeps it ("Ph.", "Me." stay "Ph", "Me"), initials are normalised to the
+    style's mark ("M.E" -> "M. E."), and with initialize="false" only those existing initials
+    are normalised, full given names kept. citeproc-py took the first letter of every part."""
+
+    def initialize(self, given, mark, context):
+        on = str(self.get_option("initialize", context)).lower() != "false"
+        found = (context if context is not None else self).xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
+        if found and str(found[0].get("initialize", "")).lower() == "false":
+            on = False
+        if str(self.get_option("initialize-with-hyphen", context)).lower() == "false":
+            given = given.replace("-", " ")
+        return initialize_given(str(given), str(mark), normalize_only=not on)
+
+    model.Name.initialize = initialize
