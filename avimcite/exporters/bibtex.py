@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
+ISSUER = "AVİM"  # the classic BibTeX author of a post without a recorded one
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LANGID = {"en": "english", "tr": "turkish"}
 # Kept as they are: pylatexenc would turn " into a closing double quote.
@@ -186,10 +187,7 @@ def _iso(parts: dict) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-_URL_UNSAFE_IN_ARGUMENT = re.compile(r"[%#\\{}]")
-
-
-def _source_note(item: dict, escape, url_macro: bool) -> str:
+def _source_note(item: dict, escape) -> str:
     """'Originally published in Eurasia Review (2023-10-30): URL', safe inside any field."""
     custom = item.get("custom", {})
     if "source_name" not in custom:
@@ -202,9 +200,9 @@ def _source_note(item: dict, escape, url_macro: bool) -> str:
         url = safe_url(url)
     if not url:
         return text + "."
-    if url_macro and not _URL_UNSAFE_IN_ARGUMENT.search(url):
-        return text + ": \\url{" + url + "}"
-    return text + ": " + latex_utf8(url)  # as text: every special character escaped
+    # As text, never `\\url{}`: inside a field biblatex-chicago prints, \\url breaks the
+    # entry's group and the note, addendum and urldate reappear in every later entry.
+    return text + ": " + latex_utf8(url)  # every special character escaped
 
 
 def _entry(kind: str, key: str, fields: list[tuple[str, str]], raw: set[str]) -> str:
@@ -241,9 +239,11 @@ def bibtex_entry(item: dict, warn=None) -> str:
     esc = _Fields(latex_ascii)
     y, m, _ = item["issued"]["date-parts"][0]
     report = item["type"] == "report"
-    fields = [("author", _names(item, esc))]
-    if not item.get("author"):
-        fields.append(("key", esc("AVİM")))  # natbib/apalike label and sort key; not an author
+    # A post without a recorded author: AVİM, the issuing body, as a braced organisation
+    # (never a person). natbib's author-year styles need an author for "AVİM (2016)": with
+    # only `key` they print the key alone, without the year, and plain, unsrt, IEEEtran and
+    # pybtex warn or refuse a report without one. See the README's client table.
+    fields = [("author", _names(item, esc) or "{" + esc(ISSUER) + "}")]
     fields.append(("title", "{" + esc(item["title"]) + "}"))
     if report:
         fields += [
@@ -264,7 +264,7 @@ def bibtex_entry(item: dict, warn=None) -> str:
         fields.append(("urldate", _iso(item["accessed"])))
     fields += [
         ("language", LANGID.get(item.get("language", ""), esc(item.get("language", "")))),
-        ("note", _source_note(item, esc, url_macro=False)),
+        ("note", _source_note(item, esc)),
     ]
     _warned(item, esc, warn)
     return _entry("techreport" if report else "misc", item["id"], fields, raw={"month"})
@@ -287,19 +287,18 @@ def biblatex_entry(item: dict, warn=None) -> str:
             ("location", esc(item.get("publisher-place", ""))),
         ]
     else:
-        fields += [("note", esc(_serial(item))), ("organization", esc(item.get("publisher", "")))]
+        # The outlet joins the serial in `note`: biblatex prints it, Zotero keeps it (as a
+        # child note); it drops `addendum`.
+        note = ". ".join(p for p in (esc(_serial(item)), _source_note(item, esc)) if p)
+        fields += [("note", note), ("organization", esc(item.get("publisher", "")))]
         fields.append(("location", esc(item.get("publisher-place", ""))))
     fields += [("date", _iso(item["issued"])), ("url", safe_url(item.get("URL", "")))]
     if "accessed" in item:
         fields.append(("urldate", _iso(item["accessed"])))
     language = LANGID.get(item.get("language", ""), "")
-    outlet = _source_note(item, esc, url_macro=True)
-    fields += [
-        ("language", language),
-        ("langid", language),
-        # A report's `note` is free: Zotero keeps it (as a child note), it drops `addendum`.
-        ("note" if report else "addendum", outlet),
-    ]
+    fields += [("language", language), ("langid", language)]
+    if report:  # a report's `note` is free: Zotero keeps it (as a child note), it drops `addendum`
+        fields.append(("note", _source_note(item, esc)))
     _warned(item, esc, warn)
     return _entry("report" if report else "online", item["id"], fields, raw=set())
 
