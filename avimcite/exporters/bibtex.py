@@ -21,17 +21,18 @@ four stay UTF-8. BibLaTeX is UTF-8 throughout (biber's own encoding).
 
 What real clients need (checked with TeX Live by bench/latex_check.py):
 - No `\url{}` in a note: `%`, `#` or `&` in a URL inside another field stops biber
-  and BibTeX, and classic BibTeX documents need not load the url package. A source
-  URL is written as escaped text; BibLaTeX (which always loads url) gets `\url{}`
-  when the URL holds none of % # \ { }.
+  and BibTeX, and classic BibTeX documents need not load the url package; in BibLaTeX
+  biblatex-chicago loses the entry's group at a `\url` inside a field and prints its note
+  and urldate again in every later entry. A source URL is written as escaped text.
 - Types chosen by what Zotero's import translator, pandoc, biber and BibTeX do with them
   (bench/clients.py, bench/latex_check.py): commentaries and analyses are @techreport /
   @report with `type`, `number`, `institution` and the place; blog posts @misc / @online.
 - The AVİM serial is printed once: a report's `type` + `number`, a blog post's BibTeX
   `howpublished` or BibLaTeX `note`; nothing repeats it.
-- A post without an author gets `key = {AVİM}` in BibTeX, so natbib and apalike
-  label it "AVİM (2020)" rather than with the first letters of its cite key; no
-  author is invented. BibLaTeX styles cite it by title, as APA does.
+- A post without an author is by `{AVİM}` (the issuing body, one organisation) in BibTeX
+  only: classic styles warn or (pybtex) refuse a report without an author, and natbib
+  prints a `key` label without the year; with the author it labels "AVİM (2020)". BibLaTeX
+  (the file for Zotero and pandoc) has no author, as CSL-JSON and RIS: styles cite it by title.
 """
 
 from __future__ import annotations
@@ -273,8 +274,8 @@ def bibtex_entry(item: dict, warn=None) -> str:
 def biblatex_entry(item: dict, warn=None) -> str:
     """Commentaries and analyses are @report (`type`, `number`, `institution`, `location`:
     biblatex-apa prints "(Commentary No. 2016/73)" as the CSL styles do; Zotero and pandoc
-    read a report); blogs are @online with the serial in `note` (printed once). The
-    original outlet goes in `addendum`. `language` holds biblatex's language name (it
+    read a report); blogs are @online with the serial and the original outlet in `note`
+    (printed once; Zotero keeps a note, it drops `addendum`). `language` holds biblatex's language name (it
     prints "Turkish", never "tr"), `langid` sets the hyphenation."""
     esc = _Fields(latex_utf8)
     report = item["type"] == "report"
