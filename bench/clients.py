@@ -131,8 +131,9 @@ def zotero(server: str, text: str, ours: dict[str, str], style: str, work: Path)
             "date": item.get("date", ""),
             "language": item.get("language", ""),
             "container": item.get("blogTitle") or item.get("websiteTitle") or item.get("publicationTitle") or "",
-            "outlet": "Originally published" in extra or any(
-                "Originally published" in c.get("note", "") for c in items if c.get("itemType") == "note"),
+            "outlet": "Originally published" in extra or any(  # in this item's own child notes
+                "Originally published" in c.get("note", "") for c in items
+                if c.get("itemType") == "note" and c.get("parentItem") == item.get("key")),
             "apa": apa.get(f"z{n}", ""),
             "apa_same": apa.get(f"z{n}", "") == ours.get(url),
         }

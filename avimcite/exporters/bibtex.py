@@ -21,17 +21,18 @@ four stay UTF-8. BibLaTeX is UTF-8 throughout (biber's own encoding).
 
 What real clients need (checked with TeX Live by bench/latex_check.py):
 - No `\url{}` in a note: `%`, `#` or `&` in a URL inside another field stops biber
-  and BibTeX, and classic BibTeX documents need not load the url package. A source
-  URL is written as escaped text; BibLaTeX (which always loads url) gets `\url{}`
-  when the URL holds none of % # \ { }.
+  and BibTeX, and classic BibTeX documents need not load the url package; in BibLaTeX
+  biblatex-chicago loses the entry's group at a `\url` inside a field and prints its note
+  and urldate again in every later entry. A source URL is written as escaped text.
 - Types chosen by what Zotero's import translator, pandoc, biber and BibTeX do with them
   (bench/clients.py, bench/latex_check.py): commentaries and analyses are @techreport /
   @report with `type`, `number`, `institution` and the place; blog posts @misc / @online.
 - The AVİM serial is printed once: a report's `type` + `number`, a blog post's BibTeX
   `howpublished` or BibLaTeX `note`; nothing repeats it.
-- A post without an author gets `key = {AVİM}` in BibTeX, so natbib and apalike
-  label it "AVİM (2020)" rather than with the first letters of its cite key; no
-  author is invented. BibLaTeX styles cite it by title, as APA does.
+- A post without an author is by `{AVİM}` (the issuing body, one organisation) in BibTeX
+  only: classic styles warn or (pybtex) refuse a report without an author, and natbib
+  prints a `key` label without the year; with the author it labels "AVİM (2020)". BibLaTeX
+  (the file for Zotero and pandoc) has no author, as CSL-JSON and RIS: styles cite it by title.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
+ISSUER = "AVİM"  # the classic BibTeX author of a post without a recorded one
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LANGID = {"en": "english", "tr": "turkish"}
 # Kept as they are: pylatexenc would turn " into a closing double quote.
@@ -186,10 +188,7 @@ def _iso(parts: dict) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-_URL_UNSAFE_IN_ARGUMENT = re.compile(r"[%#\\{}]")
-
-
-def _source_note(item: dict, escape, url_macro: bool) -> str:
+def _source_note(item: dict, escape) -> str:
     """'Originally published in Eurasia Review (2023-10-30): URL', safe inside any field."""
     custom = item.get("custom", {})
     if "source_name" not in custom:
@@ -202,9 +201,9 @@ def _source_note(item: dict, escape, url_macro: bool) -> str:
         url = safe_url(url)
     if not url:
         return text + "."
-    if url_macro and not _URL_UNSAFE_IN_ARGUMENT.search(url):
-        return text + ": \\url{" + url + "}"
-    return text + ": " + latex_utf8(url)  # as text: every special character escaped
+    # As text, never `\\url{}`: inside a field biblatex-chicago prints, \\url breaks the
+    # entry's group and the note, addendum and urldate reappear in every later entry.
+    return text + ": " + latex_utf8(url)  # every special character escaped
 
 
 def _entry(kind: str, key: str, fields: list[tuple[str, str]], raw: set[str]) -> str:
@@ -241,9 +240,11 @@ def bibtex_entry(item: dict, warn=None) -> str:
     esc = _Fields(latex_ascii)
     y, m, _ = item["issued"]["date-parts"][0]
     report = item["type"] == "report"
-    fields = [("author", _names(item, esc))]
-    if not item.get("author"):
-        fields.append(("key", esc("AVİM")))  # natbib/apalike label and sort key; not an author
+    # A post without a recorded author: AVİM, the issuing body, as a braced organisation
+    # (never a person). natbib's author-year styles need an author for "AVİM (2016)": with
+    # only `key` they print the key alone, without the year, and plain, unsrt, IEEEtran and
+    # pybtex warn or refuse a report without one. See the README's client table.
+    fields = [("author", _names(item, esc) or "{" + esc(ISSUER) + "}")]
     fields.append(("title", "{" + esc(item["title"]) + "}"))
     if report:
         fields += [
@@ -264,7 +265,7 @@ def bibtex_entry(item: dict, warn=None) -> str:
         fields.append(("urldate", _iso(item["accessed"])))
     fields += [
         ("language", LANGID.get(item.get("language", ""), esc(item.get("language", "")))),
-        ("note", _source_note(item, esc, url_macro=False)),
+        ("note", _source_note(item, esc)),
     ]
     _warned(item, esc, warn)
     return _entry("techreport" if report else "misc", item["id"], fields, raw={"month"})
@@ -273,8 +274,8 @@ def bibtex_entry(item: dict, warn=None) -> str:
 def biblatex_entry(item: dict, warn=None) -> str:
     """Commentaries and analyses are @report (`type`, `number`, `institution`, `location`:
     biblatex-apa prints "(Commentary No. 2016/73)" as the CSL styles do; Zotero and pandoc
-    read a report); blogs are @online with the serial in `note` (printed once). The
-    original outlet goes in `addendum`. `language` holds biblatex's language name (it
+    read a report); blogs are @online with the serial and the original outlet in `note`
+    (printed once; Zotero keeps a note, it drops `addendum`). `language` holds biblatex's language name (it
     prints "Turkish", never "tr"), `langid` sets the hyphenation."""
     esc = _Fields(latex_utf8)
     report = item["type"] == "report"
@@ -287,19 +288,18 @@ def biblatex_entry(item: dict, warn=None) -> str:
             ("location", esc(item.get("publisher-place", ""))),
         ]
     else:
-        fields += [("note", esc(_serial(item))), ("organization", esc(item.get("publisher", "")))]
+        # The outlet joins the serial in `note`: biblatex prints it, Zotero keeps it (as a
+        # child note); it drops `addendum`.
+        note = ". ".join(p for p in (esc(_serial(item)), _source_note(item, esc)) if p)
+        fields += [("note", note), ("organization", esc(item.get("publisher", "")))]
         fields.append(("location", esc(item.get("publisher-place", ""))))
     fields += [("date", _iso(item["issued"])), ("url", safe_url(item.get("URL", "")))]
     if "accessed" in item:
         fields.append(("urldate", _iso(item["accessed"])))
     language = LANGID.get(item.get("language", ""), "")
-    outlet = _source_note(item, esc, url_macro=True)
-    fields += [
-        ("language", language),
-        ("langid", language),
-        # A report's `note` is free: Zotero keeps it (as a child note), it drops `addendum`.
-        ("note" if report else "addendum", outlet),
-    ]
+    fields += [("language", language), ("langid", language)]
+    if report:  # a report's `note` is free: Zotero keeps it (as a child note), it drops `addendum`
+        fields.append(("note", _source_note(item, esc)))
     _warned(item, esc, warn)
     return _entry("report" if report else "online", item["id"], fields, raw=set())
 
