@@ -34,6 +34,7 @@ Known = Callable[[str], "dict | None"]
 _SERIAL = re.compile(r"(?:^|\s|,)(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin) No\.\s?(?P<year>\d{4}) / (?P<number>\d{1,6})\.?(?:\s|$)")
 _TYPE_NUMBER = re.compile(r"(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin) (?P<year>\d{4})\s*/\s*(?P<number>\d{1,6})")
 _SOURCE = re.compile(r"Originally published in (?P<name>.+?)(?: \((?P<date>\d{4}-\d{2}-\d{2})\))?(?:: (?P<url>\S+)|\.)$")
+_CLASSIC_TYPES = ("techreport", "misc")  # the types only the classic BibTeX file writes
 _LANGID = {"english": "en", "turkish": "tr", "en": "en", "tr": "tr"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -374,6 +375,11 @@ def _bib_entry(kind: str, key: str, fields: dict[str, str], find: Known) -> dict
         raise PageError(f"{where}: no AVİM serial ('Blog No.2023 / 63' in howpublished or note, or type and number)")
     title = latex_text(fields.get("title", ""))
     authors = _bib_names(fields["author"]) if fields.get("author") else []
+    if kind in _CLASSIC_TYPES and authors == [{"literal": "AVİM"}]:
+        # classic BibTeX names AVİM as the organisational author of a post without one (natbib's
+        # label needs an author): read as no author, the known post settles it either way
+        old = find(f"{latex_text(match['series']).lower()}/{match['year']}/{match['number']}")
+        authors = old.get("authors", []) if old is not None and _people(old.get("authors", [])) in ([], [("", "", "AVİM")]) else []
     day_missing = False
     if "date" in fields:
         published = latex_text(fields["date"])
@@ -388,6 +394,11 @@ def _bib_entry(kind: str, key: str, fields: dict[str, str], find: Known) -> dict
     record = _base(match["series"], int(match["year"]), int(match["number"]), title, authors, published,
                    latex_text(fields.get("url", "")).replace(" ", ""), lang)  # fmt: skip
     note = fields.get("addendum") if kind == "online" else fields.get("note")
+    if kind == "online" and not note and fields.get("note"):
+        # BibLaTeX: the serial, then the outlet, in one note ("AVİM Blog No.2023 / 63. Originally ...")
+        rest = latex_text(fields["note"])
+        at = rest.find("Originally published in ")
+        note = rest[at:] if at >= 0 else None
     if note:
         source = _source_from_note(latex_text(note))
         if source is None:
