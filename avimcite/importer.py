@@ -848,7 +848,9 @@ def _source(lines: list[str]) -> dict | None:
 # hyphens): a saved page may hold them; stored, they would reach the terminal through cite,
 # show and list, or make a title print other than it reads.
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
-_ESCAPE = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b\[[0-?]*[ -/]*[@-~]")
+_CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # holds no ESC: always the innermost
+_OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")  # a title or link sequence, terminated
+_OSC_OPEN = re.compile(r"\x1b\][^\x07\x1b\n]*")  # one never terminated: a terminal swallows the rest
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -860,8 +862,11 @@ def strip_controls(text: str) -> str:
     for _ in range(8):  # a sequence inside another: each pass removes the innermost (nothing real nests deeper)
         if "\x1b" not in text:
             break
-        text = _ESCAPE.sub("", text)
-    return _CONTROL.sub("", text)
+        before = text
+        text = _OSC.sub("", _CSI.sub("", text))
+        if text == before:
+            break
+    return _CONTROL.sub("", _OSC_OPEN.sub("", text))
 
 
 def is_url(name: str) -> bool:

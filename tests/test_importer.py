@@ -192,3 +192,14 @@ def test_long_pages_take_linear_time(name, text):
     except PageError:
         pass
     assert time.perf_counter() - start < 8, name  # html.parser took 70 s on the first, the line reader 50 s on the third
+
+
+@pytest.mark.parametrize("dirty", [
+    "EN-\x1b]0\x1b[2J;pwned\x07AKTIF",  # a clear-screen inside a title sequence (found by test_page_layouts)
+    "EN-\x1b]0;pw\x1b[2Jned\x07AKTIF",
+    "EN-\x1b[31m\x1b]0;pwned\x07\x1b[0mAKTIF",
+])
+def test_a_terminal_sequence_inside_another_leaves_nothing_of_either(dirty):
+    from avimcite.importer import strip_controls
+
+    assert strip_controls(dirty) == "EN-AKTIF"
