@@ -207,28 +207,14 @@ def settle(csl, bib, source, keys: list[str]) -> list:
 
 
 def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
-    """CSL 1.0.2 "Disambiguation": items whose citations are identical get the `disambiguate`
-    condition, then year suffixes if the style asks (in the bibliography's order)."""
-    from avimcite.csl import fixes as citeproc_fixes
+    """CSL 1.0.2 "Disambiguation" (avimcite.csl.disambiguation, as citeproc-js does it): names
+    added, given names expanded, year suffixes given in the bibliography's order, then the
+    `disambiguate` condition, for items whose cites would otherwise be identical."""
+    from avimcite.csl import disambiguation
 
-    # one registered citation per key; a long list on two cores (each item cited once: no
-    # citation depends on another)
-    first = citeproc_fixes.forked_map(lambda chunk, _start: [_cite_or_none(bib, c) for c in chunk], list(cites))
-    groups: dict[str, list[str]] = {}
-    for key, text in zip(keys, first):
-        groups.setdefault(text, []).append(key)
-    ambiguous = {k for group in groups.values() if len(group) > 1 for k in group}
-    if ambiguous:
-        citeproc_fixes.ambiguous_keys.update(ambiguous)
-        if csl.root.citation.get("disambiguate-add-year-suffix") == "true":
-            order = {k: i for i, k in enumerate(bib.keys)}
-            for group in groups.values():
-                if len(group) > 1:
-                    for n, key in enumerate(sorted(group, key=lambda k: order.get(k, 0))):
-                        source[key]["year_suffix"] = chr(ord("a") + n) if n < 26 else f"a{chr(ord('a') + n - 26)}"
-            citeproc_fixes.ambiguous_keys.clear()  # the suffix resolves it
-    # Forget the pass above, or every note would be a "subsequent" one. The order stays:
-    # suffixes follow the bibliography's order, they do not change it.
+    disambiguation.run(csl, bib, source, keys)
+    # Forget the cites rendered above, or every note would be a "subsequent" one. The order
+    # stays: suffixes follow the bibliography's order, they do not change it.
     bib._cites.clear()
 
 

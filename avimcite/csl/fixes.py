@@ -480,7 +480,9 @@ def _disambiguate_condition(model) -> None:
             elif test == "position":
                 results += self._position(item, context)
             else:
-                results.append(item.key in ambiguous_keys)
+                from avimcite.csl import disambiguation
+
+                results.append(disambiguation.condition(item, context))
         if match == "any":
             result = any(results)
         elif match == "none":
@@ -667,10 +669,11 @@ class RenderContext:
     every format), its collation locale and what went wrong. The per-element stacks below
     are reset with it, so a render that failed half-way leaves nothing to the next one."""
 
-    __slots__ = ("format",)
+    __slots__ = ("format", "disambiguation")
 
     def __init__(self, fmt: str = "text") -> None:
         self.format = fmt
+        self.disambiguation = None  # avimcite.csl.disambiguation.Session of the render
 
 
 render_context = RenderContext()
