@@ -306,9 +306,9 @@ def _render_cite(layout, item, suppress: bool):
     from avimcite.csl.richtext import parse
 
     if prefix:
-        text = String(parse(prefix, layout.get_formatter().preformat, quotes=False)) + text
+        text = String(parse(prefix, layout.get_formatter().preformat, quotes="affix")) + text
     if suffix:
-        text = text + String(parse(suffix, layout.get_formatter().preformat, quotes=False))
+        text = text + String(parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     return text, state["names"]
 
 

@@ -34,16 +34,21 @@ NORMAL_STYLE = ("\ue012", "\ue013")  # font-style="normal" given in the style
 NORMAL_WEIGHT = ("\ue014", "\ue015")
 NORMAL_VARIANT = ("\ue016", "\ue017")
 BASELINE = ("\ue018", "\ue019")
+SINGLE_QUOTE = ("\ue01d", "\ue01e")  # a field's ‘…’: inner quotes where no quotes enclose it
+AFFIX_QUOTE = ("\ue020", "\ue021")  # quotes in a cite's prefix or suffix: no punctuation moves in
+AFFIX_SINGLE_QUOTE = ("\ue022", "\ue023")
 
 _ALL = (ITALIC, BOLD, SMALL_CAPS, SUP, SUB, UNDERLINE, NOCASE, QUOTE, NODECOR, NORMAL_STYLE, NORMAL_WEIGHT,
-        NORMAL_VARIANT, BASELINE)  # fmt: skip
+        NORMAL_VARIANT, BASELINE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)  # fmt: skip
+_QUOTES = (QUOTE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)
+_MOVING = {QUOTE[1], SINGLE_QUOTE[1]}  # closing quotes punctuation-in-quote moves marks into
 DELETE = "\ue01a"  # a seam's mark that gives way to the one after it (":" then "!" prints "!")
 LESS, GREATER = "\ue01b", "\ue01c"  # "<" and ">" of a number variable in HTML (escaped at the end)
 OPENERS = {pair[0]: pair for pair in _ALL}
 CLOSERS = {pair[1]: pair for pair in _ALL}
 MARKERS = "".join(OPENERS) + "".join(CLOSERS)
-_MARKER = re.compile("[\ue000-\ue01f]")
-_MARKER_SPLIT = re.compile("([\ue000-\ue019])")
+_MARKER = re.compile("[\ue000-\ue03f]")
+_MARKER_SPLIT = re.compile("([\ue000-\ue019\ue01d-\ue03f])")
 
 # what a wrapper of avimcite.csl.markup puts around its text
 WRAPPERS = {"Italic": ITALIC, "Oblique": ITALIC, "Bold": BOLD, "Underline": UNDERLINE, "Superscript": SUP,
@@ -63,7 +68,7 @@ _TAG_TYPES = {
     "<sc>": (SMALL_CAPS, "</sc>"), _SC_SPAN: (SMALL_CAPS, "</span>"), '<span class="nocase">': (NOCASE, "</span>"),
     '<span class="nodecor">': (NODECOR, "</span>"),
     ' "': (QUOTE, '"'), " '": (QUOTE, "'"), '("': (QUOTE, '"'), "('": (QUOTE, "'"),
-    "\u201c": (QUOTE, "\u201d"), "\u2018": (QUOTE, "\u2019"),
+    "\u201c": (QUOTE, "\u201d"), "\u2018": (SINGLE_QUOTE, "\u2019"),
 }  # fmt: skip
 _CLOSING_TAGS = {closer for _, closer in _TAG_TYPES.values()}
 _TOKENS = sorted(set(_TAG_TYPES) | _CLOSING_TAGS, key=len, reverse=True)
@@ -76,10 +81,14 @@ _INNER_APOSTROPHE = re.compile(f"([{_ROMANESQUE}])\u2019([{_ROMANESQUE}])")
 _APOSTROPHE_BEFORE = re.compile(r"^[^,.?:; ]")
 
 
-def parse(text: str, escape=None, quotes: bool = True) -> str:
+_AFFIX = {QUOTE: AFFIX_QUOTE, SINGLE_QUOTE: AFFIX_SINGLE_QUOTE}
+
+
+def parse(text: str, escape=None, quotes: bool | str = True) -> str:
     """A field's CSL-JSON rich text as marker text, each piece of text escaped with `escape`:
     matched tags and quotes become markers, a stray tag stays as text, an apostrophe is ’.
-    Without `quotes` (a cite's prefix or suffix, as citeproc-js) quotation marks stay as typed."""
+    quotes="affix" (a cite's prefix or suffix): quotes that punctuation-in-quote leaves alone,
+    as citeproc-js; quotes=False: quotation marks stay as typed."""
     escape = escape or (lambda s: s)
     if not text:
         return text
@@ -137,7 +146,9 @@ def parse(text: str, escape=None, quotes: bool = True) -> str:
         if tag:
             if tag in _TAG_TYPES:
                 pair = _TAG_TYPES[tag][0]
-                if pair is QUOTE and tag[0] in " (" and not forced[i]:
+                if quotes == "affix":
+                    pair = _AFFIX.get(pair, pair)
+                if pair in _QUOTES and tag[0] in " (" and not forced[i]:
                     out.append(escape(tag[0]))
                 out.append(pair[0])
                 open_stack.append(pair)
@@ -150,7 +161,7 @@ def parse(text: str, escape=None, quotes: bool = True) -> str:
 
 # --- text-case (citeproc-js's CSL.Output.Formatters) -------------------------------------
 
-_CASE_TAG = re.compile("([\ue000-\ue019]|[-\u2013\u2014/.,;?!:\\[\\]()\u201c\u201d\"]|(?<!\\w)['\u2018\u2019]|['\u2018\u2019](?!\\w))")
+_CASE_TAG = re.compile("([\ue000-\ue03f]|[-\u2013\u2014/.,;?!:\\[\\]()\u201c\u201d\"]|(?<!\\w)['\u2018\u2019]|['\u2018\u2019](?!\\w))")
 _ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _NO_CASE = {NOCASE[0], SMALL_CAPS[0], SUP[0], SUB[0], NODECOR[0]}
 _WORD_SPLIT = re.compile("([\u00a0 \u2000-\u200b\u205f\u3000]+)")
@@ -305,16 +316,16 @@ def _quote_punctuation(text: str, inside: bool) -> str:
     """Punctuation at a closing quote: with punctuation-in-quote, a period, comma, "!" or "?"
     after it moves inside (merged with the mark already there); without, a comma, colon or
     semicolon that ends the quoted text moves out (citeproc-js's swapToTheLeft/Right)."""
-    if QUOTE[1] not in text:
+    if not any(q in text for q in _MOVING):
         return text
     tokens = [t for t in _MARKER_SPLIT.split(text) if t != ""]
     i = 0
     while i < len(tokens):
-        if tokens[i] != QUOTE[1] or (i > 0 and tokens[i - 1] in CLOSERS and _has_quote_before(tokens, i)):
+        if tokens[i] not in _MOVING or (i > 0 and tokens[i - 1] in CLOSERS and _has_quote_before(tokens, i)):
             i += 1
             continue
         end = _closing_run(tokens, i)
-        if QUOTE[1] not in tokens[i:end]:
+        if not _MOVING.intersection(tokens[i:end]):
             i += 1
             continue
         before = i - 1  # the text the quote's content ends with
@@ -368,7 +379,7 @@ def _has_quote_before(tokens: list[str], i: int) -> bool:
     """Is tokens[i] a closing quote inside a run of closers that holds an earlier closing quote?"""
     j = i - 1
     while j >= 0 and len(tokens[j]) == 1 and tokens[j] in CLOSERS:
-        if tokens[j] == QUOTE[1]:
+        if tokens[j] in _MOVING:
             return True
         j -= 1
     return False
@@ -389,9 +400,8 @@ def serialise(text: str, fmt: str, quotes: tuple[str, str, str, str], in_quote: 
     text = _quote_punctuation(text, in_quote)
     table = tags(fmt)
     out: list[str] = []
-    state = {"italic": False, "bold": False, "small-caps": False, "vertical": False}
+    state = {"italic": False, "bold": False, "small-caps": False, "vertical": False, "quote": None}
     stack: list[tuple[str, dict]] = []  # (what closes it, the state before it)
-    quote_depth = 0
     for token in _MARKER_SPLIT.split(text):
         if not token:
             continue
@@ -399,12 +409,14 @@ def serialise(text: str, fmt: str, quotes: tuple[str, str, str, str], in_quote: 
             pair = OPENERS[token]
             saved = dict(state)
             close = ""
-            if pair is QUOTE:
-                outer = quote_depth % 2 == 0
+            if pair in _QUOTES:
+                # citeproc-js's flip-flop: inside outer quotes inner ones, inside inner outer;
+                # a field's ‘…’ not inside quotes keeps its inner quotes
+                enclosing = state.get("quote")
+                outer = enclosing == "inner" if enclosing else pair not in (SINGLE_QUOTE, AFFIX_SINGLE_QUOTE)
                 out.append(quotes[0] if outer else quotes[2])
                 close = quotes[1] if outer else quotes[3]
-                quote_depth += 1
-                saved["quote"] = True
+                state["quote"] = "true" if outer else "inner"
             else:
                 opened, close = _open(pair, state, table)
                 out.append(opened)
@@ -414,8 +426,6 @@ def serialise(text: str, fmt: str, quotes: tuple[str, str, str, str], in_quote: 
                 continue
             close, saved = stack.pop()
             out.append(close)
-            if saved.pop("quote", False):
-                quote_depth -= 1
             state = saved
         else:
             out.append(token)
@@ -580,7 +590,7 @@ def _style_text_is_rich_text(package, model) -> None:
         escape = markup.formatter(fixes.render_context.format).preformat
         for name in ("prefix", "suffix"):
             if isinstance(args.get(name), str) and args[name]:
-                args[name] = parse(args[name], escape, quotes=False)
+                args[name] = parse(args[name], escape, quotes="affix")
         original_init(self, key, bibliography, **args)
 
     CitationItem.__init__ = __init__
