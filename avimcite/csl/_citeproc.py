@@ -31,6 +31,7 @@ def _load():
         fixes.install(module)
         clusters.install(module)
         disambiguation.install(module.model)
+        __import__("avimcite.csl.richtext", fromlist=["install"]).install(module)
     except BaseException:
         sys.modules.pop(__name__, None)
         raise

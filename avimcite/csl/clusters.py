@@ -303,10 +303,12 @@ def _render_cite(layout, item, suppress: bool):
         return None
     prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
     text = output
+    from avimcite.csl.richtext import parse
+
     if prefix:
-        text = String(layout.get_formatter().preformat(prefix)) + text
+        text = String(parse(prefix, layout.get_formatter().preformat, quotes="affix")) + text
     if suffix:
-        text = text + String(layout.get_formatter().preformat(suffix))
+        text = text + String(parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     return text, state["names"]
 
 

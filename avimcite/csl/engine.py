@@ -28,10 +28,6 @@ class Rendered:
 
 
 _CSL_ONLY = ("custom", "citation-key")
-_STRAIGHT_QUOTES = re.compile(r'"([^"]*)"')
-_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # İstanbul'daki -> İstanbul’daki, as citeproc-js prints it
-_SINGLE_QUOTES = re.compile(r"(?<!\w)'([^']*)'(?!\w)")
-_RICH_TEXT = re.compile(r"</?(?:i|b|sup|sub|sc)>|<span class=\"nocase\">|<span style=\"font-variant:\s*small-caps;?\">|</span>")
 
 
 _NOT_TEXT = ("id", "type", "language", "issued", "accessed")
@@ -52,8 +48,8 @@ def _engine_items(items: list[dict], escape=None) -> list[dict]:
     piece of item text, which citeproc-py otherwise passed to the output raw."""
     out = []
     for item in items:
-        # citeproc-py rejects variables it does not know (`custom` is ours), and prints
-        # CSL-JSON's rich-text tags literally: they are taken out (kept as plain text).
+        # citeproc-py rejects variables it does not know (`custom` is ours); names are escaped
+        # here, text fields where the engine reads their rich text (avimcite.csl.richtext).
         clean = {}
         for key, value in item.items():
             if key in _CSL_ONLY:
@@ -61,17 +57,12 @@ def _engine_items(items: list[dict], escape=None) -> list[dict]:
             if key == "id":
                 value = str(value)
             if isinstance(value, str):
-                # citeproc-js reads straight double quotes in CSL-JSON text as quotation marks.
-                value = _STRAIGHT_QUOTES.sub("“\\1”", _RICH_TEXT.sub("", value))
-                value = _SINGLE_QUOTES.sub("‘\\1’", _APOSTROPHE.sub("’", value))
+                # text is read as CSL-JSON rich text, and escaped, by the engine (avimcite.csl.richtext)
+                clean[key] = value
+                continue
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
     return out
-
-
-def _punctuation_in_quote(text: str) -> str:
-    """en-US and others: a period or comma after a closing quote goes inside it (“Title.”)."""
-    return re.sub(r"([”’])([.,])", r"\2\1", text)
 
 
 def style_locale(style: Style, locale: str | None) -> str:
@@ -117,16 +108,15 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
             clusters = [[{"id": key}] for key in keys]
         clusters = [[dict(cite, id=str(cite["id"])) for cite in cluster] for cluster in clusters]
         cited = list(dict.fromkeys(cite["id"] for cluster in clusters for cite in cluster if cite["id"] in source))
-        in_quote = _locale_option(csl, "punctuation-in-quote")
         bib = CitationStylesBibliography(csl, source, output)
         settle(csl, bib, source, cited)
         result = Rendered()
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed):
-                result.citations.append(_finish(_entry(text), in_quote) if text is not None else None)
+                result.citations.append(_finish(_entry(text), csl) if text is not None else None)
             result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
-            result.bibliography = [_finish(_entry(e), in_quote) for e in bib.bibliography()]
+            result.bibliography = [_finish(_entry(e), csl) for e in bib.bibliography()]
         seen = set()
         for key, exc in citeproc_fixes.entry_failures:
             if key not in seen:
@@ -247,15 +237,10 @@ def _entry(entry) -> str:
 _MARK_BEFORE_PERIOD = re.compile(r"([?!][”’]?(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*{1,2})*)\.(?=\s|$|<)")
 
 
-def _finish(text: str, in_quote: bool) -> str:
-    # A period after a title's own "?" or "!" is dropped, as citeproc-js does at such seams,
-    # also when the title's italics (HTML, Markdown) end between the two.
-    text = _MARK_BEFORE_PERIOD.sub(r"\1", text)
-    return _punctuation_in_quote(text) if in_quote else text
+def _finish(text: str, csl) -> str:
+    # The engine's marker text in the output format: decorations, quotes and punctuation in
+    # quotes (avimcite.csl.richtext). A period after a title's own "?" or "!" is dropped, as
+    # citeproc-js does at such seams, also when the title's italics (HTML, Markdown) end between the two.
+    from avimcite.csl.richtext import finish
 
-
-def _locale_option(csl, name: str) -> bool:
-    try:
-        return str(csl.root.get_locale_option(name)).lower() == "true"
-    except Exception:  # noqa: BLE001 - a locale without style options
-        return False
+    return _MARK_BEFORE_PERIOD.sub(r"\1", finish(text, csl.root))

@@ -14,17 +14,23 @@ import types
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#])")
 
 
-def _module(name: str, preformat, wrap) -> types.SimpleNamespace:
+def _module(name: str, preformat) -> types.SimpleNamespace:
     space = types.SimpleNamespace(preformat=preformat)
-    for style, (before, after) in wrap.items():
-        setattr(space, style, _wrapper(style, before, after))
+    for style in _STYLES:
+        setattr(space, style, _wrapper(style))
     space.__name__ = name
     return space
 
 
-def _wrapper(style: str, before: str, after: str):
-    if not before and not after:
+def _wrapper(style: str):
+    # While a style renders, a decoration is a pair of markers (avimcite.csl.richtext) that
+    # richtext.finish turns into the format's markup at the end, flipped where nested.
+    from avimcite.csl.richtext import WRAPPERS
+
+    pair = WRAPPERS.get(style)
+    if pair is None:  # Light: no markup in any format
         return str
+    before, after = pair
 
     class Wrapped(str):
         def __new__(cls, text):
@@ -36,20 +42,29 @@ def _wrapper(style: str, before: str, after: str):
 
 _STYLES = ("Italic", "Oblique", "Bold", "Light", "Underline", "Superscript", "Subscript", "SmallCaps")
 
-TEXT = _module("text", lambda text: text, {s: ("", "") for s in _STYLES})
-HTML = _module(
-    "html",
-    lambda text: _html.escape(str(text), quote=False),
-    {"Italic": ("<i>", "</i>"), "Oblique": ("<i>", "</i>"), "Bold": ("<b>", "</b>"), "Light": ("", ""),
-     "Underline": ("<u>", "</u>"), "Superscript": ("<sup>", "</sup>"), "Subscript": ("<sub>", "</sub>"),
-     "SmallCaps": ('<span style="font-variant:small-caps;">', "</span>")},
-)  # fmt: skip
-MARKDOWN = _module(
-    "markdown",
-    lambda text: _MD_SPECIAL.sub(r"\\\1", str(text)),
-    {"Italic": ("*", "*"), "Oblique": ("*", "*"), "Bold": ("**", "**"), "Light": ("", ""), "Underline": ("", ""),
-     "Superscript": ("^", "^"), "Subscript": ("~", "~"), "SmallCaps": ("", "")},
-)  # fmt: skip
+TEXT = _module("text", lambda text: text)
+HTML = _module("html", lambda text: _html.escape(str(text), quote=False))
+MARKDOWN = _module("markdown", lambda text: _MD_SPECIAL.sub(r"\\\1", str(text)))
+
+# What each format prints for a decoration: (opening, closing); "-normal" is the same
+# decoration inside itself (an italic title in an italic container prints upright).
+_NONE = ("", "")
+_TAGS = {
+    "html": {"italic": ("<i>", "</i>"), "italic-normal": ('<span style="font-style:normal;">', "</span>"),
+             "bold": ("<b>", "</b>"), "bold-normal": ('<span style="font-weight:normal;">', "</span>"),
+             "small-caps": ('<span style="font-variant:small-caps;">', "</span>"),
+             "small-caps-normal": ('<span style="font-variant:normal;">', "</span>"),
+             "sup": ("<sup>", "</sup>"), "sub": ("<sub>", "</sub>"), "baseline": ('<span style="baseline">', "</span>"),
+             "underline": ("<u>", "</u>")},
+    "markdown": {"italic": ("*", "*"), "italic-normal": _NONE, "bold": ("**", "**"), "bold-normal": _NONE,
+                 "small-caps": _NONE, "small-caps-normal": _NONE, "sup": ("^", "^"), "sub": ("~", "~"),
+                 "baseline": _NONE, "underline": _NONE},
+}  # fmt: skip
+_TAGS["text"] = {key: _NONE for key in _TAGS["html"]}
+
+
+def tags(fmt: str) -> dict:
+    return _TAGS.get(fmt, _TAGS["html"])
 
 
 def formatter(fmt: str):
@@ -63,6 +78,9 @@ _MD_MARKUP = re.compile(r"\\(.)|[*^~]")
 def plain(text: str, fmt: str) -> str:
     """The text a reader sees, without the format's markup: what sort keys compare (CSL sorts
     on plain text; citeproc-js prints the same order in every format)."""
+    from avimcite.csl.richtext import strip
+
+    text = strip(text)
     if fmt == "html":
         return _html.unescape(_TAG.sub("", text)) if ("<" in text or "&" in text) else text
     if fmt == "markdown":
