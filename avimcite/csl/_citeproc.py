@@ -26,12 +26,13 @@ def _load():
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
         spec.loader.exec_module(module)
-        from avimcite.csl import clusters, disambiguation, fixes
+        from avimcite.csl import clusters, disambiguation, display, fixes
 
         fixes.install(module)
         clusters.install(module)
         disambiguation.install(module.model)
         __import__("avimcite.csl.richtext", fromlist=["install"]).install(module)
+        display.install(module.model)
     except BaseException:
         sys.modules.pop(__name__, None)
         raise

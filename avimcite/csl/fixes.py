@@ -326,6 +326,10 @@ def _display_attribute(model) -> None:
         text = original(self, text)
         display = self.get("display") if text is not None else None
         if display in _DISPLAY and str(text):
+            if render_context.format == "html":  # citeproc-js's divs (avimcite.csl.display)
+                from avimcite.csl import display as html_display
+
+                return html_display.wrap(model, self, display, text)
             from avimcite.csl._citeproc.string import String
 
             before, after = _DISPLAY[display]

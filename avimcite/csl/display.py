@@ -1,0 +1,99 @@
+"""`display` and `second-field-align` in HTML, as citeproc-js's HTML output writes them.
+
+citeproc-js wraps a top-level element of the layout (a child of cs:layout, or of a cs:choose
+branch there) that has `display` in a div of its class: csl-block, csl-left-margin,
+csl-right-inline, csl-indent; a `display` deeper in the layout is ignored. With
+`second-field-align` on cs:bibliography the first field of the entry is the left margin and
+all the rest one right-inline div, and the style's own `display` at the top is not used.
+The layout's suffix goes inside the last div ("… 2005.</div>"), its prefix stays outside.
+The divs are written as citeproc-js writes them (its formats.js, "@display/…"), line breaks
+included; the text output keeps avimcite.csl.fixes._display_attribute's one-line form.
+"""
+
+from __future__ import annotations
+
+_CLASSES = ("block", "left-margin", "right-inline", "indent")
+_HTML = {
+    "block": ('\n\n    <div class="csl-block">', "</div>\n"),
+    "left-margin": ('\n    <div class="csl-left-margin">', "</div>"),
+    "right-inline": ('<div class="csl-right-inline">', "</div>\n  "),
+    "indent": ('<div class="csl-indent">', "</div>\n  "),
+}
+
+
+def html_output() -> bool:
+    from avimcite.csl import fixes
+
+    return fixes.render_context.format == "html"
+
+
+def div(display: str, text):
+    from avimcite.csl._citeproc.string import String
+
+    before, after = _HTML[display]
+    return String(before) + text + String(after)
+
+
+def _top_level(model, element):
+    """The cs:layout `element` is a top-level element of (through cs:choose branches), or None."""
+    parent = element.getparent()
+    through_choose = False
+    while isinstance(parent, (model.Choose, model.If, model.Else)):
+        through_choose = True
+        parent = parent.getparent()
+    return (parent, through_choose) if isinstance(parent, model.Layout) else (None, False)
+
+
+def wrap(model, element, display: str, text):
+    """An element's rendered `text` with its `display`, in HTML (called from the text
+    output's wrap). The layout wraps its own children (render_children below); a top-level
+    element inside a cs:choose branch is wrapped here; anything deeper is left as it is."""
+    layout, through_choose = _top_level(model, element)
+    if layout is None or not through_choose or _aligned(model, layout):
+        return text
+    return div(display, text)
+
+
+def _aligned(model, layout) -> bool:
+    parent = layout.getparent()
+    return isinstance(parent, model.Bibliography) and bool(parent.get("second-field-align"))
+
+
+def _uses_display(model, layout) -> bool:
+    return any(child.get("display") in _CLASSES for child in layout.iterchildren())
+
+
+def install(model) -> None:
+    from avimcite.csl.fixes import _rendering_children
+
+    previous = model.Layout.render_children
+
+    def render_children(self, item, delimiter="", **kwargs):
+        if not html_output() or not isinstance(self.getparent(), model.Bibliography):
+            return previous(self, item, delimiter=delimiter, **kwargs)
+        aligned = _aligned(model, self)
+        if not aligned and not _uses_display(model, self):
+            return previous(self, item, delimiter=delimiter, **kwargs)
+        from avimcite.csl._citeproc.string import String, join
+
+        rendering = list(_rendering_children(model, self, item, delimiter, **kwargs))
+        if not rendering:
+            return None
+        suffix = String(self.get("suffix", ""))
+        self.suffix_dropped = True  # the entry takes the prefix only; the suffix is placed here
+        if aligned:
+            first = div("left-margin", rendering[0][1])
+            if len(rendering) == 1:
+                return first  # citeproc-js: the suffix was for the right-inline part, which is empty
+            rest = join([text for _child, text in rendering[1:]], delimiter)
+            return first + div("right-inline", rest + suffix)
+        texts = []
+        for i, (child, text) in enumerate(rendering):
+            display = child.get("display")
+            last = i == len(rendering) - 1
+            if last:
+                text = text + suffix
+            texts.append(div(display, text) if display in _CLASSES else text)
+        return join(texts, delimiter)
+
+    model.Layout.render_children = render_children
