@@ -44,20 +44,20 @@ def install(package) -> None:
         position = item.get("avim_position") if isinstance(item, dict) else None
         if position is None:
             return original_position(self, item, context)
+        if (context if context is not None else self).xpath_search("./ancestor::*[self::cs:bibliography]"):
+            return [False for _ in self.get("position").split()]
+        rank = _RANK.get(position, 0)
+        near = bool(item.get("avim_near_note"))
         results = []
         for test in self.get("position").split():
-            if test == FIRST:
-                results.append(position == FIRST)
-            elif test == SUBSEQUENT:
-                results.append(position != FIRST)
-            elif test == IBID:
-                results.append(position in (IBID, IBID_WITH_LOCATOR))
-            elif test == IBID_WITH_LOCATOR:
-                results.append(position == IBID_WITH_LOCATOR)
-            elif test == "near-note":
-                results.append(bool(item.get("avim_near_note")))
-            else:
-                results.append(False)
+            if test == "near-note":  # citeproc-js: a later cite within near-note-distance notes
+                results.append(rank >= _RANK[SUBSEQUENT] and near)
+            elif test == "far-note":
+                results.append(rank == _RANK[SUBSEQUENT] and not near)
+            elif test == FIRST:
+                results.append(rank == 0)
+            else:  # subsequent holds for ibid too, ibid for ibid-with-locator
+                results.append(test in _RANK and rank >= _RANK[test])
         return results
 
     original_text_variable = model.Text._variable
@@ -131,45 +131,82 @@ def _locator_key(cite: dict) -> str | None:
     return f"{locator}{cite.get('label') or ''}"
 
 
-def assign_positions(clusters: list[list[dict]], near_note_distance: int) -> None:
+_RANK = {FIRST: 0, "container-subsequent": 1, SUBSEQUENT: 2, IBID: 3, IBID_WITH_LOCATOR: 4}
+_GIVEN = {0: FIRST, 1: SUBSEQUENT, 2: IBID, 3: IBID_WITH_LOCATOR}
+
+
+def assign_positions(clusters: list[list[dict]], near_note_distance: int, notes: list | None = None,
+                     document: bool = True) -> None:  # fmt: skip
     """Set avim_position, avim_near_note and avim_first_note on every (sorted) cite, in place,
-    as citeproc-js does for clusters in notes 1, 2, ... (one cluster per note)."""
-    first_ref: dict[str, int] = {}
-    last_ref: dict[str, int] = {}
-    previous: list[dict] | None = None
-    for index, cluster in enumerate(clusters):
-        note = index + 1
+    as citeproc-js's processCitationCluster does for a document's citations in order.
+
+    `notes` is each cluster's note number (None or 0: a citation in the text); by default the
+    n-th cluster is in note n. Citations in the text and in notes are two separate sequences,
+    and a note number lower than the one before starts the note sequence again. A cite is
+    ibid when it follows a cite of the same item in its cluster, or opens a cluster whose
+    previous cluster, in the same or the previous note, cites only this item (or, in the same
+    note, ends with it); ibid-with-locator when the locator differs or only this cite has one,
+    subsequent when only the previous one has one. near-note: within near_note_distance notes
+    of the item's last cite (always, in the text). With `document` false the clusters are
+    separate citations (citeproc-js's makeCitationCluster): a cite keeps the `position` it
+    gives (0 first .. 3 ibid-with-locator, or a name) and `near-note`, else it is a first cite.
+    """
+    if notes is None:
+        notes = list(range(1, len(clusters) + 1))
+    tracks: dict[bool, dict] = {}
+    for cluster, note in zip(clusters, notes):
+        note = int(note or 0)
+        if not document:
+            for cite in cluster:
+                given = cite.get("position", FIRST)
+                cite["avim_position"] = _GIVEN.get(given, FIRST) if isinstance(given, int) else str(given)
+                cite["avim_near_note"] = bool(cite.get("near-note"))
+                cite.pop("avim_first_note", None)
+            continue
+        track = tracks.get(bool(note))
+        if track is None or (note and track["previous"] is not None and track["previous"]["note"] > note):
+            track = tracks[bool(note)] = {"first": {}, "last": {}, "previous": None, "in_note": {}}
+        previous = track["previous"]
+        track["in_note"][note] = track["in_note"].get(note, 0) + len(cluster)
         for k, cite in enumerate(cluster):
             key = cite["id"]
-            cite["avim_near_note"] = False
+            near, first_note = False, None
+            if key not in track["last"]:
+                track["first"][key] = track["last"][key] = note
+                position = FIRST
+            else:
+                before = None
+                if previous is not None and k == 0 and previous["note"] != note:
+                    if (previous["keys"][:1] == [key] and previous["note"] >= note - 1
+                            and (track["in_note"].get(previous["note"]) == 1 or previous["note"] == 0)):  # fmt: skip
+                        before = previous["cites"][0]
+                elif k > 0 and cluster[k - 1]["id"] == key:
+                    before = cluster[k - 1]
+                elif k == 0 and previous is not None and previous["note"] == note and previous["keys"][-1:] == [key]:
+                    before = previous["cites"][-1]
+                position = SUBSEQUENT
+                if before is not None:
+                    mine, theirs = _locator_key(cite), _locator_key(before)
+                    if theirs and not mine:
+                        position = SUBSEQUENT
+                    elif theirs == mine:
+                        position = IBID
+                    else:
+                        position = IBID_WITH_LOCATOR
+                if track["first"][key] != note:
+                    first_note = track["first"][key]
+            if note:
+                if position != FIRST and note - track["last"][key] <= near_note_distance:
+                    near = True
+                track["last"][key] = note
+            elif position != FIRST:
+                near = True
+            cite["avim_position"], cite["avim_near_note"] = position, near
             cite.pop("avim_first_note", None)
-            if key not in last_ref:
-                first_ref[key] = last_ref[key] = note
-                cite["avim_position"] = FIRST
-                continue
-            before = None
-            if k == 0 and previous:
-                if len(previous) == 1 and previous[0]["id"] == key:  # a previous note of this one cite only
-                    before = previous[0]
-            elif k > 0 and cluster[k - 1]["id"] == key:
-                before = cluster[k - 1]
-            position = SUBSEQUENT
-            if before is not None:
-                prev_loc, cur_loc = _locator_key(before), _locator_key(cite)
-                if prev_loc and not cur_loc:
-                    position = SUBSEQUENT
-                elif not prev_loc:
-                    position = IBID_WITH_LOCATOR if cur_loc else IBID
-                else:
-                    position = IBID if cur_loc == prev_loc else IBID_WITH_LOCATOR
-            cite["avim_position"] = position
-            if first_ref[key] != note:
-                cite["avim_first_note"] = first_ref[key]
-            if note - last_ref[key] <= near_note_distance:
-                cite["avim_near_note"] = True
-            last_ref[key] = note
+            if first_note:
+                cite["avim_first_note"] = first_note
         if cluster:
-            previous = cluster
+            track["previous"] = {"note": note, "keys": [c["id"] for c in cluster], "cites": list(cluster)}
 
 
 _ROMANESQUE_END = re.compile(r"[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]$")
@@ -197,8 +234,12 @@ def suffix_text(suffix: str) -> str:
     return suffix
 
 
-def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
-    """One engine string (or None) per cluster, as finally rendered."""
+def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list | None = None, document: bool = True,
+                    states: list | None = None) -> list:  # fmt: skip
+    """One engine string (or None) per cluster, as finally rendered. `notes` and `document`:
+    see assign_positions. `states`, if given, receives one list per cluster of what each
+    rendered cite was given: (id, position, near-note, first-reference-note-number,
+    citation number, year suffix) — what citeproc-js re-renders a citation for."""
     from avimcite.csl._citeproc import Citation, CitationItem, Locator
     from avimcite.csl._citeproc.string import String, join
 
@@ -232,14 +273,20 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
                 failed(known[0].key, exc)
         documents.append(known)
     plain = [[{"id": item.key, "locator": item["avim_cite"].get("locator"), "label": item["avim_cite"].get("label") or
-               ("page" if item["avim_cite"].get("locator") not in (None, "") else None)} for item in cluster]
+               ("page" if item["avim_cite"].get("locator") not in (None, "") else None),
+               **{k: item["avim_cite"][k] for k in ("position", "near-note") if k in item["avim_cite"]}} for item in cluster]
              for cluster in documents]  # fmt: skip
-    assign_positions(plain, distance)
+    assign_positions(plain, distance, notes, document)
     for cluster, positions in zip(documents, plain):
         for item, info in zip(cluster, positions):
             for name in ("avim_position", "avim_near_note", "avim_first_note"):
                 if name in info:
                     item[name] = info[name]
+    if states is not None:
+        for cluster in documents:
+            states.append([(item.key, item.get("avim_position"), item.get("avim_near_note"), item.get("avim_first_note"),
+                            _number(bib, item.key), str(bib.source[item.key].get("year_suffix", "")))
+                           for item in cluster])  # fmt: skip
     collapse = citation_element.get("collapse")
     group_delimiter = citation_element.get("cite-group-delimiter")
     grouping = collapse in ("year", "year-suffix", "year-suffix-ranged") or group_delimiter is not None
@@ -283,6 +330,13 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
     return out
 
 
+def _number(bib, key):
+    try:
+        return bib.keys.index(key)
+    except ValueError:
+        return None
+
+
 def _render_cite(layout, item, suppress: bool):
     """(cite text with its prefix and suffix, its first names output) or None."""
     from avimcite.csl._citeproc.model import VariableError
@@ -303,10 +357,15 @@ def _render_cite(layout, item, suppress: bool):
         return None
     prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
     text = output
+    if prefix or suffix:  # affixes are rich text, as item fields are (avimcite.csl.engine._rich)
+        from avimcite.csl.engine import _rich
+        from avimcite.csl.fixes import render_context
+
+        preformat, html = layout.get_formatter().preformat, render_context.format == "html"
     if prefix:
-        text = String(layout.get_formatter().preformat(prefix)) + text
+        text = String(_rich(prefix, preformat, html)) + text
     if suffix:
-        text = text + String(layout.get_formatter().preformat(suffix))
+        text = text + String(_rich(suffix, preformat, html))
     return text, state["names"]
 
 
