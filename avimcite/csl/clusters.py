@@ -69,7 +69,10 @@ def install(package) -> None:
             if not number:
                 raise model.VariableError
             return str(number)
-        return original_text_variable(self, item, context)
+        value = original_text_variable(self, item, context)
+        if _cite_state and value and self.get("variable") not in _NOT_COLLAPSING_TEXT:
+            _cite_state[-1]["text_var"] = True  # citeproc-js: a cite that prints a text variable is not collapsed
+        return value
 
     original_if_variable = model.If._variable
 
@@ -112,7 +115,9 @@ def install(package) -> None:
             state["depth"] -= 1
         if text is not None and str(text):
             state["names_done"] = True
-            state["names"] = text
+            # names as citeproc-js compares them for collapsing: printed by a cs:name, not a
+            # cs:substitute's cs:text (a title in the author's place is no author to group by)
+            state["names"] = text if _prints_names(self, item) else None
             if state["suppress"]:
                 return None
         return text
@@ -122,6 +127,23 @@ def install(package) -> None:
     model.If._variable = if_variable
     model.Names.render = names_render
     _installed = True
+
+
+def _prints_names(names, item) -> bool:
+    """Whether a cs:names element prints persons for the item: one of its variables, or of the
+    cs:names of its cs:substitute, is set."""
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    variables = names.get("variable", "").split()
+    for child in names.iter(ns + "names"):
+        variables += child.get("variable", "").split()
+    try:
+        reference = item.reference
+    except Exception:  # noqa: BLE001
+        return True
+    return any(v.replace("-", "_") in reference for v in variables)
+
+
+_NOT_COLLAPSING_TEXT = ("locator", "year-suffix", "citation-number", "citation-label", "first-reference-note-number")
 
 
 def _locator_key(cite: dict) -> str | None:
@@ -366,6 +388,7 @@ def _render_cite(layout, item, suppress: bool):
         text = String(_rich(prefix, preformat, html)) + text
     if suffix:
         text = text + String(_rich(suffix, preformat, html))
+    item["avim_text_var"] = bool(state.get("text_var"))
     return text, state["names"]
 
 
@@ -383,54 +406,105 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
         return _collapse_numbers(cites, delimiter, after_collapse)
     if not grouping:
         return [(text, delimiter) for _item, text, _names, _info in cites]
-    group_delimiter = ", " if group_delimiter is None else group_delimiter
-    groups: dict[str, list] = {}
-    order = []
-    last_key = None
-    for entry in cites:
-        if entry[2] is not None:
-            key = str(entry[2])
-        else:  # citeproc-js: a cite that printed no names joins the cites before it
-            key = last_key if last_key is not None else f"\x00{id(entry)}"
-        last_key = key
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(entry)
-    pieces = []
-    previous_collapsed = False
-    for key in order:
-        members = groups[key]
-        joiner = after_collapse if previous_collapsed else delimiter
-        if len(members) == 1 or key.startswith("\x00"):
-            for entry in members:
-                pieces.append((entry[1], joiner))
-                joiner = delimiter
-            previous_collapsed = False
-            continue
-        first, *rest = members
-        pieces.append((first[1], joiner))
-        year_delimiter = citation_element.get("year-suffix-delimiter")
-        year_delimiter = delimiter if year_delimiter is None else year_delimiter
-        last = first
-        run = []
-        for entry in rest:
-            item = entry[0]
+    return _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element)
+
+
+def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element):
+    """citeproc-js's collapsing of an author's cites (collapse year, year-suffix,
+    year-suffix-ranged; cite-group-delimiter): a cite whose first names print as the cite
+    before's has them cut; with year-suffix, one of the same year too prints its suffix
+    alone ("2000a, b"), ranged "2000a–c" for three or more; the delimiter before each cite
+    is CSL.getSpliceDelimiter's (after-collapse-delimiter after a collapsed run or a cite
+    with a locator, cite-group-delimiter within a group, ", " within a group in an in-text
+    style). Cites are moved together by names only when the citation is sorted
+    (citeproc-js's grouped sort)."""
+    from avimcite.csl._citeproc.string import String
+
+    delimiter = layout.get("delimiter", "")
+    after_collapse = citation_element.get("after-collapse-delimiter")
+    year_delimiter = citation_element.get("year-suffix-delimiter")
+    collapsing = collapse in ("year", "year-suffix", "year-suffix-ranged")
+    suffixes = collapse in ("year-suffix", "year-suffix-ranged") and citation_element.get("disambiguate-add-year-suffix") == "true"
+    in_text = layout.get_root().get("class") == "in-text"
+    if citation_element.sort is not None and ((in_text and collapsing) or group_delimiter is not None):
+        order: dict[str, int] = {}
+        for n, entry in enumerate(cites):
+            order.setdefault(str(entry[2]) if entry[2] is not None else f"\x00{n}", n)
+        cites = sorted(cites, key=lambda e: order[str(e[2]) if e[2] is not None else f"\x00{cites.index(e)}"])
+    pieces = []  # [text, delimiter before it, year-suffix letter, prints only its suffix]
+    last_names, last_collapsed, previous = None, False, None
+    for item, text, names, _info in cites:
+        key = None if names is None else str(names)
+        same = key is not None and key == last_names
+        have = collapsing
+        if key is not None and not same:
+            last_names, have = key, False
+        if item.get("avim_text_var"):
+            have = False
+        shown, only_suffix = text, False
+        if same and collapsing:
             short = _without_author(layout, item)
-            if short is None:
-                short = entry[1]
-            suffix = _suffix_only(last[0], item) if collapse in ("year-suffix", "year-suffix-ranged") else None
-            if suffix is not None:
-                run.append(suffix)
-                pieces.append((suffix, year_delimiter))
+            shown = text if short is None else short
+        letter = _letter(item)
+        if suffixes and have and previous is not None and letter and _plain_cite(item) and _same_year(previous[0], item):
+            shown, only_suffix = String(letter), True
+        last_locator = previous is not None and previous[0]["avim_cite"].get("locator") not in (None, "")
+        if after_collapse is not None:
+            if last_locator or (last_collapsed and not have) or (not last_collapsed and not have and collapse != "year-suffix"):
+                joiner = after_collapse
             else:
-                run = []
-                pieces.append((short, group_delimiter))
-            last = entry
-        if collapse == "year-suffix-ranged":
-            pieces = _range_suffixes(pieces)
-        previous_collapsed = True
-    return pieces
+                joiner = delimiter
+        elif group_delimiter is not None and same:
+            joiner = group_delimiter
+        elif have and in_text:
+            joiner = ", "
+        else:
+            joiner = delimiter
+        if only_suffix:
+            joiner = group_delimiter if group_delimiter is not None else year_delimiter if year_delimiter is not None else delimiter
+        last_collapsed, previous = have, (item,)
+        if not str(shown):
+            continue  # the names were all it printed
+        pieces.append([shown, joiner, letter, only_suffix])
+    if collapse == "year-suffix-ranged":
+        pieces = _ranged(pieces, layout)
+    return [(text, joiner) for text, joiner, *_ in pieces]
+
+
+def _letter(item) -> str | None:
+    try:
+        return str(item.reference["year_suffix"]) if "year_suffix" in item.reference else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _same_year(previous_item, item) -> bool:
+    try:
+        year = _year(item.reference)
+        return year is not None and year == _year(previous_item.reference)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _ranged(pieces, layout):
+    """year-suffix-ranged: three or more consecutive suffixes print as a range ("a–c")."""
+    try:
+        dash = str(layout.get_term("citation-range-delimiter").single or "\u2013")
+    except Exception:  # noqa: BLE001 - a locale without the term
+        dash = "\u2013"
+    out, i = [], 0
+    while i < len(pieces):
+        j = i
+        while (j + 1 < len(pieces) and pieces[j + 1][3] and pieces[j][2] and pieces[j + 1][2]
+               and len(pieces[j][2]) == len(pieces[j + 1][2]) == 1 and ord(pieces[j + 1][2]) == ord(pieces[j][2]) + 1):  # fmt: skip
+            j += 1
+        out.append(pieces[i])
+        if j - i >= 2:
+            out.append([pieces[j][0], dash, pieces[j][2], True])
+            i = j + 1
+        else:
+            i += 1
+    return out
 
 
 def _without_author(layout, item):
@@ -465,10 +539,6 @@ def _year(reference):
         return begin.get("year")
     except Exception:  # noqa: BLE001 - a literal date
         return None
-
-
-def _range_suffixes(pieces):
-    return pieces  # year-suffix-ranged: runs of three or more suffixes are rare; left as a list
 
 
 def _collapse_numbers(cites, delimiter, after_collapse):
