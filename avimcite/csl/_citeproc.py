@@ -26,10 +26,11 @@ def _load():
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
         spec.loader.exec_module(module)
-        from avimcite.csl import clusters, fixes
+        from avimcite.csl import clusters, fixes, pages
 
         fixes.install(module)
         clusters.install(module)
+        pages.install(module)
     except BaseException:
         sys.modules.pop(__name__, None)
         raise
