@@ -138,44 +138,60 @@ def cited_keys(document: list[dict]) -> list[str]:
 # --- rendering --------------------------------------------------------------------------
 
 
-def _package(patched: bool):
-    """Our engine is avimcite's private copy of citeproc-py (avimcite.csl._citeproc); plain is `citeproc`."""
-    import importlib
-
-    return importlib.import_module("avimcite.csl._citeproc" if patched else "citeproc")
-
-
-def _cite_item(cite: dict, tracked: bool):
-    cp = _package(tracked)
-    CitationItem, Locator = cp.CitationItem, cp.Locator
-
-    extra = {k: v for k, v in cite.items() if k in ("prefix", "suffix")}
-    if "locator" in cite:
-        extra["locator"] = Locator(cite.get("label", "page"), str(cite["locator"]))
-    item = CitationItem(str(cite["id"]), **extra)
-    if tracked and "position" in cite:
-        item["position"] = cite["position"]
-        item["near_note"] = bool(cite.get("near-note"))
-    return item
-
-
 def render_document(fixture: dict[str, str], registered: list[str] | None, document: list[dict], patched: bool, tracked: bool):
-    """(one string per cluster, bibliography entries) for one document of clusters."""
+    """(one string per cluster, bibliography entries, one state per cluster) for one document
+    of clusters. Our engine: avimcite.csl.engine.render, the function avimcite.csl.render and
+    `avimcite cite --clusters` render through (positions, cite sorting, collapsing in
+    avimcite.csl.clusters), in HTML, in the style's default-locale."""
     import tempfile
 
-    import importlib
+    if not patched:
+        return _render_plain(fixture, registered, document)
+    from avimcite.csl.engine import render
+    from avimcite.csl.styles import Style
 
-    cp = _package(patched)
-    Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle = (
-        cp.Citation, cp.CitationItem, cp.CitationStylesBibliography, cp.CitationStylesStyle)  # fmt: skip
-    CiteProcJSON = importlib.import_module(cp.__name__ + ".source.json").CiteProcJSON
+    items = _input(fixture)
+    mode = "bibliography" if fixture.get("MODE", "").strip() == "bibliography" else "citation"
+    with tempfile.NamedTemporaryFile("w", suffix=".csl", delete=False, encoding="utf-8") as handle:
+        handle.write(fixture["CSL"])
+    try:
+        rendered = render(items, Style("fixture", Path(handle.name)), None, mode, "html",
+                          clusters=[c["cites"] for c in document], notes=[c["note"] for c in document], document=tracked,
+                          register=registered if registered is not None else [str(i["id"]) for i in items], one_line=False)  # fmt: skip
+    finally:
+        os.unlink(handle.name)
+    if rendered.errors:
+        raise rendered.errors[0]
+    texts = rendered.citations if mode == "citation" else [""] * len(document)
+    states = rendered.states or [()] * len(document)
+    return texts, rendered.bibliography, [_state(fixture["CSL"], state) for state in states]
+
+
+def _state(csl: str, cites) -> tuple:
+    """What citeproc-js re-renders a citation for when it changes (its "tainted" citations):
+    its cites' positions (in a style that tests them), citation numbers (in a style that
+    prints them) and disambiguation (year suffixes)."""
+    out = []
+    for key, position, near, first_note, number, suffix in cites:
+        row = [key]
+        if "position=" in csl:
+            row += [position, near, first_note]
+        if "citation-number" in csl and number is not None:
+            row.append(number)
+        row.append(suffix)
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def _render_plain(fixture: dict[str, str], registered: list[str] | None, document: list[dict]):
+    """Plain citeproc-py 0.11.1, for --plain: its own positions, sorting and layout."""
+    import tempfile
+
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator
+    from citeproc.source.json import CiteProcJSON
 
     from avimcite.csl import markup
 
-    if patched:
-        from avimcite.csl import fixes as citeproc_fixes
-
-        citeproc_fixes.begin_render("html")
     items = _input(fixture)
     with tempfile.NamedTemporaryFile("w", suffix=".csl", delete=False, encoding="utf-8") as handle:
         handle.write(fixture["CSL"])
@@ -184,53 +200,28 @@ def render_document(fixture: dict[str, str], registered: list[str] | None, docum
             warnings.simplefilter("ignore")
             locale = re.search(r'default-locale="([^"]+)"', fixture["CSL"])
             style = CitationStylesStyle(handle.name, locale=locale[1] if locale else "en-US", validate=False)
-            if patched:
-                citeproc_fixes.decode_character_references(style.root)
             source = CiteProcJSON(items)
             bib = CitationStylesBibliography(style, source, markup.HTML)
             citations = []
             for cluster in document:
-                citation = Citation([_cite_item(c, patched) for c in cluster["cites"]])
-                if cluster["note"] is not None:
-                    citation["note_index"] = cluster["note"]
-                citations.append(citation)
+                cites = []
+                for cite in cluster["cites"]:
+                    extra = {k: v for k, v in cite.items() if k in ("prefix", "suffix")}
+                    if "locator" in cite:
+                        extra["locator"] = Locator(cite.get("label", "page"), str(cite["locator"]))
+                    cites.append(CitationItem(str(cite["id"]), **extra))
+                citations.append(Citation(cites))
             keys = registered if registered is not None else [str(i["id"]) for i in items]
-            if patched:  # our engine's sorting and disambiguation, as render() runs them
-                from avimcite.csl.engine import settle
-
-                settle(style, bib, source, keys)
-                for citation in citations:
-                    bib.register(citation)
-                citeproc_fixes.track_positions(bib, document=tracked)
-            else:
-                bib.register(Citation([CitationItem(k) for k in keys]))
-                for citation in citations:
-                    bib.register(citation)
-                if style.has_bibliography():
-                    bib.sort()
+            bib.register(Citation([CitationItem(k) for k in keys]))
+            for citation in citations:
+                bib.register(citation)
+            if style.has_bibliography():
+                bib.sort()
             texts = [str(bib.cite(c, lambda item: None)) for c in citations]
             entries = [str(e) for e in bib.bibliography()] if style.has_bibliography() else []
-            states = [_state(fixture["CSL"], bib, source, c) for c in citations]
     finally:
         os.unlink(handle.name)
-    return texts, entries, states
-
-
-def _state(csl: str, bib, source, citation) -> tuple:
-    """What citeproc-js re-renders a citation for when it changes (its "tainted" citations):
-    its cites' positions (in a style that tests them), citation numbers (in a style that
-    prints them) and disambiguation (year suffixes)."""
-    out = []
-    for cite in citation.cites:
-        row = [cite.key]
-        if "position=" in csl:
-            row += [cite.get("position_name"), cite.get("position_near"), cite.get("first_reference_note_number")]
-        if "citation-number" in csl and cite.key in bib.keys:
-            row.append(bib.keys.index(cite.key))
-        if cite.key in source:
-            row.append(str(source[cite.key].get("year_suffix", "")))
-        out.append(tuple(row))
-    return tuple(out)
+    return texts, entries, [()] * len(texts)
 
 
 def run_fixture(fixture: dict[str, str], patched: bool) -> str:

@@ -26,10 +26,11 @@ def _load():
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
         spec.loader.exec_module(module)
-        from avimcite.csl import clusters, disambiguation, display, fixes
+        from avimcite.csl import clusters, disambiguation, display, fixes, pages
 
         fixes.install(module)
         clusters.install(module)
+        pages.install(module)
         disambiguation.install(module.model)
         __import__("avimcite.csl.richtext", fromlist=["install"]).install(module)
         display.install(module.model)

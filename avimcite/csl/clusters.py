@@ -44,20 +44,20 @@ def install(package) -> None:
         position = item.get("avim_position") if isinstance(item, dict) else None
         if position is None:
             return original_position(self, item, context)
+        if (context if context is not None else self).xpath_search("./ancestor::*[self::cs:bibliography]"):
+            return [False for _ in self.get("position").split()]
+        rank = _RANK.get(position, 0)
+        near = bool(item.get("avim_near_note"))
         results = []
         for test in self.get("position").split():
-            if test == FIRST:
-                results.append(position == FIRST)
-            elif test == SUBSEQUENT:
-                results.append(position != FIRST)
-            elif test == IBID:
-                results.append(position in (IBID, IBID_WITH_LOCATOR))
-            elif test == IBID_WITH_LOCATOR:
-                results.append(position == IBID_WITH_LOCATOR)
-            elif test == "near-note":
-                results.append(bool(item.get("avim_near_note")))
-            else:
-                results.append(False)
+            if test == "near-note":  # citeproc-js: a later cite within near-note-distance notes
+                results.append(rank >= _RANK[SUBSEQUENT] and near)
+            elif test == "far-note":
+                results.append(rank == _RANK[SUBSEQUENT] and not near)
+            elif test == FIRST:
+                results.append(rank == 0)
+            else:  # subsequent holds for ibid too, ibid for ibid-with-locator
+                results.append(test in _RANK and rank >= _RANK[test])
         return results
 
     original_text_variable = model.Text._variable
@@ -69,7 +69,10 @@ def install(package) -> None:
             if not number:
                 raise model.VariableError
             return str(number)
-        return original_text_variable(self, item, context)
+        value = original_text_variable(self, item, context)
+        if _cite_state and value and self.get("variable") not in _NOT_COLLAPSING_TEXT:
+            _cite_state[-1]["text_var"] = True  # citeproc-js: a cite that prints a text variable is not collapsed
+        return value
 
     original_if_variable = model.If._variable
 
@@ -112,7 +115,9 @@ def install(package) -> None:
             state["depth"] -= 1
         if text is not None and str(text):
             state["names_done"] = True
-            state["names"] = text
+            # names as citeproc-js compares them for collapsing: printed by a cs:name, not a
+            # cs:substitute's cs:text (a title in the author's place is no author to group by)
+            state["names"] = text if _prints_names(self, item) else None
             if state["suppress"]:
                 return None
         return text
@@ -124,6 +129,23 @@ def install(package) -> None:
     _installed = True
 
 
+def _prints_names(names, item) -> bool:
+    """Whether a cs:names element prints persons for the item: one of its variables, or of the
+    cs:names of its cs:substitute, is set."""
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    variables = names.get("variable", "").split()
+    for child in names.iter(ns + "names"):
+        variables += child.get("variable", "").split()
+    try:
+        reference = item.reference
+    except Exception:  # noqa: BLE001
+        return True
+    return any(v.replace("-", "_") in reference for v in variables)
+
+
+_NOT_COLLAPSING_TEXT = ("locator", "year-suffix", "citation-number", "citation-label", "first-reference-note-number")
+
+
 def _locator_key(cite: dict) -> str | None:
     locator = cite.get("locator")
     if locator in (None, ""):
@@ -131,45 +153,82 @@ def _locator_key(cite: dict) -> str | None:
     return f"{locator}{cite.get('label') or ''}"
 
 
-def assign_positions(clusters: list[list[dict]], near_note_distance: int) -> None:
+_RANK = {FIRST: 0, "container-subsequent": 1, SUBSEQUENT: 2, IBID: 3, IBID_WITH_LOCATOR: 4}
+_GIVEN = {0: FIRST, 1: SUBSEQUENT, 2: IBID, 3: IBID_WITH_LOCATOR}
+
+
+def assign_positions(clusters: list[list[dict]], near_note_distance: int, notes: list | None = None,
+                     document: bool = True) -> None:  # fmt: skip
     """Set avim_position, avim_near_note and avim_first_note on every (sorted) cite, in place,
-    as citeproc-js does for clusters in notes 1, 2, ... (one cluster per note)."""
-    first_ref: dict[str, int] = {}
-    last_ref: dict[str, int] = {}
-    previous: list[dict] | None = None
-    for index, cluster in enumerate(clusters):
-        note = index + 1
+    as citeproc-js's processCitationCluster does for a document's citations in order.
+
+    `notes` is each cluster's note number (None or 0: a citation in the text); by default the
+    n-th cluster is in note n. Citations in the text and in notes are two separate sequences,
+    and a note number lower than the one before starts the note sequence again. A cite is
+    ibid when it follows a cite of the same item in its cluster, or opens a cluster whose
+    previous cluster, in the same or the previous note, cites only this item (or, in the same
+    note, ends with it); ibid-with-locator when the locator differs or only this cite has one,
+    subsequent when only the previous one has one. near-note: within near_note_distance notes
+    of the item's last cite (always, in the text). With `document` false the clusters are
+    separate citations (citeproc-js's makeCitationCluster): a cite keeps the `position` it
+    gives (0 first .. 3 ibid-with-locator, or a name) and `near-note`, else it is a first cite.
+    """
+    if notes is None:
+        notes = list(range(1, len(clusters) + 1))
+    tracks: dict[bool, dict] = {}
+    for cluster, note in zip(clusters, notes):
+        note = int(note or 0)
+        if not document:
+            for cite in cluster:
+                given = cite.get("position", FIRST)
+                cite["avim_position"] = _GIVEN.get(given, FIRST) if isinstance(given, int) else str(given)
+                cite["avim_near_note"] = bool(cite.get("near-note"))
+                cite.pop("avim_first_note", None)
+            continue
+        track = tracks.get(bool(note))
+        if track is None or (note and track["previous"] is not None and track["previous"]["note"] > note):
+            track = tracks[bool(note)] = {"first": {}, "last": {}, "previous": None, "in_note": {}}
+        previous = track["previous"]
+        track["in_note"][note] = track["in_note"].get(note, 0) + len(cluster)
         for k, cite in enumerate(cluster):
             key = cite["id"]
-            cite["avim_near_note"] = False
+            near, first_note = False, None
+            if key not in track["last"]:
+                track["first"][key] = track["last"][key] = note
+                position = FIRST
+            else:
+                before = None
+                if previous is not None and k == 0 and previous["note"] != note:
+                    if (previous["keys"][:1] == [key] and previous["note"] >= note - 1
+                            and (track["in_note"].get(previous["note"]) == 1 or previous["note"] == 0)):  # fmt: skip
+                        before = previous["cites"][0]
+                elif k > 0 and cluster[k - 1]["id"] == key:
+                    before = cluster[k - 1]
+                elif k == 0 and previous is not None and previous["note"] == note and previous["keys"][-1:] == [key]:
+                    before = previous["cites"][-1]
+                position = SUBSEQUENT
+                if before is not None:
+                    mine, theirs = _locator_key(cite), _locator_key(before)
+                    if theirs and not mine:
+                        position = SUBSEQUENT
+                    elif theirs == mine:
+                        position = IBID
+                    else:
+                        position = IBID_WITH_LOCATOR
+                if track["first"][key] != note:
+                    first_note = track["first"][key]
+            if note:
+                if position != FIRST and note - track["last"][key] <= near_note_distance:
+                    near = True
+                track["last"][key] = note
+            elif position != FIRST:
+                near = True
+            cite["avim_position"], cite["avim_near_note"] = position, near
             cite.pop("avim_first_note", None)
-            if key not in last_ref:
-                first_ref[key] = last_ref[key] = note
-                cite["avim_position"] = FIRST
-                continue
-            before = None
-            if k == 0 and previous:
-                if len(previous) == 1 and previous[0]["id"] == key:  # a previous note of this one cite only
-                    before = previous[0]
-            elif k > 0 and cluster[k - 1]["id"] == key:
-                before = cluster[k - 1]
-            position = SUBSEQUENT
-            if before is not None:
-                prev_loc, cur_loc = _locator_key(before), _locator_key(cite)
-                if prev_loc and not cur_loc:
-                    position = SUBSEQUENT
-                elif not prev_loc:
-                    position = IBID_WITH_LOCATOR if cur_loc else IBID
-                else:
-                    position = IBID if cur_loc == prev_loc else IBID_WITH_LOCATOR
-            cite["avim_position"] = position
-            if first_ref[key] != note:
-                cite["avim_first_note"] = first_ref[key]
-            if note - last_ref[key] <= near_note_distance:
-                cite["avim_near_note"] = True
-            last_ref[key] = note
+            if first_note:
+                cite["avim_first_note"] = first_note
         if cluster:
-            previous = cluster
+            track["previous"] = {"note": note, "keys": [c["id"] for c in cluster], "cites": list(cluster)}
 
 
 _ROMANESQUE_END = re.compile(r"[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]$")
@@ -197,8 +256,12 @@ def suffix_text(suffix: str) -> str:
     return suffix
 
 
-def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
-    """One engine string (or None) per cluster, as finally rendered."""
+def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list | None = None, document: bool = True,
+                    states: list | None = None) -> list:  # fmt: skip
+    """One engine string (or None) per cluster, as finally rendered. `notes` and `document`:
+    see assign_positions. `states`, if given, receives one list per cluster of what each
+    rendered cite was given: (id, position, near-note, first-reference-note-number,
+    citation number, year suffix) — what citeproc-js re-renders a citation for."""
     from avimcite.csl._citeproc import Citation, CitationItem, Locator
     from avimcite.csl._citeproc.string import String, join
 
@@ -232,14 +295,20 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
                 failed(known[0].key, exc)
         documents.append(known)
     plain = [[{"id": item.key, "locator": item["avim_cite"].get("locator"), "label": item["avim_cite"].get("label") or
-               ("page" if item["avim_cite"].get("locator") not in (None, "") else None)} for item in cluster]
+               ("page" if item["avim_cite"].get("locator") not in (None, "") else None),
+               **{k: item["avim_cite"][k] for k in ("position", "near-note") if k in item["avim_cite"]}} for item in cluster]
              for cluster in documents]  # fmt: skip
-    assign_positions(plain, distance)
+    assign_positions(plain, distance, notes, document)
     for cluster, positions in zip(documents, plain):
         for item, info in zip(cluster, positions):
             for name in ("avim_position", "avim_near_note", "avim_first_note"):
                 if name in info:
                     item[name] = info[name]
+    if states is not None:
+        for cluster in documents:
+            states.append([(item.key, item.get("avim_position"), item.get("avim_near_note"), item.get("avim_first_note"),
+                            _number(bib, item.key), str(bib.source[item.key].get("year_suffix", "")))
+                           for item in cluster])  # fmt: skip
     collapse = citation_element.get("collapse")
     group_delimiter = citation_element.get("cite-group-delimiter")
     grouping = collapse in ("year", "year-suffix", "year-suffix-ranged") or group_delimiter is not None
@@ -283,6 +352,13 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed) -> list:
     return out
 
 
+def _number(bib, key):
+    try:
+        return bib.keys.index(key)
+    except ValueError:
+        return None
+
+
 def _render_cite(layout, item, suppress: bool):
     """(cite text with its prefix and suffix, its first names output) or None."""
     from avimcite.csl._citeproc.model import VariableError
@@ -309,6 +385,7 @@ def _render_cite(layout, item, suppress: bool):
         text = String(parse(prefix, layout.get_formatter().preformat, quotes="affix")) + text
     if suffix:
         text = text + String(parse(suffix, layout.get_formatter().preformat, quotes="affix"))
+    item["avim_text_var"] = bool(state.get("text_var"))
     return text, state["names"]
 
 
@@ -326,54 +403,105 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
         return _collapse_numbers(cites, delimiter, after_collapse)
     if not grouping:
         return [(text, delimiter) for _item, text, _names, _info in cites]
-    group_delimiter = ", " if group_delimiter is None else group_delimiter
-    groups: dict[str, list] = {}
-    order = []
-    last_key = None
-    for entry in cites:
-        if entry[2] is not None:
-            key = str(entry[2])
-        else:  # citeproc-js: a cite that printed no names joins the cites before it
-            key = last_key if last_key is not None else f"\x00{id(entry)}"
-        last_key = key
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(entry)
-    pieces = []
-    previous_collapsed = False
-    for key in order:
-        members = groups[key]
-        joiner = after_collapse if previous_collapsed else delimiter
-        if len(members) == 1 or key.startswith("\x00"):
-            for entry in members:
-                pieces.append((entry[1], joiner))
-                joiner = delimiter
-            previous_collapsed = False
-            continue
-        first, *rest = members
-        pieces.append((first[1], joiner))
-        year_delimiter = citation_element.get("year-suffix-delimiter")
-        year_delimiter = delimiter if year_delimiter is None else year_delimiter
-        last = first
-        run = []
-        for entry in rest:
-            item = entry[0]
+    return _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element)
+
+
+def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element):
+    """citeproc-js's collapsing of an author's cites (collapse year, year-suffix,
+    year-suffix-ranged; cite-group-delimiter): a cite whose first names print as the cite
+    before's has them cut; with year-suffix, one of the same year too prints its suffix
+    alone ("2000a, b"), ranged "2000a–c" for three or more; the delimiter before each cite
+    is CSL.getSpliceDelimiter's (after-collapse-delimiter after a collapsed run or a cite
+    with a locator, cite-group-delimiter within a group, ", " within a group in an in-text
+    style). Cites are moved together by names only when the citation is sorted
+    (citeproc-js's grouped sort)."""
+    from avimcite.csl._citeproc.string import String
+
+    delimiter = layout.get("delimiter", "")
+    after_collapse = citation_element.get("after-collapse-delimiter")
+    year_delimiter = citation_element.get("year-suffix-delimiter")
+    collapsing = collapse in ("year", "year-suffix", "year-suffix-ranged")
+    suffixes = collapse in ("year-suffix", "year-suffix-ranged") and citation_element.get("disambiguate-add-year-suffix") == "true"
+    in_text = layout.get_root().get("class") == "in-text"
+    if citation_element.sort is not None and ((in_text and collapsing) or group_delimiter is not None):
+        order: dict[str, int] = {}
+        for n, entry in enumerate(cites):
+            order.setdefault(str(entry[2]) if entry[2] is not None else f"\x00{n}", n)
+        cites = sorted(cites, key=lambda e: order[str(e[2]) if e[2] is not None else f"\x00{cites.index(e)}"])
+    pieces = []  # [text, delimiter before it, year-suffix letter, prints only its suffix]
+    last_names, last_collapsed, previous = None, False, None
+    for item, text, names, _info in cites:
+        key = None if names is None else str(names)
+        same = key is not None and key == last_names
+        have = collapsing
+        if key is not None and not same:
+            last_names, have = key, False
+        if item.get("avim_text_var"):
+            have = False
+        shown, only_suffix = text, False
+        if same and collapsing:
             short = _without_author(layout, item)
-            if short is None:
-                short = entry[1]
-            suffix = _suffix_only(last[0], item) if collapse in ("year-suffix", "year-suffix-ranged") else None
-            if suffix is not None:
-                run.append(suffix)
-                pieces.append((suffix, year_delimiter))
+            shown = text if short is None else short
+        letter = _letter(item)
+        if suffixes and have and previous is not None and letter and _plain_cite(item) and _same_year(previous[0], item):
+            shown, only_suffix = String(letter), True
+        last_locator = previous is not None and previous[0]["avim_cite"].get("locator") not in (None, "")
+        if after_collapse is not None:
+            if last_locator or (last_collapsed and not have) or (not last_collapsed and not have and collapse != "year-suffix"):
+                joiner = after_collapse
             else:
-                run = []
-                pieces.append((short, group_delimiter))
-            last = entry
-        if collapse == "year-suffix-ranged":
-            pieces = _range_suffixes(pieces)
-        previous_collapsed = True
-    return pieces
+                joiner = delimiter
+        elif group_delimiter is not None and same:
+            joiner = group_delimiter
+        elif have and in_text:
+            joiner = ", "
+        else:
+            joiner = delimiter
+        if only_suffix:
+            joiner = group_delimiter if group_delimiter is not None else year_delimiter if year_delimiter is not None else delimiter
+        last_collapsed, previous = have, (item,)
+        if not str(shown):
+            continue  # the names were all it printed
+        pieces.append([shown, joiner, letter, only_suffix])
+    if collapse == "year-suffix-ranged":
+        pieces = _ranged(pieces, layout)
+    return [(text, joiner) for text, joiner, *_ in pieces]
+
+
+def _letter(item) -> str | None:
+    try:
+        return str(item.reference["year_suffix"]) if "year_suffix" in item.reference else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _same_year(previous_item, item) -> bool:
+    try:
+        year = _year(item.reference)
+        return year is not None and year == _year(previous_item.reference)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _ranged(pieces, layout):
+    """year-suffix-ranged: three or more consecutive suffixes print as a range ("a–c")."""
+    try:
+        dash = str(layout.get_term("citation-range-delimiter").single or "\u2013")
+    except Exception:  # noqa: BLE001 - a locale without the term
+        dash = "\u2013"
+    out, i = [], 0
+    while i < len(pieces):
+        j = i
+        while (j + 1 < len(pieces) and pieces[j + 1][3] and pieces[j][2] and pieces[j + 1][2]
+               and len(pieces[j][2]) == len(pieces[j + 1][2]) == 1 and ord(pieces[j + 1][2]) == ord(pieces[j][2]) + 1):  # fmt: skip
+            j += 1
+        out.append(pieces[i])
+        if j - i >= 2:
+            out.append([pieces[j][0], dash, pieces[j][2], True])
+            i = j + 1
+        else:
+            i += 1
+    return out
 
 
 def _without_author(layout, item):
@@ -408,10 +536,6 @@ def _year(reference):
         return begin.get("year")
     except Exception:  # noqa: BLE001 - a literal date
         return None
-
-
-def _range_suffixes(pieces):
-    return pieces  # year-suffix-ranged: runs of three or more suffixes are rare; left as a list
 
 
 def _collapse_numbers(cites, delimiter, after_collapse):

@@ -25,6 +25,7 @@ class Rendered:
     bibliography: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (item id, what went wrong)
     errors: list = field(default_factory=list)  # the RenderError of each failure, in order
+    states: list = field(default_factory=list)  # per cluster, what each cite was given (clusters.render_clusters)
 
 
 _CSL_ONLY = ("custom", "citation-key")
@@ -43,9 +44,12 @@ def _escaped(value, escape):
     return value
 
 
-def _engine_items(items: list[dict], escape=None) -> list[dict]:
+def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[dict]:
     """Items as citeproc-py should see them; `escape` (HTML, Markdown) is applied to every
-    piece of item text, which citeproc-py otherwise passed to the output raw."""
+    piece of item text, which citeproc-py otherwise passed to the output raw. CSL-JSON's
+    rich-text tags (<i>, <b>, <sup>, <sub>, <sc>, small-caps spans) are kept as markup in
+    HTML and taken out (kept as plain text) in text and Markdown; <span class="nocase"> is
+    kept in every format for citeproc-py, which reads it as text-case protection."""
     out = []
     for item in items:
         # citeproc-py rejects variables it does not know (`custom` is ours); names are escaped
@@ -84,10 +88,18 @@ def style_locale(style: Style, locale: str | None) -> str:
 
 
 def render(items: list[dict], style: Style, locale: str | None = None, mode: str = "bibliography", fmt: str = "text",
-           *, clusters: list[list[dict]] | None = None) -> Rendered:  # fmt: skip
+           *, clusters: list[list[dict]] | None = None, notes: list | None = None, document: bool = True,
+           register: list[str] | None = None, one_line: bool = True) -> Rendered:  # fmt: skip
     """Citations (one per cluster; without clusters one per item, each cited alone) and the
     bibliography. An entry or citation the engine cannot render is left out and recorded in
-    `failures`/`errors` (a RenderError naming the item and the CSL element); the others print."""
+    `failures`/`errors` (a RenderError naming the item and the CSL element); the others print.
+
+    notes: each cluster's note number (None: in the text; default the n-th cluster in note n);
+    document false: the clusters are separate citations whose cites keep the `position` they
+    give (clusters.assign_positions); register: the keys registered, in order (numbers,
+    disambiguation, the bibliography), default the keys the clusters cite; one_line false:
+    line breaks the style prints (display="block", a delimiter "&#x0A;") are kept (the CSL
+    test suite's runner), else every citation and entry is one line."""
     from avimcite.csl import budget, clusters as clustering, fixes as citeproc_fixes, markup
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
@@ -97,7 +109,7 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
-        source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat))
+        source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat, html=fmt == "html"))
         csl = _parse_style(CitationStylesStyle, style, locale)
         budget.check(csl.root, style.id)
         citeproc_fixes.decode_character_references(csl.root)
@@ -107,16 +119,20 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
         if clusters is None:
             clusters = [[{"id": key}] for key in keys]
         clusters = [[dict(cite, id=str(cite["id"])) for cite in cluster] for cluster in clusters]
-        cited = list(dict.fromkeys(cite["id"] for cluster in clusters for cite in cluster if cite["id"] in source))
+        # citeproc-py files every item under its id in lower case
+        cited = list(dict.fromkeys(cite["id"] for cluster in clusters for cite in cluster if cite["id"].lower() in source))
+        if register is not None:
+            cited = [str(key) for key in register if str(key).lower() in source]
         bib = CitationStylesBibliography(csl, source, output)
         settle(csl, bib, source, cited)
         result = Rendered()
         if mode in ("citation", "both"):
-            for text in clustering.render_clusters(csl, bib, clusters, _cite_failed):
-                result.citations.append(_finish(_entry(text), csl) if text is not None else None)
+            for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
+                                                   states=result.states):  # fmt: skip
+                result.citations.append(_finish(_entry(text, one_line), csl) if text is not None else None)
             result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
-            result.bibliography = [_finish(_entry(e), csl) for e in bib.bibliography()]
+            result.bibliography = [_finish(_entry(e, one_line), csl) for e in bib.bibliography()]
         seen = set()
         for key, exc in citeproc_fixes.entry_failures:
             if key not in seen:
@@ -229,9 +245,9 @@ def _missing(item) -> str:
     return f"{item.key}?"
 
 
-def _entry(entry) -> str:
+def _entry(entry, one_line: bool = True) -> str:
     # One line per entry: line breaks (display="block") and runs of spaces become one space.
-    return " ".join(str(entry).split())
+    return " ".join(str(entry).split()) if one_line else str(entry)
 
 
 _MARK_BEFORE_PERIOD = re.compile(r"([?!][”’]?(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*{1,2})*)\.(?=\s|$|<)")
