@@ -26,11 +26,12 @@ def _load():
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
         spec.loader.exec_module(module)
-        from avimcite.csl import clusters, display, fixes
+        from avimcite.csl import clusters, display, fixes, punct_in_quote
 
         fixes.install(module)
         clusters.install(module)
         display.install(module.model)
+        punct_in_quote.install(module.model, module.string)
     except BaseException:
         sys.modules.pop(__name__, None)
         raise
