@@ -26,13 +26,14 @@ def _load():
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
         spec.loader.exec_module(module)
-        from avimcite.csl import clusters, display, fixes, names, punct_in_quote
+        from avimcite.csl import clusters, dates, display, fixes, names, punct_in_quote
 
         fixes.install(module)
         clusters.install(module)
         display.install(module.model)
         punct_in_quote.install(module.model, module.string)
         names.install(module.model, importlib.import_module(__name__ + ".source.json"))
+        dates.install(module.model, importlib.import_module(__name__ + ".source.json"))
     except BaseException:
         sys.modules.pop(__name__, None)
         raise
