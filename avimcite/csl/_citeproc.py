@@ -26,7 +26,7 @@ def _load():
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
         spec.loader.exec_module(module)
-        from avimcite.csl import clusters, disambiguation, display, fixes, pages
+        from avimcite.csl import clusters, dates, disambiguation, display, fixes, pages
 
         fixes.install(module)
         clusters.install(module)
@@ -34,6 +34,7 @@ def _load():
         disambiguation.install(module.model)
         __import__("avimcite.csl.richtext", fromlist=["install"]).install(module)
         display.install(module.model)
+        dates.install(module.model, importlib.import_module(__name__ + ".source.json"))
     except BaseException:
         sys.modules.pop(__name__, None)
         raise
