@@ -219,7 +219,10 @@ def render_document(fixture: dict[str, str], registered: list[str] | None, docum
 def _state(csl: str, bib, source, citation) -> tuple:
     """What citeproc-js re-renders a citation for when it changes (its "tainted" citations):
     its cites' positions (in a style that tests them), citation numbers (in a style that
-    prints them) and disambiguation (year suffixes)."""
+    prints them) and disambiguation (year suffixes, names and given names shown)."""
+    from avimcite.csl import disambiguation
+
+    session = disambiguation.session()
     out = []
     for cite in citation.cites:
         row = [cite.key]
@@ -229,6 +232,9 @@ def _state(csl: str, bib, source, citation) -> tuple:
             row.append(bib.keys.index(cite.key))
         if cite.key in source:
             row.append(str(source[cite.key].get("year_suffix", "")))
+        if session is not None and cite.key in session.registry:  # names added, given names expanded
+            config = session.registry[cite.key]
+            row.append((tuple(config.names), tuple(tuple(g) for g in config.givens), bool(config.disambiguate)))
         out.append(tuple(row))
     return tuple(out)
 

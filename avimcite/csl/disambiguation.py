@@ -625,9 +625,9 @@ def install(model) -> None:
             use_first = option("et-al-subsequent-use-first") if self._inherited("et-al-subsequent-use-first", context) else use_first
         use_last = option("et-al-use-last")
         request_names = settings.names[pos] if frame.request and pos < len(settings.names) else 0
-        shown_default = count
-        if etal_min and count >= etal_min and count > 1:
-            shown_default = use_first
+        shown_default = count  # what citeproc-py shows: et-al-min and et-al-use-first, whatever the position
+        if option("et-al-min") and count >= option("et-al-min") and count > 1:
+            shown_default = option("et-al-use-first")
         disc = None
         if frame.suppress:
             if request_names:
@@ -658,7 +658,10 @@ def install(model) -> None:
         for i, name in enumerate(names[:shown]):
             requested = givens[i] if i < len(givens) and givens[i] is not None else 0
             levels.append(max(requested, default_level))
-        if use_last or (shown == shown_default and all(level == default_level for level in levels)):
+        # citeproc-py printed "et al." after a list cut to et-al-use-first names even when
+        # that left no name out; a list shown whole is rendered here
+        whole_but_cut = shown >= count and count > 1 and bool(etal_min) and count >= option("et-al-min")
+        if use_last or (not whole_but_cut and shown == shown_default and all(level == default_level for level in levels)):
             return original_process(self, item, variable, context=context, sort_options=sort_options, **kwargs)
         with_initials = s.rule.endswith("-with-initials")
         return _render_names(self, original_process, item, variable, names, shown, levels, default_level,
