@@ -482,12 +482,23 @@ def run(csl, bib, source, keys: list[str]) -> Session:
 
     s = Session(csl, bib, source)
     fixes.render_context.disambiguation = s
-    for key in keys:
-        if key in s.registry:
+    keys = list(dict.fromkeys(keys))
+
+    def probe(chunk, _start):
+        # each item's ambiguous cite before any is registered: no cite depends on another, so a
+        # long list is rendered on two cores; the name register is a union (order-free)
+        out = [(key, s.ambiguous_cite(key), s.last_frame.settings) for key in chunk]
+        return out + [(None, None, s.namereg)]
+
+    for key, akey, settings in fixes.forked_map(probe, keys):
+        if key is None:
+            for pkey, ikeys in settings.items():
+                entry = s.namereg.setdefault(pkey, {})
+                for ikey, skeys in ikeys.items():
+                    entry.setdefault(ikey, set()).update(skeys)
             continue
-        akey = s.ambiguous_cite(key)
         s.mylist.append(key)
-        s.register(akey if akey is not None else ("failed", key), key, s.last_frame.settings)
+        s.register(akey if akey is not None else ("failed", key), key, settings)
     order = {k: i for i, k in enumerate(bib.keys)}
     runner = _Run(s, order)
     for akey in list(s.ambigcites):
