@@ -198,7 +198,11 @@ def render_document(fixture: dict[str, str], registered: list[str] | None, docum
             if patched:  # our engine's sorting and disambiguation, as render() runs them
                 from avimcite.csl.engine import settle
 
-                settle(style, bib, source, keys)
+                first_notes: dict[str, int] = {}
+                for cluster in document:
+                    for cite in cluster["cites"]:
+                        first_notes.setdefault(str(cite["id"]).lower(), cluster["note"])
+                settle(style, bib, source, keys, first_notes if tracked else None)
                 for citation in citations:
                     bib.register(citation)
                 citeproc_fixes.track_positions(bib, document=tracked)

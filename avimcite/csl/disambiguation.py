@@ -98,6 +98,7 @@ class Session:
         self.mylist: list[str] = []
         self.namereg: dict[str, dict[str, set]] = {}
         self.frames: list[Frame] = []
+        self.first_notes: dict[str, int] = {}
         self.next_frame: Frame | None = None
         self.last_frame: Frame | None = None
         modes = []
@@ -186,6 +187,8 @@ class Session:
         item = CitationItem(key)
         item["avim_position"] = "subsequent"
         item["avim_near_note"] = True
+        if key in self.first_notes:
+            item["avim_first_note"] = self.first_notes[key]
         citation = Citation([item])
         citation.bibliography = self.bib
         self.next_frame = frame
@@ -475,12 +478,16 @@ def _suffix_letters(n: int) -> str:
     return out
 
 
-def run(csl, bib, source, keys: list[str]) -> Session:
+def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None) -> Session:
     """Register every key (its ambiguous cite), disambiguate each group of cites that render
-    alike, give year suffixes; the session stays on the render context for the final renders."""
+    alike, give year suffixes; the session stays on the render context for the final renders.
+    `first_notes`: the note of each item's first cite, which the ambiguous cite prints as
+    first-reference-note-number under givenname-disambiguation-rule="by-cite" (citeproc-js)."""
     from avimcite.csl import fixes
 
     s = Session(csl, bib, source)
+    if s.rule == "by-cite" and first_notes:
+        s.first_notes = {k: n for k, n in first_notes.items() if n}
     fixes.render_context.disambiguation = s
     keys = list(dict.fromkeys(keys))
 
