@@ -98,6 +98,7 @@ class Session:
         self.mylist: list[str] = []
         self.namereg: dict[str, dict[str, set]] = {}
         self.frames: list[Frame] = []
+        self.first_notes: dict[str, int] = {}
         self.next_frame: Frame | None = None
         self.last_frame: Frame | None = None
         modes = []
@@ -186,6 +187,8 @@ class Session:
         item = CitationItem(key)
         item["avim_position"] = "subsequent"
         item["avim_near_note"] = True
+        if key in self.first_notes:
+            item["avim_first_note"] = self.first_notes[key]
         citation = Citation([item])
         citation.bibliography = self.bib
         self.next_frame = frame
@@ -475,19 +478,34 @@ def _suffix_letters(n: int) -> str:
     return out
 
 
-def run(csl, bib, source, keys: list[str]) -> Session:
+def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None) -> Session:
     """Register every key (its ambiguous cite), disambiguate each group of cites that render
-    alike, give year suffixes; the session stays on the render context for the final renders."""
+    alike, give year suffixes; the session stays on the render context for the final renders.
+    `first_notes`: the note of each item's first cite, which the ambiguous cite prints as
+    first-reference-note-number under givenname-disambiguation-rule="by-cite" (citeproc-js)."""
     from avimcite.csl import fixes
 
     s = Session(csl, bib, source)
+    if s.rule == "by-cite" and first_notes:
+        s.first_notes = {k: n for k, n in first_notes.items() if n}
     fixes.render_context.disambiguation = s
-    for key in keys:
-        if key in s.registry:
+    keys = list(dict.fromkeys(keys))
+
+    def probe(chunk, _start):
+        # each item's ambiguous cite before any is registered: no cite depends on another, so a
+        # long list is rendered on two cores; the name register is a union (order-free)
+        out = [(key, s.ambiguous_cite(key), s.last_frame.settings) for key in chunk]
+        return out + [(None, None, s.namereg)]
+
+    for key, akey, settings in fixes.forked_map(probe, keys):
+        if key is None:
+            for pkey, ikeys in settings.items():
+                entry = s.namereg.setdefault(pkey, {})
+                for ikey, skeys in ikeys.items():
+                    entry.setdefault(ikey, set()).update(skeys)
             continue
-        akey = s.ambiguous_cite(key)
         s.mylist.append(key)
-        s.register(akey if akey is not None else ("failed", key), key, s.last_frame.settings)
+        s.register(akey if akey is not None else ("failed", key), key, settings)
     order = {k: i for i, k in enumerate(bib.keys)}
     runner = _Run(s, order)
     for akey in list(s.ambigcites):
@@ -625,9 +643,9 @@ def install(model) -> None:
             use_first = option("et-al-subsequent-use-first") if self._inherited("et-al-subsequent-use-first", context) else use_first
         use_last = option("et-al-use-last")
         request_names = settings.names[pos] if frame.request and pos < len(settings.names) else 0
-        shown_default = count
-        if etal_min and count >= etal_min and count > 1:
-            shown_default = use_first
+        shown_default = count  # what citeproc-py shows: et-al-min and et-al-use-first, whatever the position
+        if option("et-al-min") and count >= option("et-al-min") and count > 1:
+            shown_default = option("et-al-use-first")
         disc = None
         if frame.suppress:
             if request_names:
@@ -658,7 +676,10 @@ def install(model) -> None:
         for i, name in enumerate(names[:shown]):
             requested = givens[i] if i < len(givens) and givens[i] is not None else 0
             levels.append(max(requested, default_level))
-        if use_last or (shown == shown_default and all(level == default_level for level in levels)):
+        # citeproc-py printed "et al." after a list cut to et-al-use-first names even when
+        # that left no name out; a list shown whole is rendered here
+        whole_but_cut = shown >= count and count > 1 and bool(etal_min) and count >= option("et-al-min")
+        if use_last or (not whole_but_cut and shown == shown_default and all(level == default_level for level in levels)):
             return original_process(self, item, variable, context=context, sort_options=sort_options, **kwargs)
         with_initials = s.rule.endswith("-with-initials")
         return _render_names(self, original_process, item, variable, names, shown, levels, default_level,

@@ -124,7 +124,11 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
         if register is not None:
             cited = [str(key) for key in register if str(key).lower() in source]
         bib = CitationStylesBibliography(csl, source, output)
-        settle(csl, bib, source, cited)
+        first_notes: dict[str, int] = {}  # the note of each item's first cite (note n for the n-th cluster)
+        for number, cluster in enumerate(clusters, 1):
+            for cite in cluster:
+                first_notes.setdefault(cite["id"].lower(), number)
+        settle(csl, bib, source, cited, first_notes)
         result = Rendered()
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
@@ -194,7 +198,7 @@ def _parse_style(CitationStylesStyle, style: Style, locale: str):
     return csl
 
 
-def settle(csl, bib, source, keys: list[str]) -> list:
+def settle(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None) -> list:
     """Cite every key once, alone, in order (registering it), sort the bibliography as the
     style says, then disambiguate; the citations, to render."""
     from avimcite.csl import fixes as citeproc_fixes
@@ -208,17 +212,17 @@ def settle(csl, bib, source, keys: list[str]) -> list:
     if csl.has_bibliography():
         bib.sort()
     citeproc_fixes.entry_failures.clear()  # a sort key that failed is reported with its entry
-    disambiguate(csl, bib, source, cites, keys)
+    disambiguate(csl, bib, source, cites, keys, first_notes)
     return cites
 
 
-def disambiguate(csl, bib, source, cites: list, keys: list[str]) -> None:
+def disambiguate(csl, bib, source, cites: list, keys: list[str], first_notes: dict[str, int] | None = None) -> None:
     """CSL 1.0.2 "Disambiguation" (avimcite.csl.disambiguation, as citeproc-js does it): names
     added, given names expanded, year suffixes given in the bibliography's order, then the
     `disambiguate` condition, for items whose cites would otherwise be identical."""
     from avimcite.csl import disambiguation
 
-    disambiguation.run(csl, bib, source, keys)
+    disambiguation.run(csl, bib, source, keys, first_notes)
     # Forget the cites rendered above, or every note would be a "subsequent" one. The order
     # stays: suffixes follow the bibliography's order, they do not change it.
     bib._cites.clear()
