@@ -30,6 +30,7 @@ def _load():
 
         fixes.install(module)
         clusters.install(module)
+        importlib.import_module("avimcite.csl.conformance").install(module)  # issue 24 agreement rules
     except BaseException:
         sys.modules.pop(__name__, None)
         raise
