@@ -35,6 +35,7 @@ def _load():
         __import__("avimcite.csl.richtext", fromlist=["install"]).install(module)
         display.install(module.model)
         dates.install(module.model, importlib.import_module(__name__ + ".source.json"))
+        importlib.import_module("avimcite.csl.conformance").install(module)  # issue 24 agreement rules
     except BaseException:
         sys.modules.pop(__name__, None)
         raise

@@ -27,6 +27,7 @@ import re
 
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = "first", "subsequent", "ibid", "ibid-with-locator"
 NO_PRINTED_FORM = "[NO_PRINTED_FORM]"
+NO_PRINTED_CITE = "[CSL STYLE ERROR: reference with no printed form.]"
 
 _cite_state: list[dict] = []  # the cite being rendered: suppress-author / author-only and its first names
 _installed = False
@@ -339,6 +340,10 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
                 continue
             cites.append((item, text, names, {}))
         if not cites:
+            if cluster and not cluster[0]["avim_cite"].get("suppress-author") and not cluster[0]["avim_cite"].get("author-only"):
+                # citeproc-js: a cite that prints nothing is named inside the layout's affixes
+                out.append(String(layout.get("prefix", "") + NO_PRINTED_CITE + layout.get("suffix", "")))
+                continue
             out.append(String(NO_PRINTED_FORM))  # citeproc-js's line for a cluster that prints nothing
             continue
         if all(info.get("author_only") for *_, info in cites):

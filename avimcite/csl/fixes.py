@@ -799,7 +799,7 @@ def _implicit_year_suffix(model) -> None:
         try:
             return _xpath_cache[key]
         except KeyError:
-            found = bool(layout.get_root().xpath_search(".//cs:text[@variable='year-suffix']"))
+            found = bool(layout.get_root().xpath_search(".//cs:text[@variable='year-suffix' or @variable='citation-label']"))
             _xpath_cache[key] = found
             return found
 
@@ -819,7 +819,9 @@ def _implicit_year_suffix(model) -> None:
     def date_process(self, item, variable=None, show_parts=None, context=None, **kwargs):
         state = _suffix_state[-1] if _suffix_state else None
         name = variable if variable is not None else self.get("variable")
-        if state is None or not state["pending"] or name != "issued" or state["in_issued"]:
+        # as citeproc-js: the first date printed with a year takes it, whichever variable
+        # ("Accessed June 25, 2026a" in a style that prints no issued date)
+        if state is None or not state["pending"] or not name or state["in_issued"]:
             return original_date(self, item, variable=variable, show_parts=show_parts, context=context, **kwargs)
         state["in_issued"] = True
         try:
@@ -872,7 +874,9 @@ def collation_key(text: str, locale: str) -> tuple:
     text = _LEADING_MARKS.sub("", text)  # a substituted title sorts by its words, not its quote mark
     folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
     base = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return (base, folded, text)
+    # citeproc-js compares with ignorePunctuation: "SEÇİMİ”" sorts before "SEÇİMİNE DIŞ"
+    primary = "".join(ch for ch in base if ch.isalnum() or ch.isspace())
+    return (primary, base, folded, text)
 
 
 def _locale_aware_sorting(model) -> None:
@@ -1011,7 +1015,9 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
             try:
                 text = original(self, *args, **kwargs)
             except model.VariableError:
-                if is_names and _started:
+                # a cs:names inside a substitute is part of the cs:names around it: its empty
+                # editor does not keep the substituted "Anon." from being capitalised
+                if is_names and _started and not isinstance(self.getparent(), model.Substitute):
                     _started[-1] = True
                 raise
             # as citeproc-js: the citation number does not count, and a cs:names counts even
