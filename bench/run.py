@@ -49,16 +49,20 @@ from avimcite.paths import package_dir  # noqa: E402
 ENV.setdefault("CSL_LOCALES_DIR", str((package_dir("citeproc") or Path(".")) / "data" / "locales"))
 
 
-def run_once(argv: list[str], stdin: str | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MB) of one run of `argv`."""
+LAST_CPU = [0.0]  # user + system seconds of the last run_once (the machine may be shared: CPU time is steadier)
+
+
+def run_once(argv: list[str], stdin: str | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one run of `argv` (its CPU seconds in LAST_CPU)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or ENV)  # fmt: skip
     if stdin is not None:
         proc.stdin.write(stdin.encode())
         proc.stdin.close()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -127,7 +131,8 @@ class Table:
     def section(self, title: str, reference: str) -> None:
         self.rows += ["", f"### {title}", "", f"| command | median s | peak MB | vs {reference} | goal |", "|---|---:|---:|---:|---|"]
 
-    def add(self, label: str, result: tuple[float, int] | None, ref: float | None, goal: str = "", ok: bool | None = None):
+    def add(self, label: str, result: tuple[float, int] | None, ref: float | None, goal: str = "", ok: bool | None = None,
+            cpu: float | None = None, cpu_ratio: float | None = None):  # fmt: skip
         if result is None:
             self.rows.append(f"| {label} | n/a | | | {goal} |")
             print(f"  {label}: not available", file=sys.stderr)
@@ -135,8 +140,10 @@ class Table:
         seconds, rss = result
         ratio = f"{seconds / ref:.2f}x" if ref else ""
         mark = "" if ok is None else (" ✅" if ok else " ❌")
-        self.rows.append(f"| `{label}` | {seconds:.3f} | {rss} | {ratio} | {goal}{mark} |")
-        print(f"  {label}: {seconds:.3f} s, {rss} MB {ratio}", file=sys.stderr)
+        # CPU seconds (user + system) beside the wall time: steadier when others load the machine
+        cpu_note = f" (CPU {cpu:.3f} s{f', {cpu_ratio:.2f}x' if cpu_ratio else ''})" if cpu is not None else ""
+        self.rows.append(f"| `{label}` | {seconds:.3f}{cpu_note} | {rss} | {ratio} | {goal}{mark} |")
+        print(f"  {label}: {seconds:.3f} s{cpu_note}, {rss} MB {ratio}", file=sys.stderr)
 
     def text(self) -> str:
         return "\n".join(self.rows).strip() + "\n"
@@ -152,6 +159,67 @@ def bench_startup(table: Table, runs: int) -> None:
     for (args, factor), result in zip(cases, results[1:]):
         goal = f"at most {factor}x" if factor else ""
         table.add("avimcite " + " ".join(args), result, base[0], goal, result[0] <= factor * base[0] if factor else None)
+
+
+NEW_POST_STYLES = (("apa", 1.0), ("chicago-author-date", 1.0), ("springer-basic-author-date", 1.5))
+
+
+def bench_new_post(table: Table, runs: int, tmp: Path) -> None:
+    """A first citation: every run of avimcite cites a post that no earlier run cited (of a
+    small synthetic catalogue, new each time this runs), and pandoc, in the same round,
+    renders that post's CSL-JSON. Nothing rendered before can be replayed; a compiled style
+    (keyed by the style's and locale's bytes) may be reused, as a user's second post gets."""
+    from make_catalogue import write_catalogue
+
+    pandoc = pandoc_path()
+    rounds = runs + 1  # the first round warms up (file cache, .pyc)
+    count = max(48, rounds * len(NEW_POST_STYLES))
+    seed = int(time.time())  # posts no earlier benchmark run cited either
+    catalogue = write_catalogue(OUT / f"posts-new-{seed}.json", count, seed=seed)
+    # the keys given to these posts go to a key book of this run's own, not the user's
+    env = dict(ENV, XDG_DATA_HOME=str(tmp / "data"))
+    try:
+        cat = ["--catalogue", str(catalogue)]
+        ids = subprocess.run(avimcite() + cat + ["list", "--ids"], capture_output=True, text=True, check=True, env=env).stdout.split()
+        items = json.loads(subprocess.run(avimcite() + cat + ["export", "--all", "--format", "csl-json", "--accessed", "2026-06-25"],
+                                          capture_output=True, text=True, check=True,
+                                          env=dict(env, XDG_DATA_HOME=str(tmp / "export-data"))).stdout)  # its keys in another book: the cites give them anew  # fmt: skip
+        if len(ids) != len(items) or len(ids) < rounds * len(NEW_POST_STYLES):
+            raise RuntimeError("the synthetic catalogue did not list and export one item per post")
+        one_item = {}
+        for n, (post_id, item) in enumerate(zip(ids, items)):  # export keeps the catalogue's order
+            path = tmp / f"new-{n}.json"
+            path.write_text(json.dumps([item], ensure_ascii=False), encoding="utf-8")
+            one_item[post_id] = path
+        doc = "---\nnocite: '@*'\n---\n"
+        fresh = iter(ids)
+        samples = {style: ([], [], [], []) for style, _ in NEW_POST_STYLES}  # ours wall, cpu; pandoc wall, cpu
+        peaks = {style: [0, 0] for style, _ in NEW_POST_STYLES}
+        for round_ in range(rounds):
+            for style, _ in NEW_POST_STYLES:
+                post_id = next(fresh)
+                runs_ = [(avimcite() + cat + ["cite", post_id, "--style", style, "--accessed", "2026-06-25"], None)]
+                if pandoc:
+                    runs_.append(([pandoc, "--citeproc", "-t", "plain", f"--csl={style_file(style)}",
+                                   f"--bibliography={one_item[post_id]}"], doc))  # fmt: skip
+                for i, (argv, stdin) in enumerate(runs_):
+                    elapsed, rss = run_once(argv, stdin, env)
+                    if round_:
+                        samples[style][2 * i].append(elapsed)
+                        samples[style][2 * i + 1].append(LAST_CPU[0])
+                        peaks[style][i] = max(peaks[style][i], rss)
+        for style, factor in NEW_POST_STYLES:
+            table.section(f"First citation of a post never cited before, {style}, interleaved", "pandoc 3")
+            ours_wall, ours_cpu, ref_wall, ref_cpu = (statistics.median(x) if x else None for x in samples[style])
+            ref = (ref_wall, peaks[style][1]) if pandoc else None
+            if pandoc:
+                table.add(f"pandoc --citeproc ({style}, that post)", ref, ref_wall, cpu=ref_cpu)
+            goal = "no slower than pandoc" if factor == 1.0 else f"at most {factor}x pandoc"
+            table.add(f"avimcite cite NEW-POST --style {style}", (ours_wall, peaks[style][0]), ref_wall, goal,
+                      ours_wall <= factor * ref_wall if pandoc else None, cpu=ours_cpu,
+                      cpu_ratio=ours_cpu / ref_cpu if pandoc and ref_cpu else None)  # fmt: skip
+    finally:
+        catalogue.unlink(missing_ok=True)
 
 
 def bench_csl(table: Table, runs: int, tmp: Path) -> None:
@@ -241,7 +309,7 @@ def bench_bulk(table: Table, runs: int, tmp: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="measured runs per command (after one warm-up)")
-    parser.add_argument("--only", default="startup,csl,bulk", help="comma-separated: startup, csl, bulk")
+    parser.add_argument("--only", default="startup,new-post,csl,bulk", help="comma-separated: startup, new-post, csl, bulk")
     parser.add_argument("--markdown-out", type=Path, help="also write the table to this file")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
@@ -250,6 +318,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         if "startup" in parts:
             bench_startup(table, args.runs)
+        if "new-post" in parts:
+            bench_new_post(table, args.runs, Path(tmp))
         if "csl" in parts:
             bench_csl(table, args.runs, Path(tmp))
         if "bulk" in parts:

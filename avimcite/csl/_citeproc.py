@@ -12,7 +12,38 @@ read are the installed package's. See docs/engine.md.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+import types
+
+
+class _OnFirstUse(types.ModuleType):
+    """citeproc-py's BibTeX reader (source.bibtex, with its LaTeX macros: a few ms of imports
+    and regexes), which citeproc-py imports at its own start and avimcite never renders from:
+    filed under its name, and read from citeproc-py's files on the first use of any of its
+    names, as a plain import would have been."""
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__") and name not in ("__path__", "__file__", "__all__"):
+            raise AttributeError(name)
+        spec = self.__dict__.pop("_avimcite_spec", None)
+        if spec is None:  # loading (or failed): a name it does not have
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        self.__spec__, self.__loader__, self.__file__ = spec, spec.loader, spec.origin
+        self.__path__, self.__package__ = list(spec.submodule_search_locations), self.__name__
+        spec.loader.exec_module(self)
+        return getattr(self, name)
+
+
+def _defer_bibtex(package_dir: str) -> None:
+    name = __name__ + ".source.bibtex"
+    folder = os.path.join(package_dir, "source", "bibtex")
+    init = os.path.join(folder, "__init__.py")
+    if name in sys.modules or not os.path.isfile(init):
+        return
+    placeholder = _OnFirstUse(name)
+    placeholder._avimcite_spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[folder])
+    sys.modules[name] = placeholder
 
 
 def _load():
@@ -25,6 +56,7 @@ def _load():
     module = importlib.util.module_from_spec(spec)
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
+        _defer_bibtex(next(iter(upstream.submodule_search_locations)))
         spec.loader.exec_module(module)
         from avimcite.csl import clusters, dates, disambiguation, display, fixes, pages
 
@@ -38,6 +70,7 @@ def _load():
         importlib.import_module("avimcite.csl.conformance").install(module)  # issue 24 agreement rules
     except BaseException:
         sys.modules.pop(__name__, None)
+        sys.modules.pop(__name__ + ".source.bibtex", None)
         raise
     return module
 

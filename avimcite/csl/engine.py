@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
 
 from avimcite.csl.styles import Style
 
 
-@dataclass
 class Rendered:
-    citations: list[str] = field(default_factory=list)
-    bibliography: list[str] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (item id, what went wrong)
-    errors: list = field(default_factory=list)  # the RenderError of each failure, in order
-    states: list = field(default_factory=list)  # per cluster, what each cite was given (clusters.render_clusters)
+    """One render's output. (A plain class: `dataclasses` and its generated code cost at every start.)"""
+
+    __slots__ = ("citations", "bibliography", "failures", "errors", "states")
+
+    def __init__(self) -> None:
+        self.citations: list[str] = []
+        self.bibliography: list[str] = []
+        self.failures: list[tuple[str, str]] = []  # (item id, what went wrong)
+        self.errors: list = []  # the RenderError of each failure, in order
+        self.states: list = []  # per cluster, what each cite was given (clusters.render_clusters)
 
 
 _CSL_ONLY = ("custom", "citation-key")

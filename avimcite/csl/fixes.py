@@ -17,6 +17,8 @@ import unicodedata
 from contextlib import contextmanager
 from functools import cmp_to_key
 
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
+
 _installed = False
 TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
 
@@ -281,8 +283,8 @@ _MERGED = {
 }
 
 
-_ENTITY_END = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);$")
-_RICH_END = re.compile(r"(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*+)+$")
+_ENTITY_END = _lazy_re(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);$")
+_RICH_END = _lazy_re(r"(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*+)+$")
 
 
 def _punctuation_merges_at_seams(model, string) -> None:
@@ -397,8 +399,8 @@ def _initialize_false_keeps_given_names(model) -> None:
 
 # Numbers joined by "/", ",", "&" or a hyphen ("2023/63", "2-4") are numeric
 # for citeproc-js; only ",", "&" and ranges make a label plural.
-_NUMERIC = re.compile(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and|,\s*(?:and|&))\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
-_MULTIPLE = re.compile(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+", re.IGNORECASE)
+_NUMERIC = _lazy_re(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and|,\s*(?:and|&))\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
+_MULTIPLE = _lazy_re(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+", re.IGNORECASE)
 
 
 def _numbers_with_slashes_are_numeric(model) -> None:
@@ -716,6 +718,24 @@ def _static_style_queries_are_cached(model) -> None:
             return result
 
     model.CitationStylesElement.xpath_search = xpath_search
+    original_get_macro = model.CitationStylesElement.get_macro
+
+    def get_macro(self, name):
+        # "cs:macro[@name='NAME'][1]" from one walk over the root's children, not one XPath
+        # query per macro name (a tenth of a first citation); same element, same IndexError.
+        if "'" in name:
+            return original_get_macro(self, name)
+        root = self.get_root()
+        key = ("macros", root)
+        try:
+            macros = _xpath_cache[key]
+        except KeyError:
+            macros = _xpath_cache[key] = {}
+            for child in root.iterchildren("{http://purl.org/net/xbiblio/csl}macro"):
+                macros.setdefault(child.get("name"), child)
+        return macros[name] if name in macros else [][0]
+
+    model.CitationStylesElement.get_macro = get_macro
 
     def per_render(name, original):
         def cached(self):  # the root, and the one formatter of a render, are fixed while it runs
@@ -850,7 +870,7 @@ def _implicit_year_suffix(model) -> None:
 
 # --- sorting --------------------------------------------------------------------------
 
-_LEADING_MARKS = re.compile(r"^[\W_]+")
+_LEADING_MARKS = _lazy_re(r"^[\W_]+")
 _TURKISH_ORDER = {ch: i for i, ch in enumerate("abcçdefgğhıijklmnoöprsştuüvwxyz")}
 
 
@@ -1223,7 +1243,7 @@ def _long_form_terms_match_form_long(model) -> None:
     model.CitationStylesElement.get_term = get_term_with_fallback
 
 
-_REFERENCE = re.compile(r"&(?:#(\d{1,6})|#x([0-9a-fA-F]{1,6})|(amp|quot|lt|gt));")
+_REFERENCE = _lazy_re(r"&(?:#(\d{1,6})|#x([0-9a-fA-F]{1,6})|(amp|quot|lt|gt));")
 _NAMED = {"amp": "&", "quot": '"', "lt": "<", "gt": ">"}
 
 
@@ -1239,6 +1259,10 @@ def decode_character_references(root) -> None:
     references once more after XML has: a style that writes `prefix="&amp;#9;"` gets a
     tab, not the text "&#9;" (journal-of-juridical-sciences). Do the same to the parsed
     style's attributes and texts."""
+    from lxml import etree
+
+    if b"&amp;" not in etree.tostring(root):
+        return  # speed only: no "&" in any text or attribute (serialised, each is "&amp;"), nothing to decode
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # a comment or processing instruction
@@ -1420,7 +1444,7 @@ _INITIAL_REST = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u037
 _ROMANESQUE = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e"
 _NAME_INITIAL = re.compile(f"^([{_INITIAL_FIRST}])([{_INITIAL_REST}]*|)(\\.)*")
 _STARTS_ROMANESQUE = re.compile(f"^[&{_ROMANESQUE}]")
-_HAS_ROMANESQUE = re.compile(f"[-0-9{_ROMANESQUE}]")
+_HAS_ROMANESQUE = _lazy_re(f"[-0-9{_ROMANESQUE}]")
 _NAME_SPLIT = re.compile(r'((?:[-\s]*</*(?:span\s+class="no(?:case|decor)"|i|sc|b|sub|sup)>[-\s]*|[-\s]+))')
 _TAG = re.compile(r"^(?:<[^>]+>)*")
 

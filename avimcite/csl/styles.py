@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from avimcite.csl.lazyre import LazyPattern
 from avimcite.errors import UsageError
 from avimcite.formatters.house import STYLES as HOUSE_STYLES
 
@@ -106,9 +107,9 @@ def _lookup(base: Path, key: str) -> Style | None:
     return None
 
 
-_LINK = re.compile(r"<link\b[^>]*>")
-_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']*)["']""")
-_INDEPENDENT_PARENT = re.compile(r"""\brel\s*=\s*["']independent-parent["']""")
+_LINK = LazyPattern(r"<link\b[^>]*>")
+_HREF = LazyPattern(r"""\bhref\s*=\s*["']([^"']*)["']""")
+_INDEPENDENT_PARENT = LazyPattern(r"""\brel\s*=\s*["']independent-parent["']""")
 
 
 def _check_style_path(path: Path, name: str) -> None:
@@ -230,7 +231,7 @@ def resolve_locale(locale: str) -> str:
 
 # --- the title index for `avimcite styles` ---------------------------------------------
 
-_TITLE = re.compile(r"<title>([^<]*)</title>")
+_TITLE = LazyPattern(r"<title>([^<]*)</title>")
 
 
 def _build_index() -> list[tuple[str, str, str]]:
