@@ -507,17 +507,16 @@ MAX_INPUT = 32 << 20  # a saved AVİM page is well under 1 MiB; a file of citati
 
 def _read_input(name: str) -> str:
     from avimcite.errors import FileAccessError
-    from avimcite.fsutil import read_input
+    from avimcite.fsutil import decode_text, read_input
 
     if name == "-" and sys.stdin is not None and getattr(sys.stdin, "buffer", None) is None:
         return sys.stdin.read(MAX_INPUT)  # a text stream without bytes underneath (tests)
     raw = read_input(name, MAX_INPUT, "that is not a saved AVİM page.")
     name = "stdin" if name == "-" else name
-    for encoding in ("utf-8-sig", "cp1254"):  # browsers on Turkish Windows may save cp1254
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return decode_text(raw, errors="strict")
+    except UnicodeDecodeError:
+        pass
     raise FileAccessError(f"cannot read {name}: it is neither UTF-8 nor Windows-1254 text.")
 
 

@@ -274,12 +274,12 @@ def in_language(posts, lang: str):
     one numbering in both languages (Blog); else its twin, the version in `lang` with its own
     number, URL and title. UsageError when a post has none recorded: its number is its own
     language's (Yorum No.2016 / 81 is not Commentary No.2016 / 81)."""
-    from avimcite.model import SERIES_IN
+    from avimcite.avim import series_in
 
     cat = state.catalogue()
     chosen, lacking = [], []
     for post in posts:
-        word = SERIES_IN.get(lang, {}).get(post.series.lower(), post.series)
+        word = series_in(post.series, lang)
         if post.language == lang or word == post.series:
             chosen.append(post)
             continue
