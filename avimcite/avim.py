@@ -10,18 +10,37 @@ from __future__ import annotations
 
 import re
 
+# Patterns only some commands need are compiled on first use (module __getattr__ below):
+# a light command's start-up does not pay for the importer's or scan's.
+_COMPILED: dict[str, re.Pattern] = {}
+
+
+def _compiled(name: str) -> re.Pattern:
+    pattern = _COMPILED.get(name)
+    if pattern is None:
+        pattern = _COMPILED[name] = re.compile(*globals()[name])
+    return pattern
+
+
+def __getattr__(name: str):
+    """HOST, URL_SECTION, NAMED, SERIAL_IN_TEXT, OUTLET: compiled when first asked for."""
+    if name in ("HOST", "URL_SECTION", "NAMED", "SERIAL_IN_TEXT", "OUTLET"):
+        return _compiled("_" + name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # --- hosts and URLs ------------------------------------------------------------------------
 
 HOSTS = ("avim.org.tr", "avimbulten.org")
 # avim.org.tr and avimbulten.org serve the same paths, with or without www, http or https.
 HOST_PATTERN = r"(?:avim\.org\.tr|avimbulten\.org)"
-HOST = re.compile(HOST_PATTERN, re.IGNORECASE)
+_HOST = (HOST_PATTERN, re.IGNORECASE)
 # One AVİM URL inside running text (scan, the importer): scheme and www optional, the path
 # up to the first character no URL in a draft carries.
 URL_IN_TEXT = r"(?:https?://)?(?:www\.)?" + HOST_PATTERN + r"(?:/[^\s<>\"'`(){}\[\]|\\^“”‘’]*)?"
 # A whole string that is an AVİM URL.
-_URL = re.compile(r"^(?:https?://)?(?:www\.)?" + HOST_PATTERN + r"(?P<path>/[^?#]*)?(?:[?#].*)?$", re.IGNORECASE)
-_ARCHIVE = re.compile(
+_URL = (r"^(?:https?://)?(?:www\.)?" + HOST_PATTERN + r"(?P<path>/[^?#]*)?(?:[?#].*)?$", re.IGNORECASE)
+_ARCHIVE = (
     r"^(?:https?://)?(?:www\.)?(?:web\.archive\.org/web|archive\.(?:ph|today|is|li|md|vn|fo))"
     r"/\d{1,14}[a-z_]*/(?P<url>.+)$",
     re.IGNORECASE,
@@ -30,7 +49,7 @@ _ARCHIVE = re.compile(
 
 def unwrap_archive(url: str) -> str:
     """The original URL inside an archive copy's URL; other URLs as they are."""
-    match = _ARCHIVE.match(url)
+    match = _compiled("_ARCHIVE").match(url)
     return match.group("url") if match else url
 
 
@@ -41,7 +60,7 @@ def url_key(url: str) -> str | None:
     behind a /public prefix. An archive copy (web.archive.org/web/<time>/<url>,
     archive.ph/<time>/<url>) has the key of the page it copies.
     """
-    match = _URL.match(unwrap_archive(url.strip()))
+    match = _compiled("_URL").match(unwrap_archive(url.strip()))
     if not match:
         return None
     path = (match.group("path") or "").rstrip("/")
@@ -52,7 +71,7 @@ def url_key(url: str) -> str | None:
 
 # The section of a post's URL (/Blog/, /Yorum/, /Analiz/) and the series words it may carry:
 # the English pages live under the Turkish paths.
-URL_SECTION = re.compile(r"/(Blog|Yorum|Analiz)/", re.IGNORECASE)
+_URL_SECTION = (r"/(Blog|Yorum|Analiz)/", re.IGNORECASE)
 URL_SECTION_SERIES = {"blog": {"blog"}, "yorum": {"yorum", "commentary"}, "analiz": {"analiz", "analysis"}}
 
 # --- series --------------------------------------------------------------------------------
@@ -114,7 +133,7 @@ BLOG_TITLE = "AVİM Blog"
 ORGANISATION_NAMES = ("avim", "avım", "avİm", "center for eurasian studies", "center for eurasian studies (avim)",
                       "avrasya incelemeleri merkezi", "avrasya incelemeleri merkezi (avim)")  # fmt: skip
 # AVİM named in running text (scan: a serial counts only near one of these).
-NAMED = re.compile(r"AV[İI]M|Avrasya|Eurasian Studies|avim\.org\.tr|avimbulten", re.IGNORECASE)
+_NAMED = (r"AV[İI]M|Avrasya|Eurasian Studies|avim\.org\.tr|avimbulten", re.IGNORECASE)
 
 # --- the serial: "Blog No.2023 / 63" -------------------------------------------------------
 
@@ -131,7 +150,7 @@ _SERIAL = re.compile(
     re.IGNORECASE,
 )
 # The serial as `serial` writes it, inside other text (an export's note): known words only.
-SERIAL_IN_TEXT = re.compile(rf"(?:^|\s|,)(?P<series>{SERIES_WORDS}) No\.\s?(?P<year>\d{{4}}) / (?P<number>\d{{1,6}})\.?(?:\s|$)")
+_SERIAL_IN_TEXT = (rf"(?:^|\s|,)(?P<series>{SERIES_WORDS}) No\.\s?(?P<year>\d{{4}}) / (?P<number>\d{{1,6}})\.?(?:\s|$)",)
 
 
 def parse_serial(text: str) -> tuple[str, int, int] | None:
@@ -164,7 +183,7 @@ def normalise_ref(ref: str) -> str:
 
 # --- titles --------------------------------------------------------------------------------
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = (r"[\W_]+",)
 
 
 def title_key(text: str) -> str:
@@ -172,13 +191,13 @@ def title_key(text: str) -> str:
     ignored ('TÜRKİYE’S ROLE.' and 'Turkiye's role' have one key)."""
     from avimcite.textfold import fold
 
-    return _NOT_WORD.sub(" ", fold(text)).strip()
+    return _compiled("_NOT_WORD").sub(" ", fold(text)).strip()
 
 
 # --- a repost's outlet ---------------------------------------------------------------------
 
 OUTLET_LEAD = "Originally published in "
-OUTLET = re.compile(OUTLET_LEAD + r"(?P<name>.+?)(?: \((?P<date>\d{4}-\d{2}-\d{2})\))?(?:: (?P<url>\S+)|\.)$")
+_OUTLET = (OUTLET_LEAD + r"(?P<name>.+?)(?: \((?P<date>\d{4}-\d{2}-\d{2})\))?(?:: (?P<url>\S+)|\.)$",)
 
 
 def outlet_note(name: str, date: str = "", url: str = "") -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from avimcite import output
-from avimcite.cli import main
+from avimcite.entry import main
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

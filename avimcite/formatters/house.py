@@ -17,7 +17,6 @@ import html
 from datetime import date
 
 from avimcite import avim, textfold
-from avimcite.csl.markup import MARKDOWN
 from avimcite.dates import month_name
 from avimcite.model import Author, Post
 
@@ -76,11 +75,12 @@ def cite(
     anonymous works; nothing is put in the author's place that AVİM did not print.
     """
     lang = lang or post.language
-    escape = {
-        "text": lambda s: s,
-        "markdown": MARKDOWN.preformat,
-        "html": lambda s: html.escape(s, quote=False),
-    }[fmt]
+    if fmt == "markdown":
+        from avimcite.csl.markup import MARKDOWN  # the one Markdown escape, the CSL engine's
+
+        escape = MARKDOWN.preformat
+    else:
+        escape = (lambda s: s) if fmt == "text" else (lambda s: html.escape(s, quote=False))
     year = accessed.year if style == "avim-site" else post.published.year
     names = [display_name(a, post.name_lang(a)) for a in post.authors]
     quoted_title = f'"{_sentence(post.title)}"'
