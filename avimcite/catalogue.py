@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from avimcite import textfold
+from avimcite.avim import normalise_ref, post_id, url_key
 from avimcite.errors import CatalogueError, FileAccessError, UnknownIdError
 from avimcite.model import Author, Post, Source
 
 SCHEMA = "avimcite-catalogue/1"
 LANGUAGES = ("en", "tr")
-AVIM_HOSTS = ("avim.org.tr", "avimbulten.org")
 _KNOWN_FIELDS = {
     "id", "series", "year", "number", "language", "title", "authors",
     "published", "url", "source", "summary", "reading_minutes",
@@ -26,11 +26,6 @@ _KNOWN_FIELDS = {
 PINNED_FIELDS = ("key", "twin")  # kept in Post.extra, checked here
 _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}$")  # as avimcite.keys.KEY_PATTERN
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_AVIM_URL = re.compile(
-    r"^(?:https?://)?(?:www\.)?(?:avim\.org\.tr|avimbulten\.org)(?P<path>/[^?#]*)?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
-_SHORT_ID = re.compile(r"^\d{4}/\d+$")
 
 
 def shipped_catalogue_path() -> Path:
@@ -40,52 +35,6 @@ def shipped_catalogue_path() -> Path:
     if packaged.is_file():
         return packaged
     return here.parent / "data" / "posts.json"
-
-
-def url_key(url: str) -> str | None:
-    """A host-independent key for an AVİM page URL, or None for other URLs.
-
-    avim.org.tr and avimbulten.org serve the same paths, with or without www,
-    http or https, and sometimes behind a /public prefix. An archive copy
-    (web.archive.org/web/<time>/<url>, archive.ph/<time>/<url>) has the key of
-    the page it copies.
-    """
-    url = unwrap_archive(url.strip())
-    match = _AVIM_URL.match(url)
-    if not match:
-        return None
-    path = (match.group("path") or "").rstrip("/")
-    if path.lower().startswith("/public/"):
-        path = path[len("/public") :]
-    return path.lower()
-
-
-_ARCHIVE = re.compile(
-    r"^(?:https?://)?(?:www\.)?(?:web\.archive\.org/web|archive\.(?:ph|today|is|li|md|vn|fo))"
-    r"/\d{1,14}[a-z_]*/(?P<url>.+)$",
-    re.IGNORECASE,
-)
-
-
-def unwrap_archive(url: str) -> str:
-    """The original URL inside an archive copy's URL; other URLs as they are."""
-    match = _ARCHIVE.match(url)
-    return match.group("url") if match else url
-
-
-# The serial as AVİM prints it: "Yorum No.2017 / 82", "Blog No: 2023 / 63", "Commentary No : 2024 / 38".
-_PRINTED_SERIAL = re.compile(r"^(?P<series>[^\W\d_]{2,20})\s{0,3}No\s{0,3}[.:]?\s{0,3}(?P<year>\d{4})\s{0,3}/\s{0,3}(?P<number>\d{1,9})\.?$", re.IGNORECASE)
-
-
-def normalise_ref(ref: str) -> str:
-    """'2023/63' -> 'blog/2023/63'; 'Blog / 2023 / 63' and 'Blog No.2023 / 63' -> 'blog/2023/63'."""
-    printed = _PRINTED_SERIAL.match(ref.strip())
-    if printed:
-        return f"{printed['series'].lower()}/{printed['year']}/{printed['number']}"
-    ref = re.sub(r"\s*/\s*", "/", ref.strip()).lower()
-    if _SHORT_ID.match(ref):
-        return "blog/" + ref
-    return ref
 
 
 class Catalogue:
@@ -477,7 +426,7 @@ def _parse_post(record: object, index: int, path: Path) -> Post:
     if isinstance(record.get("id"), str):
         where += f" ({record['id']})"
     elif all(isinstance(record.get(k), (str, int)) for k in ("series", "year", "number")):
-        where += f" ({str(record['series']).lower()}/{record['year']}/{record['number']})"
+        where += f" ({post_id(record['series'], record['year'], record['number'])})"
     try:
         return build_post(record)
     except _PostProblem as problem:

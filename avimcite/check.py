@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from avimcite import catalogue
+from avimcite import avim, catalogue
 
-KNOWN_SERIES = ("Blog", "Commentary", "Yorum", "Analysis", "Analiz")
-SERIES_LANGUAGE = {"commentary": "en", "analysis": "en", "yorum": "tr", "analiz": "tr"}
 _PROPER = re.compile(r"^[A-ZÇĞİÖŞÜÂÎÛ][a-zçğıöşüâîûéèäë'’]*(?:[-' ][A-ZÇĞİÖŞÜÂÎÛa-zçğıöşü][a-zçğıöşüâîûéèäë'’]*)*$")
 
 
@@ -53,7 +51,7 @@ def check_file(path: Path) -> list[Problem]:
             continue
         post_id = record.get("id") if isinstance(record.get("id"), str) else None
         if post_id is None and all(isinstance(record.get(k), (str, int)) for k in ("series", "year", "number")):
-            post_id = f"{str(record['series']).lower()}/{record['year']}/{record['number']}"
+            post_id = avim.post_id(record["series"], record["year"], record["number"])
         where = f"post {index}" + (f" ({post_id})" if post_id else "")
         errors = catalogue.record_problems(record)
         problems += [Problem("error", where, message) for message in errors]
@@ -64,9 +62,9 @@ def check_file(path: Path) -> list[Problem]:
             seen_ids.setdefault(key, where)
         url = record.get("url")
         if isinstance(url, str):
-            url_key = catalogue.url_key(url)
+            url_key = avim.url_key(url)
             if url_key is None:
-                problems.append(Problem("warning", where, f"url {url!r} is not on AVİM's hosts (avim.org.tr, avimbulten.org)"))
+                problems.append(Problem("warning", where, f"url {url!r} is not on AVİM's hosts ({', '.join(avim.HOSTS)})"))
             elif url_key in seen_urls:
                 problems.append(Problem("warning", where, f"duplicate url: {seen_urls[url_key]} has the same page (a lookup by URL finds that one)"))
             else:
@@ -105,14 +103,14 @@ def _hidden(record: dict) -> list[str]:
 def _warnings(record: dict, errors: list[str]) -> list[str]:
     warnings = []
     series = record.get("series")
-    if isinstance(series, str) and series not in KNOWN_SERIES:
-        warnings.append(f"series {series!r} is not one AVİM was seen to use ({', '.join(KNOWN_SERIES)}); it is printed as it is")
+    if isinstance(series, str) and series not in avim.SEEN_SERIES:
+        warnings.append(f"series {series!r} is not one AVİM was seen to use ({', '.join(avim.SEEN_SERIES)}); it is printed as it is")
     published, year = record.get("published"), record.get("year")
     if not any("published" in e for e in errors) and isinstance(year, int) and isinstance(published, str):
         if date.fromisoformat(published).year != year:
             warnings.append(f"series year {year} differs from the year of 'published' ({published}); AVİM numbers posts per year")
     language = record.get("language")
-    expected = SERIES_LANGUAGE.get(str(series).lower())
+    expected = avim.series_language(str(series))
     if expected and language in ("en", "tr") and language != expected:
         warnings.append(f"series {series!r} is AVİM's {'English' if expected == 'en' else 'Turkish'} word, but 'language' is {language!r}")
     authors = record.get("authors", [])
@@ -172,7 +170,7 @@ def check_catalogues(paths: list[Path], book: dict[str, dict[str, str]]) -> list
                 problems.append(Problem("error", where, f"citation key {key!r} is also the key of {other}; give one of the two another 'key' (export refuses them until then)"))
         twin = post.extra.get("twin") if post.extra else None
         if isinstance(twin, str):
-            found = in_use.get(catalogue.normalise_ref(twin))
+            found = in_use.get(avim.normalise_ref(twin))
             if found is None:
                 problems.append(Problem("warning", where, f"twin {twin!r} is in no catalogue in use; cite --lang will refuse this post"))
             elif found[2].language == post.language:

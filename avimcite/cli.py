@@ -1,8 +1,7 @@
-"""The command line: each command parses its options, calls the core, prints.
+"""The command line (Typer): each command parses its options, calls the core, prints.
 
-Exit codes (documented in the README's Scripting section): 0 ok; 1 internal
-error; 2 usage or bad option value; 3 unknown id; 4 broken catalogue; 5 a file
-that cannot be read or written; 130 interrupted.
+show, list and cite are built from the option table (avimcite.spec), which the fast path
+reads too. Exit codes: avimcite.errors.ExitCode (the README's Scripting section lists them).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from avimcite import __version__, commands, output
+from avimcite import __version__, commands, output, spec
 from avimcite.errors import AvimciteError, ExitCode, UsageError
 
 app = typer.Typer(
@@ -25,20 +24,11 @@ app = typer.Typer(
 )
 
 
-class TextFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    html = "html"
+def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
+    return Enum(name, {v.replace("-", "_"): v for v in values}, type=str)
 
 
-class Lang(str, Enum):
-    en = "en"
-    tr = "tr"
-
-
-class SortKey(str, Enum):
-    date = "date"
-    id = "id"
+Lang = _choices("Lang", spec.LANGS)
 
 
 # --- the catalogue and ids -----------------------------------------------------------
@@ -73,21 +63,39 @@ IdsArg = Annotated[
         show_default=False,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON records (UTF-8, stable key order).")]
-YearOpt = Annotated[Optional[int], typer.Option("--year", help="Series year (as in Blog No.2023 / 63).")]
-SeriesOpt = Annotated[Optional[str], typer.Option("--series", help="Blog, Commentary, Yorum, Analysis, Analiz, ...")]
-LangFilterOpt = Annotated[Optional[Lang], typer.Option("--lang", help="Language of the post.")]
-AuthorOpt = Annotated[Optional[str], typer.Option("--author", help="Words in an author's name (case and accents ignored).")]
-SearchOpt = Annotated[
-    Optional[str], typer.Option("--search", help="Words in the title, authors or source (case and accents ignored).")
-]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="DATE", help="Published on or after DATE.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="DATE", help="Published on or before DATE.")]
-AllOpt = Annotated[bool, typer.Option("--all", help="Every post (with filters: every post that matches).")]
-AccessedOpt = Annotated[
-    Optional[str],
-    typer.Option(metavar="DATE", help="Access date: 2026-06-25, 25 June 2026, 25.06.2026 or 'today'."),
-]
+_ENUMS = {spec.LANGS: Lang, spec.FORMATS: _choices("TextFormat", spec.FORMATS), spec.MODES: _choices("Mode", spec.MODES),
+          spec.SORTS: _choices("SortKey", spec.SORTS)}  # fmt: skip
+
+
+def _complete_styles(incomplete: str) -> list[str]:
+    from avimcite.csl.styles import ALIASES, HOUSE_STYLES, style_ids
+
+    independent, dependent = style_ids()
+    names = sorted(set(HOUSE_STYLES) | set(ALIASES) | independent | dependent)
+    return [n for n in names if n.startswith(incomplete)]
+
+
+_COMPLETION = {"style": _complete_styles}
+
+
+def _annotated(opt: spec.Opt):
+    """The Typer declaration of one option of the table (avimcite.spec)."""
+    kind = {"flag": bool, "text": str, "int": int}.get(opt.kind) or _ENUMS[opt.choices]
+    if opt.kind != "flag" and opt.default is None:
+        kind = Optional[kind]
+    extra = {"autocompletion": _COMPLETION[opt.dest]} if opt.dest in _COMPLETION else {}
+    if opt.minimum is not None:
+        extra["min"] = opt.minimum
+    return Annotated[kind, typer.Option(*opt.names, help=opt.help, metavar=opt.metavar, **extra)]
+
+
+def _default(opt: spec.Opt):
+    return _ENUMS[opt.choices](opt.default) if opt.kind == "choice" and opt.default is not None else opt.default
+
+
+JsonOpt = _annotated(spec.JSON)
+YearOpt, SeriesOpt, LangFilterOpt, AuthorOpt, SearchOpt, SinceOpt, UntilOpt = map(_annotated, spec.FILTERS)
+AllOpt, AccessedOpt = _annotated(spec.ALL), _annotated(spec.ACCESSED)
 
 
 def _filters(year, series, lang, author, search, since, until):
@@ -123,95 +131,39 @@ def _global(
     state.reset(catalogue)
 
 
-@app.command()
-def show(ids: IdsArg = None, json_: JsonOpt = False) -> None:
-    """Show the metadata of posts: a panel on a terminal, `field: value` lines when piped.
+def _plain(value):
+    return value.value if isinstance(value, Enum) else value
+
+
+def _from_table(name: str, doc: str) -> None:
+    """A Typer command whose options are the table's (avimcite.spec), run by commands.run."""
+    import inspect
+
+    def command(**values) -> None:
+        ids = values.pop("ids", None)
+        commands.run(name, ids, {dest: _plain(value) for dest, value in values.items()})
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    params = [inspect.Parameter("ids", keyword, default=None, annotation=IdsArg)] if spec.TAKES_IDS[name] else []
+    params += [inspect.Parameter(o.dest, keyword, default=_default(o), annotation=_annotated(o)) for o in spec.COMMANDS[name]]
+    command.__signature__ = inspect.Signature(params)
+    command.__name__, command.__doc__ = name, doc
+    app.command(name)(command)
+
+
+_from_table("show", """Show the metadata of posts: a panel on a terminal, `field: value` lines when piped.
 
     Example: avimcite show 2023/63 --json
-    """
-    commands.show(ids, json_)
-
-
-@app.command("list")
-def list_(
-    year: YearOpt = None,
-    series: SeriesOpt = None,
-    lang: LangFilterOpt = None,
-    author: AuthorOpt = None,
-    search: SearchOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    sort: Annotated[SortKey, typer.Option(help="Order by publication date or by id.")] = SortKey.date,
-    reverse: Annotated[bool, typer.Option("--reverse", help="Newest (or last id) first.")] = False,
-    limit: Annotated[Optional[int], typer.Option(min=1, help="Print at most N posts.", metavar="N")] = None,
-    ids_only: Annotated[bool, typer.Option("--ids", help="Print ids only, one per line.")] = False,
-    json_: JsonOpt = False,
-) -> None:
-    """List posts, filtered: a table on a terminal, one tab-separated line per post when piped.
+    """)
+_from_table("list", """List posts, filtered: a table on a terminal, one tab-separated line per post when piped.
 
     Example: avimcite list --year 2023 --search karabakh --ids
-    """
-    filters = _filters(year, series, lang, author, search, since, until)
-    commands.list_posts(filters, sort.value, reverse, limit, ids_only, json_)
-
-
-class Mode(str, Enum):
-    bibliography = "bibliography"
-    citation = "citation"
-    both = "both"
-
-
-def _complete_styles(incomplete: str) -> list[str]:
-    from avimcite.csl.styles import ALIASES, HOUSE_STYLES, style_ids
-
-    independent, dependent = style_ids()
-    names = sorted(set(HOUSE_STYLES) | set(ALIASES) | independent | dependent)
-    return [n for n in names if n.startswith(incomplete)]
-
-
-@app.command()
-def cite(
-    ids: IdsArg = None,
-    style: Annotated[
-        str,
-        typer.Option(
-            "--style", "-s", metavar="NAME|FILE.csl", autocompletion=_complete_styles,
-            help="avim (AVİM's line, publication year), avim-site (as the site prints it), or any CSL style: "
-            "apa, chicago, chicago-notes, mla, harvard, ieee, vancouver, turabian, a style id, or a .csl file.",
-        ),
-    ] = "avim",
-    locale: Annotated[
-        Optional[str], typer.Option("--locale", "-l", help="CSL locale (en-US, tr-TR, ...); default en-US or the style's own.")
-    ] = None,
-    mode: Annotated[
-        Optional[Mode],
-        typer.Option(help="CSL styles: the bibliography, in-text citations (notes for note styles), or both "
-                     "[default: bibliography; citation with --clusters]."),
-    ] = None,
-    clusters: Annotated[
-        Optional[str],
-        typer.Option("--clusters", metavar="FILE|-", help="Citation clusters, one per line in pandoc's syntax "
-                     "([@2023/63, para. 4; @yorum/2020/5], [-@key], [see @key, sec. 2]); one line out per cluster."),
-    ] = None,
-    accessed: AccessedOpt = None,
-    fmt: Annotated[TextFormat, typer.Option("--format", "-f", help="Output markup.")] = TextFormat.text,
-    lang: Annotated[Optional[Lang], typer.Option("--lang", help="House styles: language of the line (default: the post's).")] = None,
-    all_: AllOpt = False,
-    year: YearOpt = None,
-    series: SeriesOpt = None,
-    author: AuthorOpt = None,
-    search: SearchOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-) -> None:
-    """Cite posts: AVİM's house line (one per id, in the order given) or any CSL style.
+    """)
+_from_table("cite", """Cite posts: AVİM's house line (one per id, in the order given) or any CSL style.
 
     Example: avimcite cite 2023/63 --style apa
     Example: avimcite cite --clusters draft-cites.txt --style chicago-notes --mode both
-    """
-    filters = _filters(year, series, None, author, search, since, until)
-    commands.cite(ids, style, locale, mode.value if mode else None, accessed, fmt.value, lang.value if lang else None, all_,
-                  filters, clusters=clusters)  # fmt: skip
+    """)
 
 
 @app.command()
@@ -507,17 +459,16 @@ MAX_INPUT = 32 << 20  # a saved AVİM page is well under 1 MiB; a file of citati
 
 def _read_input(name: str) -> str:
     from avimcite.errors import FileAccessError
-    from avimcite.fsutil import read_input
+    from avimcite.fsutil import decode_text, read_input
 
     if name == "-" and sys.stdin is not None and getattr(sys.stdin, "buffer", None) is None:
         return sys.stdin.read(MAX_INPUT)  # a text stream without bytes underneath (tests)
     raw = read_input(name, MAX_INPUT, "that is not a saved AVİM page.")
     name = "stdin" if name == "-" else name
-    for encoding in ("utf-8-sig", "cp1254"):  # browsers on Turkish Windows may save cp1254
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return decode_text(raw, errors="strict")
+    except UnicodeDecodeError:
+        pass
     raise FileAccessError(f"cannot read {name}: it is neither UTF-8 nor Windows-1254 text.")
 
 
@@ -836,7 +787,7 @@ def typer_main(argv: list[str]) -> int:
     from typer._click.exceptions import NoArgsIsHelpError
     from typer._click.exceptions import UsageError as ClickUsageError
 
-    from avimcite.entry import catalogue_first
+    from avimcite.fastpath import catalogue_first
 
     argv = catalogue_first(argv)
     given = [a for a in argv if a == "--catalogue" or a.startswith("--catalogue=")]
@@ -862,8 +813,3 @@ def typer_main(argv: list[str]) -> int:
         raise KeyboardInterrupt
     return result if isinstance(result, int) else ExitCode.OK
 
-
-def main(argv: Optional[list[str]] = None) -> int:
-    from avimcite.entry import main as entry_main
-
-    return entry_main(argv)

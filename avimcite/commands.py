@@ -1,5 +1,5 @@
 """What the light commands do, without Typer: the CLI (cli.py) and the fast path
-(entry.py) both call these, so the two cannot print different things."""
+(fastpath.py) both call `run`, so the two cannot print different things."""
 
 from __future__ import annotations
 
@@ -274,12 +274,12 @@ def in_language(posts, lang: str):
     one numbering in both languages (Blog); else its twin, the version in `lang` with its own
     number, URL and title. UsageError when a post has none recorded: its number is its own
     language's (Yorum No.2016 / 81 is not Commentary No.2016 / 81)."""
-    from avimcite.model import SERIES_IN
+    from avimcite.avim import series_in
 
     cat = state.catalogue()
     chosen, lacking = [], []
     for post in posts:
-        word = SERIES_IN.get(lang, {}).get(post.series.lower(), post.series)
+        word = series_in(post.series, lang)
         if post.language == lang or word == post.series:
             chosen.append(post)
             continue
@@ -387,3 +387,18 @@ def cite_clusters(source: str, ids, style: str, locale: Optional[str], mode: str
     output.write_lines(lines)
     if getattr(lines, "error", None):
         raise lines.error
+
+
+def run(command: str, ids: Optional[list[str]], values: dict) -> None:
+    """Run a light command (show, list, cite) with its option values by `dest` (avimcite.spec):
+    the one call both parsers make."""
+    from avimcite import spec
+
+    v = spec.defaults(command) | values
+    if command == "show":
+        return show(ids or None, bool(v["json_"]))
+    filters = filters_of(*(v.get(dest) if dest != "lang" or command == "list" else None for dest in spec.FILTER_DESTS))
+    if command == "list":
+        return list_posts(filters, v["sort"], bool(v["reverse"]), v["limit"], bool(v["ids_only"]), bool(v["json_"]))
+    return cite(ids or None, v["style"], v["locale"], v["mode"], v["accessed"], v["fmt"], v["lang"], bool(v["all_"]),
+                filters, clusters=v["clusters"])  # fmt: skip

@@ -1,8 +1,8 @@
 """Exit codes and the errors that carry them.
 
 Every failure a user can cause is an `AvimciteError` whose message is one
-sentence saying what is wrong and what to do; `cli.main` prints it on stderr
-as `avimcite: error: <message>` and exits with the error's code.
+sentence saying what is wrong and what to do; the boundary (avimcite.boundary)
+prints it on stderr as `avimcite: error: <message>` and exits with the error's code.
 """
 
 from __future__ import annotations

@@ -175,7 +175,7 @@ def _charset(content_type: str, body: bytes) -> list[str]:
     meta = _META_CHARSET.search(body[:8192])
     if meta:
         return [meta[1].decode("ascii")]
-    return ["utf-8", "cp1254"]
+    return []  # undeclared: UTF-8, else Windows-1254 (decode_text)
 
 
 def decode(body: bytes, content_type: str) -> str:
@@ -186,7 +186,9 @@ def decode(body: bytes, content_type: str) -> str:
             continue
         except UnicodeDecodeError:
             continue
-    return body.decode("cp1254", errors="replace")
+    from avimcite.fsutil import decode_text
+
+    return decode_text(body)
 
 
 def download(url: str, timeout: float = DEFAULT_TIMEOUT) -> Page:

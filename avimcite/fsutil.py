@@ -221,3 +221,13 @@ def read_input(name: str, limit: int, too_large: str) -> bytes:
     if len(data) > limit:
         raise FileAccessError(f"{name} is larger than {limit >> 20} MiB; {too_large}")
     return data
+
+
+def decode_text(data: bytes, errors: str = "replace") -> str:
+    """Text saved by a browser, an editor or Word: UTF-8 (a BOM dropped), else Windows-1254,
+    what they save on Turkish Windows. With errors="strict", UnicodeDecodeError when it is
+    neither; by default the few bytes cp1254 lacks become U+FFFD."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1254", errors=errors)

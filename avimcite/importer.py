@@ -30,11 +30,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from avimcite import textfold
+from avimcite import avim, textfold
 from avimcite.dates import MONTHS
 
-SERIES_LANG = {"blog": None, "commentary": "en", "analysis": "en", "yorum": "tr", "analiz": "tr"}
-_SERIES = r"(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin)"
+_SERIES = rf"(?P<series>{avim.SERIES_WORDS})"
 _HEADER_NO = re.compile(rf"^{_SERIES}\s+No\s*:\s*(?:(?P<year>\d{{4}})\s*/\s*)?(?P<number>\d{{1,6}})$", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _READING = re.compile(r"^(\d{1,4})\s*(min read|dk okuma)$", re.IGNORECASE)
@@ -44,7 +43,7 @@ _CITE = re.compile(
     r"^(?:(?P<authors>.+?)\.\s+)?(?:\d{4}\.\s+)?"  # author(s), then the year AVİM prints (the access year)
     r"\"(?P<title>.+)\"\s+"
     r"(?:\d{4}\.\s+)?"  # a line without author has the year after the title
-    r"(?P<publisher>Center [Ff]or Eurasian Studies \(AV[İI]M\)|Avrasya İncelemeleri Merkezi \(AV[İI]M\)),\s+"
+    r"(?P<publisher>Center [Ff]or Eurasian Studies \(AV[İI]M\)|Avrasya İncelemeleri Merkezi \(AV[İI]M\)),\s+"  # avim.PUBLISHER
     + _SERIES
     + r"\s+No\.\s*(?P<year>\d{4})\s*/\s*(?P<number>\d{1,6})\.\s+"
     r"(?P<day>[^.]+)\.\s+"
@@ -52,7 +51,7 @@ _CITE = re.compile(
     r"<?(?P<url>https?://[^\s>]+)>?\s*$"
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-_AVIM_URL = re.compile(r"https?://(?:www\.)?(?:avim\.org\.tr|avimbulten\.org)/[^\s<>\"')\]]+", re.IGNORECASE)
+_AVIM_URL = re.compile(r"https?://(?:www\.)?" + avim.HOST_PATTERN + r"/[^\s<>\"')\]]+", re.IGNORECASE)
 _OUTLET = re.compile(r"^(?P<name>[^()]+?)\s*[(,]?\s*(?P<date>\d{1,2}\s+\w+\s+\d{4})\)?$")
 _CLICK = re.compile(r"(?:please click|lütfen tıklayınız|devamı için)[^:\n]{0,80}:\s*<?(?P<url>https?://[^\s>]+)>?", re.IGNORECASE)
 _HONORIFICS = re.compile(
@@ -183,7 +182,7 @@ def parse_cite_line(line: str) -> dict | None:
     if not match:
         return None
     series = match["series"]
-    lang = SERIES_LANG.get(series.lower()) or ("tr" if match["publisher"].startswith("Avrasya") else "en")
+    lang = avim.series_language(series) or ("tr" if match["publisher"].startswith("Avrasya") else "en")
     published = day_month_date(match["day"], int(match["year"]))
     if published is None:
         return None
@@ -196,7 +195,7 @@ def parse_cite_line(line: str) -> dict | None:
     if title.endswith(".") and not title.endswith(".."):
         title = title[:-1]  # AVİM puts the sentence's period inside the quotes
     return {
-        "series": series[0].upper() + series[1:].lower(),
+        "series": avim.series_word(series),
         "year": int(match["year"]),
         "number": int(match["number"]),
         "language": lang,
@@ -221,7 +220,7 @@ def _clean(line: str) -> str:
 
 
 # The header's items. Every quantifier is bounded or possessive: no path backtracks over a line.
-_SERIES_WORD = r"(?:Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin)"
+_SERIES_WORD = rf"(?:{avim.SERIES_WORDS})"
 _FIELD = re.compile(
     rf"(?P<serial>\b(?P<series>{_SERIES_WORD})\s{{0,3}}No\s{{0,3}}(?:[:.|]|\s)\s{{0,3}}"
     r"(?:\|\s{0,3})?(?:(?P<year>\d{4})\s{0,3}/\s{0,3})?(?P<number>\d{1,6})(?![\d/.]))"
@@ -244,8 +243,7 @@ _LABEL_START = re.compile(
 )
 _SEPARATORS = " \t|•·/,;:–—-*_()[]{}\xa0"
 _IGNORABLE = re.compile(r"^(?:Paylaş|Share|PDF\s*İndir|Download\s*PDF|Yazdır|Print|Tweet|E-?posta|E-?mail)\b.{0,40}$", re.IGNORECASE)
-_ORG_AUTHORS = {"avim", "avım", "avİm", "center for eurasian studies", "center for eurasian studies (avim)",
-                "avrasya incelemeleri merkezi", "avrasya incelemeleri merkezi (avim)"}  # fmt: skip
+_ORG_AUTHORS = frozenset(avim.title_key(name) for name in avim.ORGANISATION_NAMES)
 _SITE = r"(?:AV[İI]M|Avrasya İncelemeleri Merkezi(?:\s*\(AV[İI]M\))?|Center [Ff]or Eurasian Studies(?:\s*\(AV[İI]M\))?)"
 _SITE_AFFIX = re.compile(rf"^\s*{_SITE}\s*[|:–—-]+\s*|\s*[|:–—-]+\s*{_SITE}\s*$")
 
@@ -257,7 +255,7 @@ _SECTIONS = frozenset(textfold.fold(w) for w in (
 
 
 def _is_site_name(text: str) -> bool:
-    return textfold.fold(" ".join(text.split())).strip(" .|-") in {textfold.fold(s) for s in _ORG_AUTHORS}
+    return avim.title_key(text) in _ORG_AUTHORS
 
 
 @dataclass
@@ -520,8 +518,7 @@ def looks_like_html(text: str) -> bool:
 # --- pages: from items to a record ----------------------------------------------------
 
 
-def _norm(text: str) -> str:
-    return textfold.fold(" ".join(text.split())).strip(" .")
+_norm = avim.title_key
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -575,8 +572,9 @@ def _text_language(title: str, body: list[str]) -> str | None:
     return None
 
 
-_URL_SERIES = re.compile(r"/(Blog|Yorum|Analiz)/", re.IGNORECASE)
-_URL_WORD = {"blog": {"blog"}, "yorum": {"yorum", "commentary"}, "analiz": {"analiz", "analysis"}}
+_URL_SERIES = avim.URL_SECTION
+_URL_WORD = avim.URL_SECTION_SERIES
+_SEEN = frozenset(w.lower() for w in avim.SEEN_SERIES)
 
 
 def _byline(lines: list[str], series: str, lang: str) -> list[dict]:
@@ -665,8 +663,7 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
         j += 1
     block = [scans[i] for i in range(lo, hi + 1) if scans[i]]
     series_word = next(iter(serials))[0]
-    series = {"blog": "Blog", "commentary": "Commentary", "yorum": "Yorum", "analysis": "Analysis",
-              "analiz": "Analiz", "bülten": "Bülten", "bulletin": "Bulletin"}[series_word]  # fmt: skip
+    series = avim.series_word(series_word)
     number = next(iter(by_number))[1]
     header_year = next(iter(years)) if years else ""
 
@@ -735,7 +732,7 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
     if cite and (cite["series"].lower(), cite["number"]) != (series_word, number):
         raise PageError(
             f"the page's header ({series} No: {number}) and its citation line "
-            f"({cite['series']} No.{cite['year']} / {cite['number']}) name different posts"
+            f"({avim.serial(cite['series'], cite['year'], cite['number'])}) name different posts"
         )
     if cite and header_year and int(header_year) != cite["year"]:
         raise PageError(f"the page's header ({series} No : {header_year} / {number}) and its citation line disagree on the year")
@@ -762,10 +759,10 @@ def parse_page_lines(lines: list[str], url_hint: str = "", page: Page | None = N
     if not url:
         raise PageError("no AVİM URL on the page (no citation line, canonical link or saved-from address); give it with --url")
     url_series = _URL_SERIES.search(url)
-    if url_series and series_word in ("blog", "commentary", "yorum", "analysis", "analiz") and series_word not in _URL_WORD[url_series[1].lower()]:
+    if url_series and series_word in _SEEN and series_word not in _URL_WORD[url_series[1].lower()]:
         raise PageError(f"the page's header says {series} No but its URL is a {url_series[1]} page")
 
-    series_lang = SERIES_LANG.get(series_word)
+    series_lang = avim.series_language(series_word)
     path_lang = re.search(r"/(en|tr)/", url)
     url_lang = path_lang[1] if path_lang else None
     if url_lang and series_lang and url_lang != series_lang:
@@ -876,9 +873,7 @@ def is_url(name: str) -> bool:
 
 def avim_address(url: str) -> str:
     """`url` if it is an AVİM page's address (an archive copy's unwrapped), else ""."""
-    from avimcite.catalogue import unwrap_archive
-
-    url = unwrap_archive(url.strip())
+    url = avim.unwrap_archive(url.strip())
     return url if _AVIM_URL.match(url) else ""
 
 

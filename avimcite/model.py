@@ -8,15 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from avimcite import textfold
-
-# The word AVİM prints for each series in the other language. The series list
-# is open: a word not listed here is printed as it is in both languages.
-SERIES_IN = {
-    "en": {"yorum": "Commentary", "analiz": "Analysis", "blog": "Blog"},
-    "tr": {"commentary": "Yorum", "analysis": "Analiz", "blog": "Blog"},
-}
-
+from avimcite import avim, textfold
 
 class Author:
     # Plain slotted classes, not dataclasses: `dataclasses` (and the `inspect` it imports)
@@ -88,7 +80,7 @@ class Post:
         self.published, self.url, self.authors, self.source, self.summary = published, url, authors, source, summary
         self.reading_minutes, self.explicit_id = reading_minutes, explicit_id
         self.extra = extra if extra is not None else {}
-        self.id = explicit_id or f"{series.lower()}/{year}/{number}"
+        self.id = explicit_id or avim.post_id(series, year, number)
         self.origin = ""  # the catalogue file the post was read from
 
     def __repr__(self) -> str:
@@ -99,7 +91,7 @@ class Post:
         lang = lang or self.language
         if lang == self.language:
             return self.series
-        return SERIES_IN.get(lang, {}).get(self.series.lower(), self.series)
+        return avim.series_in(self.series, lang)
 
     def name_lang(self, author: Author) -> str:
         """Which casing rules an author's name follows.

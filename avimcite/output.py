@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
+from avimcite.avim import serial
 from avimcite.safetext import json_safe, shown
 
 TYPE_CHECKING = False  # `typing` costs ~2 ms at every start; only type checkers need it here
@@ -68,7 +69,7 @@ def post_fields(post: Post) -> list[tuple[str, str]]:
         ("title", post.title),
         ("authors", "; ".join(a.name for a in post.authors)),
         ("series", post.series),
-        ("number", f"{post.series} No.{post.year} / {post.number}"),
+        ("number", serial(post.series, post.year, post.number)),
         ("published", post.published.isoformat()),
         ("language", post.language),
         ("url", post.url),

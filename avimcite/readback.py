@@ -27,13 +27,14 @@ import re
 from datetime import date
 from typing import Callable
 
+from avimcite import avim
 from avimcite.importer import PageError
 
 Known = Callable[[str], "dict | None"]
 
-_SERIAL = re.compile(r"(?:^|\s|,)(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin) No\.\s?(?P<year>\d{4}) / (?P<number>\d{1,6})\.?(?:\s|$)")
-_TYPE_NUMBER = re.compile(r"(?P<series>Blog|Commentary|Yorum|Analysis|Analiz|Bülten|Bulletin) (?P<year>\d{4})\s*/\s*(?P<number>\d{1,6})")
-_SOURCE = re.compile(r"Originally published in (?P<name>.+?)(?: \((?P<date>\d{4}-\d{2}-\d{2})\))?(?:: (?P<url>\S+)|\.)$")
+_SERIAL = avim.SERIAL_IN_TEXT
+_TYPE_NUMBER = re.compile(rf"(?P<series>{avim.SERIES_WORDS}) (?P<year>\d{{4}})\s*/\s*(?P<number>\d{{1,6}})")
+_SOURCE = avim.OUTLET
 _CLASSIC_TYPES = ("techreport", "misc")  # the types only the classic BibTeX file writes
 _LANGID = {"english": "en", "turkish": "tr", "en": "en", "tr": "tr"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -84,7 +85,7 @@ shipped_lookup = _lookup(None)
 
 
 def _post_id(record: dict) -> str:
-    return f"{str(record['series']).lower()}/{record['year']}/{record['number']}"
+    return avim.post_id(record["series"], record["year"], record["number"])
 
 
 def _people(authors: list) -> list[tuple]:
@@ -378,7 +379,7 @@ def _bib_entry(kind: str, key: str, fields: dict[str, str], find: Known) -> dict
     if kind in _CLASSIC_TYPES and authors == [{"literal": "AVİM"}]:
         # classic BibTeX names AVİM as the organisational author of a post without one (natbib's
         # label needs an author): read as no author, the known post settles it either way
-        old = find(f"{latex_text(match['series']).lower()}/{match['year']}/{match['number']}")
+        old = find(avim.post_id(latex_text(match["series"]), match["year"], match["number"]))
         authors = old.get("authors", []) if old is not None and _people(old.get("authors", [])) in ([], [("", "", "AVİM")]) else []
     day_missing = False
     if "date" in fields:
@@ -397,7 +398,7 @@ def _bib_entry(kind: str, key: str, fields: dict[str, str], find: Known) -> dict
     if kind == "online" and not note and fields.get("note"):
         # BibLaTeX: the serial, then the outlet, in one note ("AVİM Blog No.2023 / 63. Originally ...")
         rest = latex_text(fields["note"])
-        at = rest.find("Originally published in ")
+        at = rest.find(avim.OUTLET_LEAD)
         note = rest[at:] if at >= 0 else None
     if note:
         source = _source_from_note(latex_text(note))

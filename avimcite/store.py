@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from avimcite import catalogue
+from avimcite import avim, catalogue
 from avimcite.errors import CatalogueError, FileAccessError
 from avimcite.fsutil import atomic_write_bytes, atomic_write_text, real_path
 from avimcite.keybook import book_name, read_key_book, record_keys  # noqa: F401 - used below, and re-exported
@@ -93,7 +93,7 @@ def _merged(old: Post, new: Post) -> Post:
 def _page(post: Post) -> str:
     """What makes two records the same page: the AVİM path of the URL (any host, an archive
     copy's too); a URL off AVİM's hosts matches only itself."""
-    return catalogue.url_key(post.url) or post.url
+    return avim.url_key(post.url) or post.url
 
 
 def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: bool = False,

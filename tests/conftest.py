@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 
 from avimcite import output
-from avimcite.cli import main
+from avimcite.entry import main
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

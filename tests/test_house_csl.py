@@ -2,7 +2,8 @@
 
 Goldens (tests/data/csl/golden-avim) are citeproc-js's output for these styles
 (tests/data/csl/make_golden_avim.sh); the house line is `avimcite cite --style avim`,
-written in Python. Both must agree, and our engine must agree with citeproc-js.
+written in Python. Each is checked against citeproc-js, not against the other: the
+house line equals citeproc-js's output of the styles, and so does our engine's.
 """
 
 from __future__ import annotations
@@ -31,16 +32,6 @@ def house_lines(run, *args) -> list[str]:
     result = run(*args, "cite", "--all", "--accessed", "2026-06-25")
     assert result.code == 0, result.err
     return result.lines
-
-
-def test_every_shipped_post_gives_the_house_line_through_the_csl_engine(run):
-    house = house_lines(run)
-    english = run("cite", "--all", "--style", "avim-csl", "--accessed", "2026-06-25").lines
-    turkish = run("cite", "--all", "--style", "avim-tr-csl", "--accessed", "2026-06-25").lines
-    assert len(house) == len(SHIPPED) == 24
-    for line in house:  # each post's house line, from the style of its language
-        assert line in (english if "Accessed" in line else turkish), line
-    assert sum("Accessed" in line for line in house) == 8 and sum("Erişim tarihi" in line for line in house) == 16
 
 
 def test_citeproc_js_with_the_styles_prints_the_house_line_for_every_shipped_post(run):

@@ -266,7 +266,7 @@ def test_export_through_dev_dotdot_onto_the_catalogue_is_refused(run, tmp_path):
 def test_export_through_a_descriptor_name_onto_the_catalogue_is_refused(tmp_path):
     cat = tmp_path / "catalogue.json"
     before = _catalogue_at(cat)
-    code = (f"import sys; from avimcite.cli import main; handle = open({str(cat)!r}, 'rb'); fd = handle.fileno(); "
+    code = (f"import sys; from avimcite.entry import main; handle = open({str(cat)!r}, 'rb'); fd = handle.fileno(); "
             f"sys.exit(main(['--catalogue', {str(cat)!r}, 'export', '--all', '-o', f'/dev/fd/{{fd}}']))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # fmt: skip
@@ -312,7 +312,7 @@ def test_export_to_dev_stdout_appends_to_a_redirected_file(tmp_path):
 
 _FSIZE = """
 import resource, sys
-from avimcite.cli import main
+from avimcite.entry import main
 resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
 sys.exit(main(sys.argv[1:]))
 """
@@ -353,7 +353,7 @@ def test_dry_run_import_takes_no_lock_and_needs_no_write_access(run, tmp_path):
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # a writer stopped while holding the lock
         os.chmod(folder, st.S_IRUSR | st.S_IXUSR)
         try:
-            code = (f"import sys; from avimcite.cli import main; "
+            code = (f"import sys; from avimcite.entry import main; "
                     f"sys.exit(main(['--catalogue', {str(cat)!r}, 'import', {str(page)!r}, '--dry-run']))")  # fmt: skip
             done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20,
                                   env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # fmt: skip

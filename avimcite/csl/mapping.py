@@ -23,26 +23,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from avimcite import avim
+from avimcite.avim import BLOG_TITLE, PLACE, PUBLISHER, REPORT_SERIES
 from avimcite.model import Post
-
-PUBLISHER = {"en": "Center for Eurasian Studies (AVİM)", "tr": "Avrasya İncelemeleri Merkezi (AVİM)"}
-PLACE = "Ankara"
-BLOG_TITLE = "AVİM Blog"
-REPORT_SERIES = {"commentary", "yorum", "analysis", "analiz"}
 
 
 def date_parts(day: date) -> dict:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def serial(post: Post) -> str:
-    """'Blog No.2023 / 63', as AVİM writes it."""
-    return f"{post.series} No.{post.year} / {post.number}"
-
-
 def note(post: Post) -> str:
     """AVİM's serial as AVİM prints it in its citation line: 'Blog No.2023 / 63'."""
-    return f"{post.series} No.{post.year} / {post.number}"
+    return avim.serial(post.series, post.year, post.number)
 
 
 def outlet_note(item: dict) -> str:
@@ -50,11 +42,7 @@ def outlet_note(item: dict) -> str:
     custom = item.get("custom", {})
     if "source_name" not in custom:
         return ""
-    text = f"Originally published in {custom['source_name']}"
-    if "source_date" in custom:
-        text += f" ({custom['source_date']})"
-    # No period after a URL: link detectors would take it as part of the URL.
-    return text + (f": {custom['source_url']}" if "source_url" in custom else ".")
+    return avim.outlet_note(custom["source_name"], custom.get("source_date", ""), custom.get("source_url", ""))
 
 
 _TYPES = {"blog": "post-weblog", **{series: "report" for series in REPORT_SERIES}}

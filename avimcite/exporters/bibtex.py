@@ -40,7 +40,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-ISSUER = "AVİM"  # the classic BibTeX author of a post without a recorded one
+from avimcite.avim import NAME, outlet_note, serial
+
+ISSUER = NAME  # the classic BibTeX author of a post without a recorded one
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LANGID = {"en": "english", "tr": "turkish"}
 # Kept as they are: pylatexenc would turn " into a closing double quote.
@@ -193,17 +195,12 @@ def _source_note(item: dict, escape) -> str:
     custom = item.get("custom", {})
     if "source_name" not in custom:
         return ""
-    text = "Originally published in " + escape(custom["source_name"])
-    if "source_date" in custom:
-        text += " (" + custom["source_date"] + ")"
     url = custom.get("source_url")
     if url:
         url = safe_url(url)
-    if not url:
-        return text + "."
-    # As text, never `\\url{}`: inside a field biblatex-chicago prints, \\url breaks the
+    # The URL as text, never `\\url{}`: inside a field biblatex-chicago prints, \\url breaks the
     # entry's group and the note, addendum and urldate reappear in every later entry.
-    return text + ": " + latex_utf8(url)  # every special character escaped
+    return outlet_note(escape(custom["source_name"]), custom.get("source_date", ""), latex_utf8(url) if url else "")
 
 
 def _entry(kind: str, key: str, fields: list[tuple[str, str]], raw: set[str]) -> str:
@@ -219,12 +216,12 @@ def _entry(kind: str, key: str, fields: list[tuple[str, str]], raw: set[str]) ->
 def _serial(item: dict) -> str:
     """'AVİM Blog No.2023 / 63', from the mapping's custom data."""
     custom = item.get("custom", {})
-    return f"AVİM {custom.get('avim_series', '')} No.{custom.get('avim_year', '')} / {custom.get('avim_number', '')}"
+    return f"{NAME} " + serial(custom.get("avim_series", ""), custom.get("avim_year", ""), custom.get("avim_number", ""))
 
 
 def _publisher_line(item: dict) -> str:
     """'Center for Eurasian Studies (AVİM), Blog No.2023 / 63' (a blog's howpublished)."""
-    return ", ".join(p for p in (item.get("publisher", ""), _serial(item).removeprefix("AVİM ")) if p)
+    return ", ".join(p for p in (item.get("publisher", ""), _serial(item).removeprefix(f"{NAME} ")) if p)
 
 
 def _warned(item: dict, esc: _Fields, warn) -> None:

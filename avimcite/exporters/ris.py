@@ -39,9 +39,10 @@ def ris_tags(item: dict) -> list[tuple[str, str]]:
     ]
     if "accessed" in item:
         tags.append(("Y2", _ris_date(item["accessed"])))
+    from avimcite.avim import NAME
     from avimcite.csl.mapping import outlet_note
 
-    n1 = " ".join(p for p in (f"AVİM {item['note']}." if item.get("note") else "", outlet_note(item)) if p)
+    n1 = " ".join(p for p in (f"{NAME} {item['note']}." if item.get("note") else "", outlet_note(item)) if p)
     tags += [("UR", item.get("URL", "")), ("LA", item.get("language", "")), ("N1", n1), ("ID", item["id"])]
     return [(tag, value) for tag, value in tags if value]
 

@@ -14,18 +14,16 @@ Turkish line is modelled on the English one (no Turkish line was observed).
 from __future__ import annotations
 
 import html
-import re
 from datetime import date
 
-from avimcite import textfold
+from avimcite import avim, textfold
 from avimcite.dates import month_name
 from avimcite.model import Author, Post
 
-PUBLISHER = {"en": "Center For Eurasian Studies (AVİM)", "tr": "Avrasya İncelemeleri Merkezi (AVİM)"}
+PUBLISHER = avim.PUBLISHER_AS_PRINTED
 ACCESSED = {"en": "Accessed", "tr": "Erişim tarihi:"}
 AND = {"en": "and", "tr": "ve"}
 STYLES = ("avim", "avim-site")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 
 
 def display_name(author: Author, lang: str) -> str:
@@ -77,11 +75,12 @@ def cite(
     anonymous works; nothing is put in the author's place that AVİM did not print.
     """
     lang = lang or post.language
-    escape = {
-        "text": lambda s: s,
-        "markdown": lambda s: _MARKDOWN_SPECIAL.sub(r"\\\1", s),
-        "html": lambda s: html.escape(s, quote=False),
-    }[fmt]
+    if fmt == "markdown":
+        from avimcite.csl.markup import MARKDOWN  # the one Markdown escape, the CSL engine's
+
+        escape = MARKDOWN.preformat
+    else:
+        escape = (lambda s: s) if fmt == "text" else (lambda s: html.escape(s, quote=False))
     year = accessed.year if style == "avim-site" else post.published.year
     names = [display_name(a, post.name_lang(a)) for a in post.authors]
     quoted_title = f'"{_sentence(post.title)}"'
@@ -89,7 +88,7 @@ def cite(
         quoted_title, f"{year}."
     ]
     parts = head + [
-        f"{PUBLISHER[lang]}, {post.series_word(lang)} No.{post.year} / {post.number}.",
+        f"{PUBLISHER[lang]}, {avim.serial(post.series_word(lang), post.year, post.number)}.",
         f"{_day_month(post.published, lang)}.",
         f"{ACCESSED[lang]} {_full_date(accessed, lang)}.",
     ]

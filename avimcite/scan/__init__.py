@@ -46,10 +46,9 @@ def _decode(name: str, data: bytes) -> str:
         raise FileAccessError(f"{name}: an old Word .doc or a password-protected document; save it as .docx without a password; not scanned.")
     if b"\x00" in data[:8192]:
         raise FileAccessError(f"{name}: a binary file, not a text, Markdown, LaTeX, .bib, HTML or .docx draft; not scanned.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1254", errors="replace")  # Turkish Windows, as Word saves "plain text"
+    from avimcite.fsutil import decode_text
+
+    return decode_text(data)  # UTF-8, or Windows-1254 as Word on Turkish Windows saves "plain text"
 
 
 def scan_data(label: str, data: bytes, progress=None) -> list[Finding]:

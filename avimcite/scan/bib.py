@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from avimcite.avim import SERIES_WORDS
 from avimcite.scan.find import SERIAL, clean_url
 from avimcite.scan.model import Finding
 from avimcite.scan.units import detex
@@ -85,7 +86,7 @@ _SIGNAL_FIELDS = ("howpublished", "note", "organization", "publisher", "institut
 _SERIAL_FIELDS = ("howpublished", "note", "series", "number", "type", "addendum")
 # AVİM as a .bib file writes it: AVİM, AV{\.I}M, {AV\.{I}M}, Avrasya İncelemeleri Merkezi, ...
 _AVIM_RAW = re.compile(r"AV(?:İ|I|\{?\\\.\s*\{?I\}?\}?)M\b|Avrasya|Eurasian\s+Studies|avim\.org\.tr|avimbulten", re.IGNORECASE)
-_SERIES_WORD = re.compile(r"\b(Blog|Commentary|Yorum|Analysis|Analiz)\b", re.IGNORECASE)
+_SERIES_WORD = re.compile(rf"\b({SERIES_WORDS})\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\s*(\d{4})\s*/\s*(\d{1,6})\s*$")
 _YEAR4 = re.compile(r"\d{4}")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")

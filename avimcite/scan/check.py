@@ -6,22 +6,17 @@ from __future__ import annotations
 import re
 
 from avimcite import textfold
-from avimcite.catalogue import url_key
+from avimcite.avim import serial, title_key, url_key
 from avimcite.scan.model import Finding
 
-_NOT_WORD = re.compile(r"[\W_]+")
 _ORGANISATION = re.compile(r"av[i]m|avrasya incelemeleri|eurasian studies|anon", re.IGNORECASE)
 _AVIM_KEY = re.compile(r"avim\d{4}[a-z]*$")
-
-
-def _norm(text: str) -> str:
-    return _NOT_WORD.sub(" ", textfold.fold(text)).strip()
 
 
 def _same_title(written: str, title: str) -> bool:
     written = written.strip()
     partial = written.endswith(("…", "...", "[…]", "[...]"))
-    a, b = _norm(written), _norm(title)
+    a, b = title_key(written), title_key(title)
     if partial:
         return bool(a) and b.startswith(a)
     return a == b
@@ -79,13 +74,13 @@ def check(findings: list[Finding], catalogue, keys=None) -> list[Finding]:
             if by_title is None:
                 by_title = {}
                 for candidate in catalogue.posts:
-                    by_title.setdefault(_norm(candidate.title), candidate)
-            post = by_title.get(_norm(data["title"]))
+                    by_title.setdefault(title_key(candidate.title), candidate)
+            post = by_title.get(title_key(data["title"]))
         if post is None:
             if finding.kind == "key":
                 finding.problems.append(f"no post has the citation key {key} (the keys are those `avimcite export` gives)")
                 continue
-            what = f"{data['series']} No.{data['syear']} / {data['number']}" if data.get("series") else (key or finding.text)
+            what = serial(data["series"], data["syear"], data["number"]) if data.get("series") else (key or finding.text)
             if finding.url and url_key(finding.url):
                 finding.problems.append(f"no post {what} in the catalogue; add it with: avimcite import {finding.url}")
             else:
@@ -120,7 +115,7 @@ def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_
         problems.append(f"date {data['date']}, published {published.isoformat()}")
     if data.get("series"):
         if (int(data["syear"]), int(data["number"])) != (post.year, post.number) or data["series"].lower() != post.id.split("/")[0]:
-            problems.append(f"number {data['series']} No.{data['syear']} / {data['number']}, the catalogue has {post.series} No.{post.year} / {post.number}")
+            problems.append(f"number {serial(data['series'], data['syear'], data['number'])}, the catalogue has {serial(post.series, post.year, post.number)}")
     if data.get("title") and data["title"] != post.title and not _same_title(data["title"], post.title):
         problems.append(f"title {data['title']!r}, the catalogue has {post.title!r}")
     if data.get("authors") or data.get("authors_required"):

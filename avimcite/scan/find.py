@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import re
 
-from avimcite.catalogue import url_key
+from avimcite import avim
+from avimcite.avim import url_key
 from avimcite.scan.model import Finding
 from avimcite.scan.units import Unit
 
-_URL = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:avim\.org\.tr|avimbulten\.org)(?:/[^\s<>\"'`(){}\[\]|\\^“”‘’]*)?",
-    re.IGNORECASE,
-)
-_HOST = re.compile(r"avim\.org\.tr|avimbulten\.org", re.IGNORECASE)
+_URL = re.compile(avim.URL_IN_TEXT, re.IGNORECASE)
+_HOST = avim.HOST
 _URL_AFTER = re.compile(r"\s*<?(" + _URL.pattern + ")", re.IGNORECASE)
 # a link's text between a citation and its URL (LaTeX \href{URL}{online}, HTML <a>): a few words
 _URL_NEAR = re.compile(r"[^.;:\n\"“”]{0,60}?\s<?(" + _URL.pattern + ")", re.IGNORECASE)
-SERIES = r"(?P<series>Blog|Commentary|Yorum|Analysis|Analiz)"
+SERIES = rf"(?P<series>{avim.SERIES_WORDS})"
 SERIAL = re.compile(rf"\b{SERIES}\s+No\s*[.:]?\s*(?P<syear>\d{{4}})\s*/\s*(?P<number>\d{{1,6}})\b", re.IGNORECASE)
 # the end of a house-format citation: Publisher (AVİM), Series No.Y / N. Day. Accessed ...
 _TAIL = re.compile(
@@ -32,7 +30,7 @@ _TAIL = re.compile(
 )
 _LABEL = re.compile(r"(?:To\s+cite\s+this\s+article|Bu\s+makaleye\s+atıf\s+için)\s*:\s*$")
 _UPPER = re.compile(r"[A-ZÇĞİÖŞÜÂÎÛ]")
-AVIM_WORD = re.compile(r"AV[İI]M|Avrasya|Eurasian Studies|avim\.org\.tr|avimbulten", re.IGNORECASE)
+AVIM_WORD = avim.NAMED
 TRAILING = ".,;:!?)]}>»”’'\""
 _YEAR = re.compile(r"(?<![\d/.\-])(?:19|20)\d{2}(?![\d/\-])")
 _ACCESS = re.compile(r"accessed|retrieved|access(?:ed)?\s+on|erişim|erişildi|ziyaret|viewed|consulted|abgerufen|consulté",

@@ -1,0 +1,32 @@
+"""Which parser runs a command line: plain invocations of the light commands take the fast
+path (no Typer import at start-up); help, `--opt=value` and the options only Typer handles
+go to Typer. Both read one option table (avimcite.spec), so no test keeps two tables equal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from avimcite.fastpath import fast_plan
+
+
+def test_the_plain_commands_take_the_fast_path():
+    assert fast_plan(["show", "2023/63"]) is not None
+    assert fast_plan(["cite", "2023/63", "--accessed", "2026-06-25"]) is not None
+    assert fast_plan(["list", "--search", "karabakh", "--ids"]) is not None
+    assert fast_plan(["cite", "2023/63", "--style", "apa"]) is not None
+    assert fast_plan(["cite", "--all", "-s", "chicago-author-date", "-l", "tr-TR", "--mode", "both"]) is not None
+
+
+def test_anything_else_goes_to_typer():
+    assert fast_plan(["cite", "2023/63", "--style=apa"]) is None
+    assert fast_plan(["show", "--help"]) is None
+    assert fast_plan(["cite", "--clusters", "-"]) is None  # an option the fast path leaves to Typer
+    assert fast_plan(["list", "--limit", "0"]) is None  # a value Typer refuses, with its message
+    assert fast_plan(["cite", "2023/63", "-s", "apa", "-s", "ieee"]) is None
+
+
+def test_a_light_command_does_not_import_typer(tmp_path):
+    code = "import sys; from avimcite.entry import main; main(['show', '2023/63']); print('typer' in sys.modules, file=sys.stderr)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stderr.strip() == "False"
