@@ -63,6 +63,32 @@ def test_public_render_with_clusters():
     assert [line[:12] for line in out.bibliography] == ["Dilaver, T. ", "Kuzio, T. (2"]
 
 
+_TINY = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+         '<citation><layout prefix="(" suffix=")" delimiter="; "><text variable="title" font-style="italic"/>'
+         '<date variable="issued" prefix=" "><date-part name="year"/></date></layout></citation>'
+         '<bibliography><layout><text variable="title"/></layout></bibliography></style>')
+
+
+def test_public_render_takes_style_text_and_any_path(tmp_path):
+    """A style may come as its XML text (a test suite's fixture, a style built in code) or as
+    any pathlib.Path, whatever the file is called; each gives the same output."""
+    from pathlib import Path
+
+    from avimcite.csl import render
+
+    items = [{"id": "a", "type": "book", "title": "Göç ve Kimlik", "issued": {"date-parts": [[2019]]}}]
+    saved = tmp_path / "tiny.xml"
+    saved.write_text(_TINY, encoding="utf-8")
+    for style in (_TINY, saved, Path(str(saved))):
+        out = render(items, style, mode="both", format="html")
+        assert out.citations == ["(<i>Göç ve Kimlik</i> 2019)"]
+        assert out.bibliography == ["Göç ve Kimlik"]
+    from avimcite.errors import UsageError
+
+    with pytest.raises(UsageError, match="does not exist"):
+        render(items, tmp_path / "missing.xml")
+
+
 def test_render_errors_name_the_item_and_the_element(tmp_path):
     from avimcite.csl import RenderError, render
 

@@ -112,7 +112,7 @@ _HREF = LazyPattern(r"""\bhref\s*=\s*["']([^"']*)["']""")
 _INDEPENDENT_PARENT = LazyPattern(r"""\brel\s*=\s*["']independent-parent["']""")
 
 
-def _check_style_path(path: Path, name: str) -> None:
+def check_style_path(path: Path, name: str) -> None:
     """A style given as a file: a regular file (a FIFO could block, a device never end), and an
     independent style (a dependent one, as Zotero saves them, only names its parent)."""
     import stat
@@ -175,7 +175,7 @@ def resolve_style(name: str) -> Style:
     """A style by id, short name, old id or .csl path; UsageError with the closest names."""
     if name.endswith(".csl") or os.sep in name:
         path = Path(name)
-        _check_style_path(path, name)
+        check_style_path(path, name)
         return Style(path.stem, path)
     key = name.strip().lower()
     if key in OWN_STYLES:
