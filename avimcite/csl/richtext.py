@@ -483,11 +483,13 @@ def quote_terms(root) -> tuple[str, str, str, str]:
 
 def finish(text, root, fmt: str | None = None) -> str:
     """A rendered citation or bibliography entry (marker text) in the output format."""
-    text = str(text)
-    if not _MARKER.search(text):
-        return text
+    from avimcite.csl.markup import superscripts
+
     if fmt is None:
         fmt = getattr(getattr(root, "formatter", None), "__name__", "html")
+    text = superscripts(str(text), fmt)
+    if not _MARKER.search(text):
+        return text
     try:
         in_quote = str(root.get_locale_option("punctuation-in-quote")).lower() == "true"
     except Exception:  # noqa: BLE001 - a locale without style options
