@@ -350,11 +350,29 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             out.append(join([c[1] for c in cites], layout.get("delimiter", "")))
             continue
         pieces = _collapse(layout, cites, collapse, grouping, group_delimiter, citation_element)
+        if len(pieces) == len(cites):
+            pieces = [pieces[0]] + [(text, _affix_delimiter(joiner, cites[i - 1][0]["avim_cite"], cites[i][0]["avim_cite"]))
+                                    for i, (text, joiner) in enumerate(pieces[1:], 1)]  # fmt: skip
         body = pieces[0][0]
         for i in range(1, len(pieces)):
             body = join([body, pieces[i][0]], pieces[i][1])
         out.append(layout.format(layout.wrap(body)))
     return out
+
+
+def _affix_delimiter(delimiter: str, previous: dict, cite: dict) -> str:
+    """The delimiter before `cite` where the affixes punctuate the seam (citeproc-js's
+    getCitationCluster): after a suffix ending in ";", "." or "," only the delimiter's
+    spaces remain; before a prefix that starts with one of them (the cite before has no
+    suffix) none at all ("Book A, cited in Book B")."""
+    suffix, prefix = previous.get("suffix") or "", cite.get("prefix") or ""
+    starts = not suffix and prefix[:1] in (";", ".", ",") and prefix != ""
+    if starts:
+        return ""
+    if suffix[-1:] in (";", ".", ",") and suffix:
+        space = str(delimiter).find(" ")
+        return str(delimiter)[space:] if space > -1 else ""
+    return delimiter
 
 
 def _number(bib, key):
