@@ -320,14 +320,14 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
 
         for k, item in enumerate(cluster):
             cite = item["avim_cite"]
-            fixes.later_cite.append(k > 0)
+            fixes.text_before_cite.append(_text_before(k, cite.get("prefix") or ""))
             try:
                 rendered = _render_cite(layout, item, suppress=bool(cite.get("suppress-author")))
             except Exception as exc:  # noqa: BLE001 - one bad cite must not take the document down
                 failed(item.key, exc)
                 continue
             finally:
-                fixes.later_cite.pop()
+                fixes.text_before_cite.pop()
             if rendered is None:
                 continue
             text, names = rendered
@@ -358,6 +358,17 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             body = join([body, pieces[i][0]], pieces[i][1])
         out.append(layout.format(layout.wrap(body)))
     return out
+
+
+def _text_before(position: int, prefix: str) -> bool:
+    """Does the cite follow printed text, for a term that opens it (citeproc-js's
+    term_predecessor)? A later cite of the cluster does; a prefix does, unless it ends a
+    sentence of more than one word ("This has been said. " + "Ibid.", but "See ibid." and
+    "Nocapsafter. ibid.")."""
+    if not prefix:
+        return position > 0
+    test = re.sub(r"[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$", "", re.sub(r"<[^>]+>", "", prefix))
+    return not (test[-1:] in (":", ".", ";", "!", "?") and test != "" and " " in prefix.strip())
 
 
 def _affix_delimiter(delimiter: str, previous: dict, cite: dict) -> str:

@@ -981,7 +981,7 @@ __all__ = ["install", "ambiguous_keys", "collating", "collation_key"]
 
 _item_language: list[str | None] = []  # per entry or cite: its item's language ("tr" cases by Turkish rules)
 _started: list[bool] = []  # per entry or cite being rendered: has anything been printed yet
-later_cite: list[bool] = []  # set by avimcite.csl.clusters while a cluster's second or later cite renders
+text_before_cite: list[bool] = []  # set by avimcite.csl.clusters: the cite rendering follows printed text (a cite, a prefix)
 
 
 def _restore_started(value: bool | None) -> None:
@@ -998,8 +998,9 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
 
     def render_children(self, item, *args, **kwargs):
         active = isinstance(self.getparent(), model.Bibliography) or self.get_root().get("class") == "note"
-        # a later cite of a note's cluster does not open the note ("…; ibid., p. 2.")
-        _started.append(not active or bool(later_cite and later_cite[-1]))
+        # a later cite of a note's cluster, or one after a prefix, does not open the note
+        # ("…; ibid., p. 2.", "See ibid.")
+        _started.append(not active or bool(text_before_cite and text_before_cite[-1]))
         try:
             language = str(item.reference.language)[:2].lower()
         except model.VariableError:  # no language of its own: the locale's, as citeproc-js
