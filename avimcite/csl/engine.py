@@ -21,7 +21,7 @@ from avimcite.csl.styles import Style
 class Rendered:
     """One render's output. (A plain class: `dataclasses` and its generated code cost at every start.)"""
 
-    __slots__ = ("citations", "bibliography", "failures", "errors", "states")
+    __slots__ = ("citations", "bibliography", "failures", "errors", "states", "keys")
 
     def __init__(self) -> None:
         self.citations: list[str] = []
@@ -29,6 +29,7 @@ class Rendered:
         self.failures: list[tuple[str, str]] = []  # (item id, what went wrong)
         self.errors: list = []  # the RenderError of each failure, in order
         self.states: list = []  # per cluster, what each cite was given (clusters.render_clusters)
+        self.keys: list[str] = []  # the registered items' ids in the bibliography's order (its entries' ids)
 
 
 _CSL_ONLY = ("custom", "citation-key")
@@ -133,6 +134,8 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
                 first_notes.setdefault(cite["id"].lower(), number)
         settle(csl, bib, source, cited, first_notes)
         result = Rendered()
+        given = {str(item["id"]).lower(): str(item["id"]) for item in reversed(items)}
+        result.keys = [given.get(key, key) for key in bib.keys]
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
                                                    states=result.states):  # fmt: skip
