@@ -129,22 +129,37 @@ def citation_label(reference, reference_term: str = "reference") -> str:
 def _citation_label(model) -> None:
     """`citation-label` is generated when the item has none, as citeproc-js does (CSL 1.0.2
     leaves the form to the processor; citeproc-py printed nothing, the cite became
-    "[NO_PRINTED_FORM]"), with the item's year-suffix appended."""
+    "[NO_PRINTED_FORM]"), with the item's year-suffix appended (to a label given in the
+    item's data too); a sort key on citation-label sorts on that label."""
     original = model.Text._variable
 
     def _variable(self, item, context):
         if self.get("variable") != "citation-label":
             return original(self, item, context)
         reference = item.reference
-        if "citation_label" in reference:
-            return original(self, item, context)
-        term = self.get_single_term(name="reference", form="short")
-        label = citation_label(reference, str(term) if term else "reference")
+        label = _label(self, reference)
         if "year_suffix" in reference:
             label += str(reference["year_suffix"])
         return model.String(label) if hasattr(model, "String") else label
 
     model.Text._variable = _variable
+    original_sort_keys = model.Key.sort_keys
+
+    def sort_keys(self, items, context):
+        # a sort on citation-label sorts on the label printed, given or generated
+        if self.get("variable") != "citation-label":
+            return original_sort_keys(self, items, context)
+        return [_label(self, item.reference) for item in items]
+
+    model.Key.sort_keys = sort_keys
+
+
+def _label(element, reference) -> str:
+    """The item's own citation-label, else the one citeproc-js generates (no year suffix)."""
+    if "citation_label" in reference:
+        return str(reference["citation_label"])
+    term = element.get_single_term(name="reference", form="short")
+    return citation_label(reference, str(term) if term else "reference")
 
 
 _QUOTED = re.compile(r"(?:^|\s)'[^']+'(?=$|[\s.,;:?!])")
