@@ -398,9 +398,9 @@ def _initialize_false_keeps_given_names(model) -> None:
 
 
 # Numbers joined by "/", ",", "&" or a hyphen ("2023/63", "2-4") are numeric
-# for citeproc-js; only ",", "&" and ranges make a label plural.
+# for citeproc-js; only ",", "&" and ranges (of roman numerals too: "pages i–ix") make a label plural.
 _NUMERIC = _lazy_re(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and|,\s*(?:and|&))\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
-_MULTIPLE = _lazy_re(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+", re.IGNORECASE)
+_MULTIPLE = _lazy_re(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+|(?<![\w\\])[ivxlcm]+\s*[-–]\s*[ivxlcm]+(?!\w)", re.IGNORECASE)
 
 
 def _numbers_with_slashes_are_numeric(model) -> None:
