@@ -37,6 +37,10 @@ _CSL_ONLY = ("custom", "citation-key")
 
 _NOT_TEXT = ("id", "type", "language", "issued", "accessed")
 
+# CSL-JSON as Zotero writes it: its field names for the short forms (citeproc-js reads them
+# when the CSL variable is absent)
+_SHORT_FORM_ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
+
 
 def _escaped(value, escape):
     if isinstance(value, str):
@@ -61,6 +65,10 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
         clean = {}
         for key, value in item.items():
             if key in _CSL_ONLY:
+                continue
+            if key in _SHORT_FORM_ALIASES:
+                if value and not item.get(_SHORT_FORM_ALIASES[key]):
+                    clean[_SHORT_FORM_ALIASES[key]] = value
                 continue
             if key == "id":
                 value = str(value)
