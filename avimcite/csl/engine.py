@@ -37,10 +37,6 @@ _CSL_ONLY = ("custom", "citation-key")
 
 _NOT_TEXT = ("id", "type", "language", "issued", "accessed")
 
-# CSL-JSON as Zotero writes it: its field names for the short forms (citeproc-js reads them
-# when the CSL variable is absent)
-_SHORT_FORM_ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
-
 
 def _escaped(value, escape):
     if isinstance(value, str):
@@ -58,17 +54,15 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
     rich-text tags (<i>, <b>, <sup>, <sub>, <sc>, small-caps spans) are kept as markup in
     HTML and taken out (kept as plain text) in text and Markdown; <span class="nocase"> is
     kept in every format for citeproc-py, which reads it as text-case protection."""
+    from avimcite.csl import itemdata
+
     out = []
-    for item in items:
+    for item in map(itemdata.prepare, items):
         # citeproc-py rejects variables it does not know (`custom` is ours); names are escaped
         # here, text fields where the engine reads their rich text (avimcite.csl.richtext).
         clean = {}
         for key, value in item.items():
             if key in _CSL_ONLY:
-                continue
-            if key in _SHORT_FORM_ALIASES:
-                if value and not item.get(_SHORT_FORM_ALIASES[key]):
-                    clean[_SHORT_FORM_ALIASES[key]] = value
                 continue
             if key == "id":
                 value = str(value)
