@@ -278,8 +278,9 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         items = []
         for cite in cluster:
             extra = {}
-            if cite.get("locator") not in (None, ""):
-                extra["locator"] = Locator(cite.get("label") or "page", str(cite["locator"]))
+            if cite.get("locator") is not None and str(cite["locator"]).strip():
+                # the locator's surrounding spaces are not part of it (citeproc-js trims them)
+                extra["locator"] = Locator(cite.get("label") or "page", str(cite["locator"]).strip())
             item = CitationItem(cite["id"], **extra)
             item["avim_cite"] = cite
             items.append(item)
