@@ -646,6 +646,10 @@ def _subsequent_author_substitute(model) -> None:
             if state["names"] is not None or not state.get("term"):
                 previous = state["names"]  # citeproc-js: a term in the names' place keeps the last name
                 chain["reset"] = True
+            if text is None or not str(text):
+                from avimcite.csl.bibliography import empty_entry
+
+                text = empty_entry(self, item) or text
             if text is not None:
                 output.append(text)
         chain["previous"] = previous
