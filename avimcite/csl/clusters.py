@@ -475,8 +475,10 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             have = False
         shown, only_suffix = text, False
         if same and collapsing:
+            # a cite that prints nothing without its names is left out ("Smith 325 AD, 2000"
+            # for a third cite of Smith without a date)
             short = _without_author(layout, item)
-            shown = text if short is None else short
+            shown = String("") if short is None else short
         letter = _letter(item)
         if suffixes and have and previous is not None and letter and _plain_cite(item) and _same_year(previous[0], item):
             shown, only_suffix = String(letter), True
