@@ -48,6 +48,20 @@ def _escaped(value, escape):
     return value
 
 
+_NAME_PARTS = ("family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle")
+
+
+def _rich_name(name):
+    """A name whose parts hold CSL-JSON markup ("Center <sup>for</sup> History"): the tags
+    are read as rich text (quotes stay as typed), as citeproc-js reads every string it
+    prints; the text between them is escaped with the rest of the name."""
+    from avimcite.csl.richtext import parse
+
+    if not isinstance(name, dict) or not any(isinstance(name.get(p), str) and "<" in name[p] for p in _NAME_PARTS):
+        return name
+    return {k: parse(v, quotes=False) if k in _NAME_PARTS and isinstance(v, str) and "<" in v else v for k, v in name.items()}
+
+
 def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[dict]:
     """Items as citeproc-py should see them; `escape` (HTML, Markdown) is applied to every
     piece of item text, which citeproc-py otherwise passed to the output raw. CSL-JSON's
@@ -70,6 +84,8 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
                 # text is read as CSL-JSON rich text, and escaped, by the engine (avimcite.csl.richtext)
                 clean[key] = value
                 continue
+            if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                value = [_rich_name(v) for v in value]
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
     return out
