@@ -12,6 +12,7 @@ from __future__ import annotations
 
 def install(package) -> None:
     _substituted_names_are_suppressed(package.model)
+    _substituted_dates_are_suppressed(package.model)
 
 
 def _substituted_names_are_suppressed(model) -> None:
@@ -30,3 +31,27 @@ def _substituted_names_are_suppressed(model) -> None:
         return original(self, item, names_context=names_context, context=context, **kwargs)
 
     model.Names.process = process
+
+
+def _substituted_dates_are_suppressed(model) -> None:
+    """A date a cs:substitute printed (through a macro: a title macro that prints the year)
+    is not printed again by a later cs:date of the variable."""
+    from avimcite.csl import fixes
+
+    original = model.Date.render
+
+    def render(self, item, *args, **kwargs):
+        variable = self.get("variable")
+        context = kwargs.get("context")
+        try:
+            repressed = (context if context is not None else self).get_layout().repressed.get(fixes.TEXT_TAG, ())
+        except (AttributeError, IndexError):
+            repressed = ()
+        if variable and variable in repressed:
+            return None
+        text = original(self, item, *args, **kwargs)
+        if text and variable and fixes._tracking:
+            fixes._tracking[-1].add(variable)  # noqa: SLF001 - the substitute's record of what it printed
+        return text
+
+    model.Date.render = render
