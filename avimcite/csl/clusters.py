@@ -280,7 +280,9 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             extra = {}
             if cite.get("locator") is not None and str(cite["locator"]).strip():
                 # the locator's surrounding spaces are not part of it (citeproc-js trims them)
-                extra["locator"] = Locator(cite.get("label") or "page", str(cite["locator"]).strip())
+                # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
+                label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
+                extra["locator"] = Locator(label, str(cite["locator"]).strip())
             item = CitationItem(cite["id"], **extra)
             item["avim_cite"] = cite
             items.append(item)

@@ -107,9 +107,16 @@ def install(package) -> None:
     def text_variable(self, item, context):
         if self.get("variable") == "locator" and isinstance(item, dict) and "locator" in item:
             value = str(item.locator.identifier)
+            if len(value) > 1 and value[0] == value[-1] == '"':
+                # a locator in double quotes prints in the locale's quotes (citeproc-js: the
+                # quotes become the locator's quotes decoration, punctuation-in-quote applies)
+                from avimcite.csl.richtext import QUOTE
+
+                return String(QUOTE[0] + self.preformat(value[1:-1]) + QUOTE[1])
+            # escaped for the output format, as the item's own text is ("a &amp; b" in HTML)
             if (item.locator.label or "page") == "page":
-                return format_pages(value, self.get_root().get("page-range-format"), _delimiter(self))
-            return _NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-")
+                return String(self.preformat(format_pages(value, self.get_root().get("page-range-format"), _delimiter(self))))
+            return String(self.preformat(_NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-")))
         text = original_variable(self, item, context)
         if self.get("variable") in _RANGED_VARIABLES and isinstance(text, str) and "-" in text:
             ranged = format_ranges(text, _delimiter(self))
