@@ -8,7 +8,8 @@ plain citeproc-py with --plain, on the same runner.
 Every fixture (*.txt) of the folder is run; one the runner cannot run counts as a failure.
 The fixtures are read as citeproc-js's test runner (src/test_runner.js) reads them:
 
-* MODE `citation` without CITATION-ITEMS or CITATIONS: one citation of every input item.
+* MODE `citation` without CITATION-ITEMS or CITATIONS: one citation of every input item, each
+  once, in the registry's order (the bibliography's sort, if the style has one).
 * CITATION-ITEMS: each list is one citation (makeCitationCluster): locators, labels, affixes,
   a `position` the fixture gives (0 first .. 3 ibid-with-locator) and `near-note`; a cite
   without one is a first cite. All input items are registered (numbers, disambiguation).
@@ -121,8 +122,28 @@ def clusters(fixture: dict[str, str]) -> tuple[bool, list[tuple[list[dict], str 
     if "CITATION-ITEMS" in fixture:
         groups = json.loads(fixture["CITATION-ITEMS"])
         return False, [([{"id": f"CITATION-{n}", "note": None, "cites": group} for n, group in enumerate(groups)], None)]
-    items = _input(fixture)
-    return False, [([{"id": "CITATION-0", "note": None, "cites": [{"id": i["id"]} for i in items]}], None)]
+    keys = list(dict.fromkeys(str(i["id"]) for i in _input(fixture)))
+    return False, [([{"id": "CITATION-0", "note": None, "cites": [{"id": key} for key in keys]}], None)]
+
+
+def registry_order(fixture: dict[str, str], document: list[dict]) -> list[dict]:
+    """The one citation of every item as citeproc-js's runner makes it: each registered item
+    once, in the registry's order (the bibliography's sort, if the style has one)."""
+    from avimcite.csl.engine import render
+
+    import tempfile
+
+    from avimcite.csl.styles import Style
+
+    keys = [c["id"] for c in document[0]["cites"]]
+    with tempfile.NamedTemporaryFile("w", suffix=".csl", delete=False, encoding="utf-8") as handle:
+        handle.write(fixture["CSL"])
+    try:
+        rendered = render(_input(fixture), Style("fixture", Path(handle.name)), None, "bibliography", "html", register=keys, one_line=False)
+    finally:
+        os.unlink(handle.name)
+    order = [key for key in rendered.keys if key in keys] + [key for key in keys if key not in rendered.keys]
+    return [dict(document[0], cites=[{"id": key} for key in order])]
 
 
 def cited_keys(document: list[dict]) -> list[str]:
@@ -233,6 +254,8 @@ def run_fixture(fixture: dict[str, str], patched: bool) -> str:
     if mode not in ("citation", "bibliography"):
         raise Unsupported(f"mode {mode!r} is not supported by this runner")
     tracked, documents = clusters(fixture)
+    if patched and not tracked and "CITATION-ITEMS" not in fixture:
+        documents = [(registry_order(fixture, documents[0][0]), None)]
     before: dict[str, tuple] = {}
     for document, inserted in documents:
         texts, entries, states = render_document(fixture, cited_keys(document) if tracked else None, document, patched, tracked)

@@ -589,6 +589,17 @@ def install(model) -> None:
             s.frames.pop()
 
     model.Layout.render_children = render_children
+    original_date_render = model.Date.render
+
+    def date_render(self, item, *args, **kwargs):
+        # the ambiguous cite leaves out the accessed date (citeproc-js's just_looking): two
+        # cites that differ only in it are ambiguous ("n.d.-a", "n.d.-b")
+        s = session()
+        if s is not None and s.frames and s.frames[-1].suppress and self.get("variable") == "accessed":
+            return None
+        return original_date_render(self, item, *args, **kwargs)
+
+    model.Date.render = date_render
 
     original_process = model.Name.process
 

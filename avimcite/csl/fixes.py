@@ -402,9 +402,9 @@ def _initialize_false_keeps_given_names(model) -> None:
 
 
 # Numbers joined by "/", ",", "&" or a hyphen ("2023/63", "2-4") are numeric
-# for citeproc-js; only ",", "&" and ranges make a label plural.
+# for citeproc-js; only ",", "&" and ranges (of roman numerals too: "pages i–ix") make a label plural.
 _NUMERIC = _lazy_re(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and|,\s*(?:and|&))\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
-_MULTIPLE = _lazy_re(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+", re.IGNORECASE)
+_MULTIPLE = _lazy_re(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+|(?<![\w\\])[ivxlcm]+\s*[-–]\s*[ivxlcm]+(?!\w)", re.IGNORECASE)
 
 
 def _numbers_with_slashes_are_numeric(model) -> None:
@@ -650,6 +650,10 @@ def _subsequent_author_substitute(model) -> None:
             if state["names"] is not None or not state.get("term"):
                 previous = state["names"]  # citeproc-js: a term in the names' place keeps the last name
                 chain["reset"] = True
+            if text is None or not str(text):
+                from avimcite.csl.bibliography import empty_entry
+
+                text = empty_entry(self, item) or text
             if text is not None:
                 output.append(text)
         chain["previous"] = previous
@@ -945,7 +949,7 @@ __all__ = ["install", "ambiguous_keys", "collating", "collation_key"]
 
 _item_language = _per_render("fixes.item_language")  # [str | None] per entry or cite: its item's language ("tr" cases by Turkish rules)
 _started = _per_render("fixes.started")  # [bool] per entry or cite being rendered: has anything been printed yet
-later_cite = _per_render("fixes.later_cite")  # [bool] set by avimcite.csl.clusters while a cluster's second or later cite renders
+text_before_cite = _per_render("fixes.text_before_cite")  # [bool] set by avimcite.csl.clusters: the cite rendering follows printed text (a cite, a prefix)
 
 
 def _restore_started(value: bool | None) -> None:
@@ -962,8 +966,9 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
 
     def render_children(self, item, *args, **kwargs):
         active = isinstance(self.getparent(), model.Bibliography) or self.get_root().get("class") == "note"
-        # a later cite of a note's cluster does not open the note ("…; ibid., p. 2.")
-        _started.append(not active or bool(later_cite and later_cite[-1]))
+        # a later cite of a note's cluster, or one after a prefix, does not open the note
+        # ("…; ibid., p. 2.", "See ibid.")
+        _started.append(not active or bool(text_before_cite and text_before_cite[-1]))
         try:
             language = str(item.reference.language)[:2].lower()
         except model.VariableError:  # no language of its own: the locale's, as citeproc-js
