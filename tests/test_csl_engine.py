@@ -188,3 +188,14 @@ def test_a_turkish_default_locale_is_used_without_locale(run, style):
     assert result.lines == [("" if line == "----" else line) for line in golden]
     english = run("--catalogue", str(REPO / "data" / "posts.json"), "cite", "2018/7", "-s", style, "--locale", "en-US")
     assert english.out != result.lines[-1]
+
+
+def test_the_ad_term_follows_years_below_500_as_citeproc_js():
+    # golden-fixes/years: citeproc-js (tools/csl-reference/render_citeprocjs.js --mode both)
+    from avimcite.csl import render
+
+    items = json.loads((CSL / "input" / "years.json").read_text(encoding="utf-8"))
+    golden = (CSL / "golden-fixes" / "years" / "harvard-cite-them-right.txt").read_text(encoding="utf-8").split("\n----\n")
+    out = render(items, "harvard-cite-them-right", locale="en-US", mode="both")
+    assert out.citations == golden[0].splitlines()
+    assert out.bibliography == golden[1].splitlines()

@@ -264,7 +264,8 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
     """One engine string (or None) per cluster, as finally rendered. `notes` and `document`:
     see assign_positions. `states`, if given, receives one list per cluster of what each
     rendered cite was given: (id, position, near-note, first-reference-note-number,
-    citation number, year suffix) — what citeproc-js re-renders a citation for."""
+    citation number, year suffix, its disambiguation settings) — what citeproc-js
+    re-renders a citation for."""
     from avimcite.csl._citeproc import Citation, CitationItem, Locator
     from avimcite.csl._citeproc.string import String, join
 
@@ -311,9 +312,13 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
                 if name in info:
                     item[name] = info[name]
     if states is not None:
+        from avimcite.csl.disambiguation import session
+
+        registry = getattr(session(), "registry", {})
+        settings = {key: config.signature() for key, config in registry.items()}
         for cluster in documents:
             states.append([(item.key, item.get("avim_position"), item.get("avim_near_note"), item.get("avim_first_note"),
-                            _number(bib, item.key), str(bib.source[item.key].get("year_suffix", "")))
+                            _number(bib, item.key), str(bib.source[item.key].get("year_suffix", "")), settings.get(item.key, ()))
                            for item in cluster])  # fmt: skip
     collapse = citation_element.get("collapse")
     group_delimiter = citation_element.get("cite-group-delimiter")

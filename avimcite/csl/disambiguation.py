@@ -47,6 +47,10 @@ class AmbigConfig:
         other.disambiguate = self.disambiguate
         return other
 
+    def signature(self) -> tuple:
+        """The settings as a value that compares equal when they are the same."""
+        return (tuple(self.names), tuple(tuple(g) for g in self.givens), self.year_suffix, self.disambiguate)
+
     def __repr__(self) -> str:  # pragma: no cover - debugging
         return f"AmbigConfig(names={self.names}, givens={self.givens}, ys={self.year_suffix}, dis={self.disambiguate})"
 

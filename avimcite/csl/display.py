@@ -91,9 +91,16 @@ def install(model) -> None:
             content = rest.rstrip(" ")
             return String(str(first + div("right-inline", String(content))) + rest[len(content):])
         texts = []
+        opening = True
         for i, (child, text) in enumerate(rendering):
             display = child.get("display")
             last = i == len(rendering) - 1
+            if opening and str(text):
+                # the entry's first printed text starts it: its leading spaces are dropped
+                # (an empty block before a left-margin " N.d.", as citeproc-js)
+                opening = False
+                if str(text)[:1] == " ":
+                    text = String(str(text).lstrip(" "))
             if last:
                 text = text + suffix
             texts.append(div(display, text) if display in _CLASSES else text)
