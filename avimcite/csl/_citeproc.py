@@ -71,6 +71,7 @@ def _load():
         importlib.import_module("avimcite.csl.numbers").install(module)
         importlib.import_module("avimcite.csl.locales").install(module)
         importlib.import_module("avimcite.csl.substitute").install(module)
+        importlib.import_module("avimcite.csl.sortkeys").install(module)
         importlib.import_module("avimcite.csl.adjust").install(module)  # seams that read the elements
     except BaseException:
         sys.modules.pop(__name__, None)
