@@ -723,4 +723,5 @@ def _render_names(self, original_process, item, variable, names, shown, levels, 
         inverted.append(form == "long" and "literal" not in name and (sort_order == "all" or (sort_order == "first" and i == 0)))
     from avimcite.csl import names as names_module
 
-    return names_module.join(self, parts, inverted, et_al=shown < len(names), ellipsis=False, context=context)
+    return names_module.join(self, parts, inverted, et_al=shown < len(names), ellipsis=False, context=context,
+                             institution_last=shown > 0 and "literal" in names[shown - 1])  # fmt: skip

@@ -273,9 +273,12 @@ def _literal(element, name, language) -> str:
     return parts.affix("family", parts.decor("family", name["literal"]))
 
 
-def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, context, sort_options=None):
+def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, context, sort_options=None,
+         institution_last: bool = False):  # fmt: skip
     """A rendered name list joined as citeproc-js joins it (see the module docstring).
-    `texts` are the persons' texts, `inverted` whether each is written inverted."""
+    `texts` are the persons' texts, `inverted` whether each is written inverted;
+    `institution_last`: the last name is a literal one, joined by cs:institution's "and"
+    (which has no after-inverted-name rule of its own)."""
     from avimcite.csl._citeproc.string import String
 
     def option(name):
@@ -324,7 +327,7 @@ def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, c
             single = delimiter
         elif precedes == "never":
             multiple = " " if multiple else multiple
-        elif precedes == "after-inverted-name":
+        elif precedes == "after-inverted-name" and not institution_last:
             single = delimiter if single else single
             multiple = " " if multiple else multiple
     prefix = single if len(texts) == 2 else multiple
@@ -332,6 +335,19 @@ def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, c
         prefix = delimiter
     text = _cat(element.join(texts[:-1], delimiter), prefix, term, after, texts[-1])
     return finish(text) if ellipsis else text
+
+
+def _is_set(element, name: str, context, sort_options) -> bool:
+    """Whether a name option is given: in the sort key's options, on cs:name, on its
+    cs:citation or cs:bibliography, or on cs:style (citeproc-js's inheritOpt finds it)."""
+    if sort_options and name in sort_options:
+        return True
+    if element.get(name) is not None:
+        return True
+    found = (context if context is not None else element).xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")
+    if found and found[0].get(name) is not None:
+        return True
+    return element.get_root().get(name) is not None
 
 
 def _language(item):
@@ -369,7 +385,9 @@ def install(package) -> None:
 
         names = list(item.reference.get(variable, None) or [])
         et_al_min, use_first, use_last = option("et-al-min"), option("et-al-use-first"), option("et-al-use-last")
-        truncate = len(names) > 1 and bool(et_al_min) and len(names) >= et_al_min and use_first < len(names)
+        # citeproc-js cuts a list only where et-al-use-first is set and not above et-al-min
+        sane = bool(et_al_min) and et_al_min >= use_first and _is_set(self, "et-al-use-first", context, sort_options)
+        truncate = sane and len(names) > 1 and len(names) >= et_al_min and use_first < len(names)
         form = option("form")
         if form == "count":
             return min(len(names), use_first) if truncate else len(names)
@@ -397,6 +415,14 @@ def install(package) -> None:
             texts.append(text)
             inverted.append(inv)
         return join(self, texts, inverted, et_al=truncate and not last, ellipsis=last, context=context,
-                    sort_options=sort_options)  # fmt: skip
+                    sort_options=sort_options, institution_last=bool(shown) and "literal" in shown[-1])  # fmt: skip
+
+    original_markup = model.Name.markup
+
+    def markup(self, text):
+        if isinstance(text, int) and not isinstance(text, bool):
+            return text  # form="count": cs:names adds the counts of its variables up ("5", not "32")
+        return original_markup(self, text)
 
     model.Name.process = process
+    model.Name.markup = markup
