@@ -47,6 +47,12 @@ def _escaped(value, escape):
     return value
 
 
+def _names():
+    from avimcite.csl._citeproc import NAMES
+
+    return NAMES
+
+
 def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[dict]:
     """Items as citeproc-py should see them; `escape` (HTML, Markdown) is applied to every
     piece of item text, which citeproc-py otherwise passed to the output raw. CSL-JSON's
@@ -55,8 +61,8 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
     kept in every format for citeproc-py, which reads it as text-case protection."""
     out = []
     for item in items:
-        # citeproc-py rejects variables it does not know (`custom` is ours); names are escaped
-        # here, text fields where the engine reads their rich text (avimcite.csl.richtext).
+        # citeproc-py rejects variables it does not know (`custom` is ours); other lists and dicts
+        # are escaped here, text fields and names where the engine reads their rich text.
         clean = {}
         for key, value in item.items():
             if key in _CSL_ONLY:
@@ -66,6 +72,9 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
             if isinstance(value, str):
                 # text is read as CSL-JSON rich text, and escaped, by the engine (avimcite.csl.richtext)
                 clean[key] = value
+                continue
+            if key.replace("-", "_") in _names():
+                clean[key] = value  # escaped where they are rendered, after their rich text is read (avimcite.csl.names)
                 continue
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)

@@ -169,6 +169,27 @@ def _cat(*pieces):
     return out
 
 
+def _rich(text: str) -> str:
+    """A name part's CSL-JSON markup (<b>Doe</b>) as the engine's formatting markers, after
+    initialization has read the tags as citeproc-js's initializeWith does; the text is
+    escaped later (`_escape`, after text-case), a stray tag with it."""
+    if "<" not in text:
+        return text
+    from avimcite.csl import richtext
+
+    return richtext.parse(text, None, quotes=False)
+
+
+def _escape(text: str) -> str:
+    """Name text escaped for the render's output format (HTML, Markdown); names reach the
+    engine unescaped (avimcite.csl.engine) so that their rich text can be read here."""
+    if not text:
+        return text
+    from avimcite.csl import fixes, markup
+
+    return markup.formatter(fixes.render_context.format).preformat(text)
+
+
 def _romanesque(given, family, language) -> int:
     """0: no Latin (or Greek, ...) letter in the family name; 1: mixed, or a Chinese or
     Japanese item; 2: a Latin name (NameOutput._isRomanesque)."""
@@ -192,12 +213,14 @@ class _Parts:
         self.parts = {p.get("name"): p for p in element.findall("cs:name-part", element.nsmap)}
 
     def decor(self, which: str, text):
+        """The name-part's text-case and formatting on one piece, escaped for the output."""
         part = self.parts.get(which)
         if not text:
             return ""
         if part is None:
-            return str(text)
-        return str(part.format(part.case(self._string(str(text)), self.language)))
+            return _escape(text)
+        cased = part.case(self._string(str(text)), self.language)
+        return str(part.format(self._string(_escape(str(cased)))))
 
     def affix(self, which: str, text: str) -> str:
         part = self.parts.get(which)
@@ -229,10 +252,12 @@ def render_person(element, name, *, language, inverted: bool, form: str, initial
         given = str(element.initialize(given, initialize_with, context))
     if not given:
         dp, suffix = "", ""
+    given, family, dp, ndp, suffix = (_rich(p) for p in (given, family, dp, ndp, suffix))
+    hyphenated = ndp.endswith(_JOINING)
+    suffix = _escape(suffix)
     nbsp = _nbspace(element)
     g, f = parts.decor("given", given), parts.decor("family", family)
     d, n = parts.decor("given", dp), parts.decor("family", ndp)
-    hyphenated = ndp.endswith(_JOINING)
     if romanesque == 0:
         return _join([n, f, g], "")
     if static:
@@ -270,7 +295,7 @@ def _literal(element, name, language) -> str:
     """An institution's literal name: the family name-part's text-case, formatting and affixes
     (as citeproc-py applied them)."""
     parts = _Parts(element, language)
-    return parts.affix("family", parts.decor("family", name["literal"]))
+    return parts.affix("family", parts.decor("family", _rich(str(name["literal"]))))
 
 
 def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, context, sort_options=None,
