@@ -63,6 +63,7 @@ def _load():
         fixes.install(module)
         clusters.install(module)
         pages.install(module)
+        importlib.import_module("avimcite.csl.names").install(module)  # before disambiguation, which wraps it
         disambiguation.install(module.model)
         __import__("avimcite.csl.richtext", fromlist=["install"]).install(module)
         display.install(module.model)

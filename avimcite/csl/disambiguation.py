@@ -718,7 +718,7 @@ def _render_names(self, original_process, item, variable, names, shown, levels, 
     """The first `shown` names, each at its level, joined as citeproc-py joins a name list."""
     option = lambda name: self.get_option(name, context)  # noqa: E731
     sort_order = option("name-as-sort-order")
-    parts = []
+    parts, inverted = [], []
     for i, (name, level) in enumerate(zip(names[:shown], levels)):
         opts: dict = {"et-al-min": 0, "et-al-use-first": 1}
         if level != default_level and "literal" not in name:
@@ -733,27 +733,10 @@ def _render_names(self, original_process, item, variable, names, shown, levels, 
         if i > 0 and sort_order == "first":
             opts["name-as-sort-order"] = None
         text = original_process(self, _OneName(item, variable, name), variable, context=context, sort_options=opts, **kwargs)
-        if text:
-            parts.append(text)
-    and_ = option("and")
-    delimiter = option("delimiter")
-    precedes_et_al = option("delimiter-precedes-et-al")
-    precedes_last = option("delimiter-precedes-last")
-    affixed = bool(self.get("prefix", "") or self.get("suffix", ""))
-    wrap = self.wrap if affixed else (lambda text: text)
-    if shown < len(names):
-        et_al = self.et_al()
-        if et_al:
-            if precedes_et_al == "always" or (precedes_et_al == "contextual" and len(parts) >= 2):
-                return wrap(self.join(parts + [et_al], delimiter))
-            return wrap(self.join(parts, delimiter) + " " + et_al)
-        return self.join(parts, delimiter)
-    if and_ is not None and len(parts) > 1:
-        and_term = self.get_single_term(name="and") if and_ == "text" else self.preformat("&")
-        text = self.join(parts[:-1], ", ")
-        if precedes_last == "always" or (precedes_last == "contextual" and len(parts) > 2):
-            text = self.join([text, ""], ", ")
-        else:
-            text += " "
-        return text + f"{and_term} " + parts[-1]
-    return self.join(parts, delimiter)
+        parts.append(text)
+        form = opts.get("form", option("form"))
+        inverted.append(form == "long" and "literal" not in name and (sort_order == "all" or (sort_order == "first" and i == 0)))
+    from avimcite.csl import names as names_module
+
+    return names_module.join(self, parts, inverted, et_al=shown < len(names), ellipsis=False, context=context,
+                             institution_last=shown > 0 and "literal" in names[shown - 1])  # fmt: skip
