@@ -44,6 +44,9 @@ def run() -> None:
     and changes nothing a user sees. Should a flush fail, the interpreter's own exit
     reports it as it always has."""
     code, fast = _main(None, True)
+    from avimcite import rx
+
+    rx.save()
     if fast:
         try:
             sys.stdout.flush()

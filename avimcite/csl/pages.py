@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 
-_RANGE = re.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
-_NUMERIC_RANGE = re.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
+from avimcite import rx
+
+_RANGE = rx.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
+_NUMERIC_RANGE = rx.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
 
 
 def _minimize(begin: str, end: str, minchars: int = 0) -> str:
