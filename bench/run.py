@@ -154,7 +154,7 @@ class Table:
 
 def bench_startup(table: Table, runs: int) -> None:
     table.section("Start-up (shipped catalogue), interleaved", "`python -c pass`")
-    cases = [(["--version"], None), (["show", "2023/63"], 3.0), (["cite", "2023/63"], 3.5),
+    cases = [(["--version"], None), (["show", "2023/63"], 3.0), (["cite", "2023/63"], 3.0),
              (["list", "--search", "karabakh", "--ids"], None)]  # fmt: skip
     results = interleaved([([sys.executable, "-c", "pass"], None)] + [(avimcite() + args, None) for args, _ in cases], runs)
     base = results[0]
