@@ -21,7 +21,7 @@ from avimcite.csl.styles import Style
 class Rendered:
     """One render's output. (A plain class: `dataclasses` and its generated code cost at every start.)"""
 
-    __slots__ = ("citations", "bibliography", "failures", "errors", "states")
+    __slots__ = ("citations", "bibliography", "failures", "errors", "states", "keys")
 
     def __init__(self) -> None:
         self.citations: list[str] = []
@@ -29,6 +29,7 @@ class Rendered:
         self.failures: list[tuple[str, str]] = []  # (item id, what went wrong)
         self.errors: list = []  # the RenderError of each failure, in order
         self.states: list = []  # per cluster, what each cite was given (clusters.render_clusters)
+        self.keys: list[str] = []  # the registered items' ids in the bibliography's order (its entries' ids)
 
 
 _CSL_ONLY = ("custom", "citation-key")
@@ -47,14 +48,30 @@ def _escaped(value, escape):
     return value
 
 
+_NAME_PARTS = ("family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle")
+
+
+def _rich_name(name):
+    """A name whose parts hold CSL-JSON markup ("Center <sup>for</sup> History"): the tags
+    are read as rich text (quotes stay as typed), as citeproc-js reads every string it
+    prints; the text between them is escaped with the rest of the name."""
+    from avimcite.csl.richtext import parse
+
+    if not isinstance(name, dict) or not any(isinstance(name.get(p), str) and "<" in name[p] for p in _NAME_PARTS):
+        return name
+    return {k: parse(v, quotes=False) if k in _NAME_PARTS and isinstance(v, str) and "<" in v else v for k, v in name.items()}
+
+
 def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[dict]:
     """Items as citeproc-py should see them; `escape` (HTML, Markdown) is applied to every
     piece of item text, which citeproc-py otherwise passed to the output raw. CSL-JSON's
     rich-text tags (<i>, <b>, <sup>, <sub>, <sc>, small-caps spans) are kept as markup in
     HTML and taken out (kept as plain text) in text and Markdown; <span class="nocase"> is
     kept in every format for citeproc-py, which reads it as text-case protection."""
+    from avimcite.csl import itemdata
+
     out = []
-    for item in items:
+    for item in map(itemdata.prepare, items):
         # citeproc-py rejects variables it does not know (`custom` is ours); names are escaped
         # here, text fields where the engine reads their rich text (avimcite.csl.richtext).
         clean = {}
@@ -67,6 +84,8 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
                 # text is read as CSL-JSON rich text, and escaped, by the engine (avimcite.csl.richtext)
                 clean[key] = value
                 continue
+            if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                value = [_rich_name(v) for v in value]
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
     return out
@@ -103,12 +122,22 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
     disambiguation, the bibliography), default the keys the clusters cite; one_line false:
     line breaks the style prints (display="block", a delimiter "&#x0A;") are kept (the CSL
     test suite's runner), else every citation and entry is one line."""
+    from avimcite.csl import context
+
+    locale = style_locale(style, locale)
+
+    token = context.begin(fmt)  # this render's own state, closed whatever happens
+    try:
+        return _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line)
+    finally:
+        context.end(token)
+
+
+def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line) -> Rendered:
     from avimcite.csl import budget, clusters as clustering, fixes as citeproc_fixes, markup
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
 
-    locale = style_locale(style, locale)
-    citeproc_fixes.begin_render(fmt)
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
@@ -133,6 +162,8 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
                 first_notes.setdefault(cite["id"].lower(), number)
         settle(csl, bib, source, cited, first_notes)
         result = Rendered()
+        given = {str(item["id"]).lower(): str(item["id"]) for item in reversed(items)}
+        result.keys = [given.get(key, key) for key in bib.keys]
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
                                                    states=result.states):  # fmt: skip
@@ -146,7 +177,6 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
                 seen.add(key)
                 result.failures.append((key, f"{type(exc).__name__}: {str(exc)[:120]}"))
                 result.errors.append(render_error(style, key, exc))
-        citeproc_fixes.end_render()
     return result
 
 
