@@ -41,13 +41,15 @@ from __future__ import annotations
 
 import re
 
-_FAMILY_PARTICLE = re.compile(r"^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$", re.S)
-_GIVEN_PARTICLE = re.compile(r"^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$", re.S)
-_LEAD = re.compile(r"^[-'\u02bb\u2019\s]*(.)", re.S)
+from avimcite import rx
+
+_FAMILY_PARTICLE = rx.compile(r"^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$", re.S)
+_GIVEN_PARTICLE = rx.compile(r"^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$", re.S)
+_LEAD = rx.compile(r"^[-'\u02bb\u2019\s]*(.)", re.S)
 _LETTERS = ("a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
             "\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e")  # fmt: skip
-_ROMANESQUE = re.compile(f"[-0-9{_LETTERS}]")  # CSL.ROMANESQUE_REGEXP
-_STARTS_ROMANESQUE = re.compile(f"^[&{_LETTERS}]")  # CSL.STARTSWITH_ROMANESQUE_REGEXP
+_ROMANESQUE = rx.compile(f"[-0-9{_LETTERS}]")  # CSL.ROMANESQUE_REGEXP
+_STARTS_ROMANESQUE = rx.compile(f"^[&{_LETTERS}]")  # CSL.STARTSWITH_ROMANESQUE_REGEXP
 _JOINING = ("\u2019", "'", "-", " ")  # a non-dropping particle ending so is written against the family name
 _APOSTROPHES = ("'", "\u02bc", "\u2019", "-")
 _NAME_FIELDS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
