@@ -39,6 +39,7 @@ Name.process and joins it with `join`.
 
 from __future__ import annotations
 
+import importlib
 import re
 
 _FAMILY_PARTICLE = re.compile(r"^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$", re.S)
@@ -50,6 +51,13 @@ _ROMANESQUE = re.compile(f"[-0-9{_LETTERS}]")  # CSL.ROMANESQUE_REGEXP
 _STARTS_ROMANESQUE = re.compile(f"^[&{_LETTERS}]")  # CSL.STARTSWITH_ROMANESQUE_REGEXP
 _JOINING = ("\u2019", "'", "-", " ")  # a non-dropping particle ending so is written against the family name
 _APOSTROPHES = ("'", "\u02bc", "\u2019", "-")
+# CSL 1.0.2's name variables; citeproc-py 0.11.1 knows eleven of them and read the others
+# ("reviewed-author", "director", ...) as text
+NAME_VARIABLES = ("author", "chair", "collection_editor", "compiler", "composer", "container_author", "contributor",
+                  "curator", "director", "editor", "editor_translator", "editorial_director", "executive_producer",
+                  "guest", "host", "illustrator", "interviewer", "narrator", "organizer", "original_author",
+                  "performer", "producer", "recipient", "reviewed_author", "script_writer", "series_creator",
+                  "translator")  # fmt: skip
 _NAME_FIELDS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
 
 
@@ -384,14 +392,38 @@ def _language(item):
     return str(value) if value else None
 
 
+def _name_variables_by_csl_name(package) -> None:
+    """citeproc-py files a reference's names under Python names ("container_author") and
+    cs:names asked for the CSL name ("container-author"): every name variable with a hyphen
+    printed nothing. A reference answers for a name variable under either name."""
+    Reference = importlib.import_module(package.__name__ + ".source").Reference
+    names = package.NAMES
+
+    def key_of(key):
+        if isinstance(key, str) and "-" in key:
+            python = key.replace("-", "_")
+            if python in names:
+                return python
+        return key
+
+    Reference.__contains__ = lambda self, key: dict.__contains__(self, key_of(key))
+    original_getitem, original_get = Reference.__getitem__, Reference.get
+    Reference.__getitem__ = lambda self, key: original_getitem(self, key_of(key))
+    Reference.get = lambda self, key, default=None: original_get(self, key_of(key), default)
+
+
 def install(package) -> None:
     """Name.process and the JSON reader's parse_names of avimcite's copy of citeproc-py."""
-    import importlib
-
     from avimcite.csl import fixes
     from avimcite.csl._citeproc.string import String
 
     model = package.model
+    for variable in NAME_VARIABLES:  # the private copy's lists (model, source and source.json read the same objects)
+        if variable not in package.NAMES:
+            package.NAMES.append(variable)
+        if variable not in package.VARIABLES:
+            package.VARIABLES.append(variable)
+    _name_variables_by_csl_name(package)
     source_json = importlib.import_module(package.__name__ + ".source.json")
     Name = source_json.Name
     original_parse = source_json.CiteProcJSON.parse_names
