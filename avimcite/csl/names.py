@@ -412,6 +412,38 @@ def _name_variables_by_csl_name(package) -> None:
     Reference.get = lambda self, key, default=None: original_get(self, key_of(key), default)
 
 
+_DONE = "{avimcite}names-done"  # layout.repressed key: name variables a cs:substitute printed
+
+
+def _substituted_names_are_suppressed(model) -> None:
+    """A name variable printed while a cs:substitute renders is printed once: a later
+    cs:names asking for it, in the same substitute or after it, leaves it out, and with no
+    variable left renders its own cs:substitute (citeproc-js's done_vars, set while
+    can_block_substitute holds). citeproc-py suppressed only cs:text."""
+    from avimcite.csl import fixes
+
+    original = model.Names.process
+
+    def process(self, item, names_context=None, context=None, **kwargs):
+        repressed = (context if context is not None else self).get_layout().repressed
+        done = repressed.get(_DONE)
+        variables = (self.get("variable") or "").split()
+        left = [v for v in variables if not done or v not in done]
+        attribute = self.get("variable")
+        if len(left) < len(variables):
+            self.set("variable", " ".join(left))
+        try:
+            text = original(self, item, names_context=names_context, context=context, **kwargs)
+        finally:
+            if attribute is not None:
+                self.set("variable", attribute)
+        if text and fixes._tracking:
+            repressed.setdefault(_DONE, set()).update(v for v in left if v in item.reference)
+        return text
+
+    model.Names.process = process
+
+
 def install(package) -> None:
     """Name.process and the JSON reader's parse_names of avimcite's copy of citeproc-py."""
     from avimcite.csl import fixes
@@ -424,6 +456,7 @@ def install(package) -> None:
         if variable not in package.VARIABLES:
             package.VARIABLES.append(variable)
     _name_variables_by_csl_name(package)
+    _substituted_names_are_suppressed(package.model)
     source_json = importlib.import_module(package.__name__ + ".source.json")
     Name = source_json.Name
     original_parse = source_json.CiteProcJSON.parse_names
