@@ -444,6 +444,32 @@ def _substituted_names_are_suppressed(model) -> None:
     model.Names.process = process
 
 
+class _SubstitutionEnded(Exception):
+    """A cs:text term or value in a cs:substitute rendered nothing: the substitution ends."""
+
+
+def _substitute_ends_at_a_term(model) -> None:
+    """A cs:text with a term or a value, directly in cs:substitute, ends the substitution even
+    when it prints nothing (an empty term): citeproc-js's term output sets can_substitute
+    false whatever it printed. citeproc-py went on to the next child."""
+    original_text, original_substitute = model.Text.render, model.Substitute.render
+
+    def text_render(self, *args, **kwargs):
+        text = original_text(self, *args, **kwargs)
+        if not text and ("term" in self.attrib or "value" in self.attrib) and isinstance(self.getparent(), model.Substitute):
+            raise _SubstitutionEnded
+        return text
+
+    def substitute_render(self, *args, **kwargs):
+        try:
+            return original_substitute(self, *args, **kwargs)
+        except _SubstitutionEnded:
+            return None
+
+    model.Text.render = text_render
+    model.Substitute.render = substitute_render
+
+
 def install(package) -> None:
     """Name.process and the JSON reader's parse_names of avimcite's copy of citeproc-py."""
     from avimcite.csl import fixes
@@ -457,6 +483,7 @@ def install(package) -> None:
             package.VARIABLES.append(variable)
     _name_variables_by_csl_name(package)
     _substituted_names_are_suppressed(package.model)
+    _substitute_ends_at_a_term(package.model)
     source_json = importlib.import_module(package.__name__ + ".source.json")
     Name = source_json.Name
     original_parse = source_json.CiteProcJSON.parse_names
