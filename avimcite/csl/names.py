@@ -470,6 +470,28 @@ def _substitute_ends_at_a_term(model) -> None:
     model.Substitute.render = substitute_render
 
 
+def _name_labels(model) -> None:
+    """A cs:names label is left out of a sort key (citeproc-js renders names without labels
+    when sorting), and the label of an entry's first names is recorded for
+    subsequent-author-substitute, which compares and replaces the names without it
+    (avimcite.csl.fixes: "--- ed.")."""
+    from avimcite.csl import fixes
+
+    original = model.Label.render
+
+    def render(self, *args, **kwargs):
+        in_names = isinstance(self.getparent(), model.Names)
+        if in_names and fixes._sort_macro:
+            return None
+        text = original(self, *args, **kwargs)
+        state = fixes._entry_names[-1] if fixes._entry_names else None
+        if in_names and text and state is not None and state["names"] is None:
+            state["label"] = str(text)
+        return text
+
+    model.Label.render = render
+
+
 def install(package) -> None:
     """Name.process and the JSON reader's parse_names of avimcite's copy of citeproc-py."""
     from avimcite.csl import fixes
@@ -484,6 +506,7 @@ def install(package) -> None:
     _name_variables_by_csl_name(package)
     _substituted_names_are_suppressed(package.model)
     _substitute_ends_at_a_term(package.model)
+    _name_labels(package.model)
     source_json = importlib.import_module(package.__name__ + ".source.json")
     Name = source_json.Name
     original_parse = source_json.CiteProcJSON.parse_names
