@@ -554,6 +554,9 @@ def install(package) -> None:
                     text = str(self.wrap(String(text)))
             texts.append(text)
             inverted.append(inv)
+        if sort_key:  # a sort key: the names joined by the delimiter, no "and", no "et al." (joinPersons)
+            delimiter = option("delimiter")
+            return self.join([t for t in texts if t], ", " if delimiter is None else str(delimiter))
         return join(self, texts, inverted, et_al=truncate and not last, ellipsis=last, context=context,
                     sort_options=sort_options, institution_last=bool(shown) and "literal" in shown[-1])  # fmt: skip
 
