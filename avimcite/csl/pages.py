@@ -95,13 +95,36 @@ def install(package) -> None:
         if self.get("variable") == "locator" and isinstance(item, dict) and "locator" in item:
             value = str(item.locator.identifier)
             if (item.locator.label or "page") == "page":
-                return format_pages(value, self.get_root().get("page-range-format"), _delimiter(self))
-            return _NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-")
+                return _ampersands(self, format_pages(value, self.get_root().get("page-range-format"), _delimiter(self)))
+            return _ampersands(self, _NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-"))
         return original_variable(self, item, context)
 
     model.FormatNumber._process = _process
     model.FormatNumber._avim_pages = True
     model.Text._variable = text_variable
+
+
+_AMPERSAND = re.compile(r"\s*&\s*")
+
+
+def _ampersands(element, value: str) -> str:
+    """A locator escaped for the output, its "&" joining numbers written as the locale's
+    "and" symbol term ("213 & 235"; a style's own symbol form), as citeproc-js's
+    processNumber writes it; "&" between two letters keeps no spaces."""
+    if "&" not in value:
+        return element.preformat(value)
+    try:
+        word, symbol = element.get_single_term(name="and"), element.get_single_term(name="and", form="symbol")
+    except Exception:  # noqa: BLE001 - a locale without the terms
+        word = symbol = None
+    # a term is already written for the output format (escaped)
+    symbol = str(symbol) if symbol and str(symbol) != str(word or "") else element.preformat("&")
+    pieces = _AMPERSAND.split(value)
+    out = element.preformat(pieces[0])
+    for before, after in zip(pieces, pieces[1:]):
+        joint = symbol if before[-1:].isalpha() and after[:1].isalpha() else f" {symbol} "
+        out += joint + element.preformat(after)
+    return out
 
 
 def _delimiter(element) -> str:
