@@ -327,7 +327,7 @@ def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, c
     finish = element.wrap if affixed else (lambda text: text)
     if et_al:
         term = element.et_al()
-        if not term:
+        if not term or not str(term).strip():  # an empty term (or one of only XML whitespace)
             return element.join(texts, delimiter)
         found = element.xpath_search("./following-sibling::cs:et-al[1]")
         plain = element.get_single_term(found[0].get("term", "et-al") if found else "et-al")
