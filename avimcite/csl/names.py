@@ -9,7 +9,12 @@ is read:
   and no explicit non-dropping-particle gives them as that particle; lower-case words ending
   the given name ("Alexander von") become the dropping particle; "John, Jr." in the given
   field gives the suffix ("John,! Jr." with comma-suffix); only for a name with a given name;
-* straight apostrophes in a name print as typographic ones ("d’", "in ’t").
+* straight apostrophes in a name print as typographic ones ("d’", "in ’t");
+* rich text in a name part (<b>Doe</b>) is read after initialization ("<b>J.</b> Q."), and
+  the name is escaped for the output here (avimcite.csl.engine passes names raw);
+* every CSL 1.0.2 name variable is a name (citeproc-py knew eleven: "reviewed-author",
+  "director" ... were text), and a reference finds one under its CSL name
+  ("container-author", not only "container_author": those printed nothing).
 
 Rendering one person (NameOutput._renderOnePersonalName):
 
@@ -25,12 +30,20 @@ Rendering one person (NameOutput._renderOnePersonalName):
   or of an item in Hungarian or Vietnamese, prints family then given name, not inverted;
 * a given name alone ("Banksy") is not initialized;
 * in a sort key (a sort macro) the particles follow the given name unless
-  demote-non-dropping-particle is "never".
+  demote-non-dropping-particle is "never", and the names are joined by the delimiter alone
+  (no "and", no "et al."), without the cs:names label.
 
 Joining the list (NameOutput._joinAnd, _joinEtAl, _joinEllipsis): the name delimiter before
 "and" (not a fixed ", "), delimiter-precedes-last and delimiter-precedes-et-al with
 "after-inverted-name"; "and" and "et al." terms that do not start with a letter (Hebrew "ו",
-Chinese "等") are written without spaces around them; et-al-use-first="0" prints no names.
+Chinese "等") are written without spaces around them; et-al-use-first="0" prints no names;
+a list is cut only where et-al-use-first is set and not above et-al-min; form="count" over
+several variables adds their counts up; an et-al term of only whitespace prints nothing.
+
+cs:names and cs:substitute (citeproc-js's done_vars and can_substitute): a name variable
+printed while a cs:substitute renders is not printed again in the entry; a cs:text term or
+value in cs:substitute ends the substitution even when empty; subsequent-author-substitute
+compares and replaces the names without their label ("--- ed.").
 
 cs:name's prefix and suffix go around each person (avimcite.csl.fixes keeps Name.markup for
 that); avimcite.csl.disambiguation renders a list one name at a time through this
