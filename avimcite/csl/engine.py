@@ -53,6 +53,69 @@ def _names():
     return NAMES
 
 
+_NOTE_FIELD = re.compile(r"^([\-_a-z]+|[A-Z]+):\s*([^}]+)$")
+_NOTE_FIELDS = re.compile(r"\{:(?:[\-_a-z]+|[A-Z]+):[^}]+\}")
+_NOTE_DATES = ("accessed", "available-date", "event-date", "issued", "original-date", "submitted", "locator-date")
+
+
+def note_fields(item: dict) -> dict:
+    """CSL variables written in the note as citeproc-js reads them (its field_hack, Zotero's
+    "Extra" convention): lines "key: value" at the start of the note (and "{:key: value}"
+    spans) set `type`, a date, a name ("Family || Given", or a literal name) or another
+    variable the item does not have, and leave the note; the first other line ends them."""
+    note = item.get("note")
+    if not isinstance(note, str) or ":" not in note:
+        return item
+    from avimcite.csl._citeproc import NAMES
+
+    lines = []
+    for i, line in enumerate(note.split("\n")):
+        spans = _NOTE_FIELDS.findall(line)
+        if spans:
+            pieces = _NOTE_FIELDS.split(line)
+            out = [pieces[0]]
+            for j, span in enumerate(spans):
+                if out[-1].strip() and (i or j) and not _NOTE_FIELD.match(out[-1]):
+                    out.extend([span, pieces[j + 1]])
+                    out[-3:] = ["".join(out[-3:])]
+                    continue
+                out.extend(["\n" + span[2:-1].strip() + "\n", pieces[j + 1]])
+            line = "".join(out)
+        lines.extend(line.split("\n"))
+    item, names = dict(item), {}
+    for i, line in enumerate(lines):
+        m = _NOTE_FIELD.match(line)
+        if not line.strip():
+            continue
+        if not m:
+            if i == 0:
+                continue
+            break
+        key, value = m.group(1), m.group(2).strip()
+        if key == "type":
+            item["type"] = value
+        elif key in _NOTE_DATES:
+            iso = re.match(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$", value)
+            item[key] = {"date-parts": [[int(p) for p in iso.groups() if p]]} if iso else {"raw": value}
+        elif key not in item:
+            if key.replace("-", "_") in NAMES:
+                parts = re.split(r"\s*\|\|\s*", value)
+                if len(parts) == 1:
+                    names.setdefault(key, []).append({"literal": parts[0]})
+                elif len(parts) == 2:
+                    names.setdefault(key, []).append({"family": parts[0], "given": parts[1]})
+            else:
+                item[key] = value
+        else:
+            continue
+        lines[i] = ""
+    item.update(names)
+    item["note"] = "\n".join(lines).strip()
+    if not item["note"]:
+        del item["note"]
+    return item
+
+
 def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[dict]:
     """Items as citeproc-py should see them; `escape` (HTML, Markdown) is applied to every
     piece of item text, which citeproc-py otherwise passed to the output raw. CSL-JSON's
@@ -60,7 +123,7 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
     HTML and taken out (kept as plain text) in text and Markdown; <span class="nocase"> is
     kept in every format for citeproc-py, which reads it as text-case protection."""
     out = []
-    for item in items:
+    for item in map(note_fields, items):
         # citeproc-py rejects variables it does not know (`custom` is ours); other lists and dicts
         # are escaped here, text fields and names where the engine reads their rich text.
         clean = {}
