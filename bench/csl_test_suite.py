@@ -8,7 +8,8 @@ plain citeproc-py with --plain, on the same runner.
 Every fixture (*.txt) of the folder is run; one the runner cannot run counts as a failure.
 The fixtures are read as citeproc-js's test runner (src/test_runner.js) reads them:
 
-* MODE `citation` without CITATION-ITEMS or CITATIONS: one citation of every input item.
+* MODE `citation` without CITATION-ITEMS or CITATIONS: one citation of every input item, each
+  once, in the registry's order (the bibliography's sort, if the style has one).
 * CITATION-ITEMS: each list is one citation (makeCitationCluster): locators, labels, affixes,
   a `position` the fixture gives (0 first .. 3 ibid-with-locator) and `near-note`; a cite
   without one is a first cite. All input items are registered (numbers, disambiguation).
@@ -121,8 +122,28 @@ def clusters(fixture: dict[str, str]) -> tuple[bool, list[tuple[list[dict], str 
     if "CITATION-ITEMS" in fixture:
         groups = json.loads(fixture["CITATION-ITEMS"])
         return False, [([{"id": f"CITATION-{n}", "note": None, "cites": group} for n, group in enumerate(groups)], None)]
-    items = _input(fixture)
-    return False, [([{"id": "CITATION-0", "note": None, "cites": [{"id": i["id"]} for i in items]}], None)]
+    keys = list(dict.fromkeys(str(i["id"]) for i in _input(fixture)))
+    return False, [([{"id": "CITATION-0", "note": None, "cites": [{"id": key} for key in keys]}], None)]
+
+
+def registry_order(fixture: dict[str, str], document: list[dict]) -> list[dict]:
+    """The one citation of every item as citeproc-js's runner makes it: each registered item
+    once, in the registry's order (the bibliography's sort, if the style has one)."""
+    from avimcite.csl.engine import render
+
+    import tempfile
+
+    from avimcite.csl.styles import Style
+
+    keys = [c["id"] for c in document[0]["cites"]]
+    with tempfile.NamedTemporaryFile("w", suffix=".csl", delete=False, encoding="utf-8") as handle:
+        handle.write(fixture["CSL"])
+    try:
+        rendered = render(_input(fixture), Style("fixture", Path(handle.name)), None, "bibliography", "html", register=keys, one_line=False)
+    finally:
+        os.unlink(handle.name)
+    order = [key for key in rendered.keys if key in keys] + [key for key in keys if key not in rendered.keys]
+    return [dict(document[0], cites=[{"id": key} for key in order])]
 
 
 def cited_keys(document: list[dict]) -> list[str]:
@@ -164,15 +185,16 @@ def render_document(fixture: dict[str, str], registered: list[str] | None, docum
         raise rendered.errors[0]
     texts = rendered.citations if mode == "citation" else [""] * len(document)
     states = rendered.states or [()] * len(document)
-    return texts, rendered.bibliography, [_state(fixture["CSL"], state) for state in states]
+    return texts, rendered.bibliography, [_state(fixture["CSL"], state) for state in states], _settings(states)
 
 
 def _state(csl: str, cites) -> tuple:
     """What citeproc-js re-renders a citation for when it changes (its "tainted" citations):
     its cites' positions (in a style that tests them), citation numbers (in a style that
-    prints them) and disambiguation (year suffixes)."""
+    prints them) and disambiguation (year suffixes; the disambiguation settings apart: see
+    _settings)."""
     out = []
-    for key, position, near, first_note, number, suffix in cites:
+    for key, position, near, first_note, number, suffix, _config in cites:
         row = [key]
         if "position=" in csl:
             row += [position, near, first_note]
@@ -181,6 +203,12 @@ def _state(csl: str, cites) -> tuple:
         row.append(suffix)
         out.append(tuple(row))
     return tuple(out)
+
+
+def _settings(states) -> dict[str, tuple]:
+    """Each cited item's disambiguation settings (names, given names, year suffix,
+    conditions: the engine states' last field)."""
+    return {cite[0]: cite[-1] for cites in states for cite in cites}
 
 
 def _render_plain(fixture: dict[str, str], registered: list[str] | None, document: list[dict]):
@@ -221,7 +249,7 @@ def _render_plain(fixture: dict[str, str], registered: list[str] | None, documen
             entries = [str(e) for e in bib.bibliography()] if style.has_bibliography() else []
     finally:
         os.unlink(handle.name)
-    return texts, entries, [()] * len(texts)
+    return texts, entries, [()] * len(texts), {}
 
 
 def run_fixture(fixture: dict[str, str], patched: bool) -> str:
@@ -233,9 +261,12 @@ def run_fixture(fixture: dict[str, str], patched: bool) -> str:
     if mode not in ("citation", "bibliography"):
         raise Unsupported(f"mode {mode!r} is not supported by this runner")
     tracked, documents = clusters(fixture)
+    if patched and not tracked and "CITATION-ITEMS" not in fixture:
+        documents = [(registry_order(fixture, documents[0][0]), None)]
     before: dict[str, tuple] = {}
+    settings_before: dict[str, tuple] = {}
     for document, inserted in documents:
-        texts, entries, states = render_document(fixture, cited_keys(document) if tracked else None, document, patched, tracked)
+        texts, entries, states, settings = render_document(fixture, cited_keys(document) if tracked else None, document, patched, tracked)
         if not tracked:
             break
         now = {cluster["id"]: (text, state) for cluster, text, state in zip(document, texts, states)}
@@ -244,8 +275,11 @@ def run_fixture(fixture: dict[str, str], patched: bool) -> str:
         # re-rendered (citeproc-js's taintedItemIDs)
         moved = {row[0] for cid, (_, state) in now.items() if cid in before and before[cid][1] != state
                  for row in state if len(row) > 3 and row not in before[cid][1]}  # fmt: skip
+        # an item whose disambiguation settings changed (more names shown when a new item
+        # shares its cite) has every citation of it re-rendered (citeproc-js)
+        moved |= {key for key, value in settings.items() if key in settings_before and value != settings_before[key]}
         marks.update({cid: ">>" for cid, (_, state) in now.items() if any(row[0] in moved for row in state)})
-        before = now
+        before, settings_before = now, settings
     if mode == "bibliography":
         body = "".join(f'  <div class="csl-entry">{e}</div>\n' for e in entries)
         return f'<div class="csl-bib-body">\n{body}</div>'

@@ -63,6 +63,58 @@ def test_public_render_with_clusters():
     assert [line[:12] for line in out.bibliography] == ["Dilaver, T. ", "Kuzio, T. (2"]
 
 
+_TINY = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+         '<citation><layout prefix="(" suffix=")" delimiter="; "><text variable="title" font-style="italic"/>'
+         '<date variable="issued" prefix=" "><date-part name="year"/></date></layout></citation>'
+         '<bibliography><layout><text variable="title"/></layout></bibliography></style>')
+
+
+def test_public_render_takes_style_text_and_any_path(tmp_path):
+    """A style may come as its XML text (a test suite's fixture, a style built in code) or as
+    any pathlib.Path, whatever the file is called; each gives the same output."""
+    from pathlib import Path
+
+    from avimcite.csl import render
+
+    items = [{"id": "a", "type": "book", "title": "Göç ve Kimlik", "issued": {"date-parts": [[2019]]}}]
+    saved = tmp_path / "tiny.xml"
+    saved.write_text(_TINY, encoding="utf-8")
+    for style in (_TINY, saved, Path(str(saved))):
+        out = render(items, style, mode="both", format="html")
+        assert out.citations == ["(<i>Göç ve Kimlik</i> 2019)"]
+        assert out.bibliography == ["Göç ve Kimlik"]
+    from avimcite.errors import UsageError
+
+    with pytest.raises(UsageError, match="does not exist"):
+        render(items, tmp_path / "missing.xml")
+
+
+def test_renders_in_threads_each_carry_their_own_state():
+    """Each render has its own context (avimcite.csl.context): eight renders of four styles
+    and three formats at once, in threads, print what each prints alone. (With the engine's
+    state at module level they mixed their stacks and formats: 13 of 16 outputs differed.)"""
+    import threading
+
+    from avimcite.csl import render
+
+    jobs = [("apa", "html"), ("chicago-notes-bibliography", "text"), ("ieee", "markdown"),
+            ("modern-language-association", "html")] * 2  # fmt: skip
+    alone = [render(ITEMS, style, locale="en-US", mode="both", format=fmt) for style, fmt in jobs]
+    together: list = [None] * len(jobs)
+
+    def run(n: int) -> None:
+        style, fmt = jobs[n]
+        together[n] = render(ITEMS, style, locale="en-US", mode="both", format=fmt)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for (style, fmt), one, many in zip(jobs, alone, together):
+        assert (many.citations, many.bibliography) == (one.citations, one.bibliography), (style, fmt)
+
+
 def test_render_errors_name_the_item_and_the_element(tmp_path):
     from avimcite.csl import RenderError, render
 
@@ -136,3 +188,14 @@ def test_a_turkish_default_locale_is_used_without_locale(run, style):
     assert result.lines == [("" if line == "----" else line) for line in golden]
     english = run("--catalogue", str(REPO / "data" / "posts.json"), "cite", "2018/7", "-s", style, "--locale", "en-US")
     assert english.out != result.lines[-1]
+
+
+def test_the_ad_term_follows_years_below_500_as_citeproc_js():
+    # golden-fixes/years: citeproc-js (tools/csl-reference/render_citeprocjs.js --mode both)
+    from avimcite.csl import render
+
+    items = json.loads((CSL / "input" / "years.json").read_text(encoding="utf-8"))
+    golden = (CSL / "golden-fixes" / "years" / "harvard-cite-them-right.txt").read_text(encoding="utf-8").split("\n----\n")
+    out = render(items, "harvard-cite-them-right", locale="en-US", mode="both")
+    assert out.citations == golden[0].splitlines()
+    assert out.bibliography == golden[1].splitlines()

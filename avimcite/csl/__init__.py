@@ -45,7 +45,8 @@ class Result:
 def render(items: list[dict], style: "str | Path | Style", *, locale: str | None = None,
            clusters: list[list[dict]] | None = None, mode: str = "bibliography", format: str = "text") -> Result:  # noqa: A002  # fmt: skip
     """Render CSL-JSON `items` (any CSL type) in a CSL `style`: a style id or short name
-    ("apa", "chicago"), a .csl path, or a Style from avimcite.csl.styles.resolve_style.
+    ("apa", "chicago"), a path (a str ending in .csl, or any pathlib.Path), the style's CSL
+    XML text itself, or a Style from avimcite.csl.styles.resolve_style.
 
     locale: "en-US", "tr-TR", ...; default the style's own default-locale, else en-US.
     clusters: a document's citations in order (the n-th in note n), each a list of cite
@@ -68,8 +69,15 @@ def render(items: list[dict], style: "str | Path | Style", *, locale: str | None
         raise UsageError(f"unknown mode {mode!r} (one of {', '.join(MODES)}).")
     if format not in FORMATS:
         raise UsageError(f"unknown format {format!r} (one of {', '.join(FORMATS)}).")
-    if not isinstance(style, Style):
-        style = resolve_style(str(style) if isinstance(style, Path) else style)
+    if isinstance(style, str) and style.lstrip().startswith("<"):
+        return _render_text_style(items, style, locale=locale, clusters=clusters, mode=mode, format=format)
+    if isinstance(style, Path):
+        from avimcite.csl.styles import check_style_path
+
+        check_style_path(style, str(style))
+        style = Style(style.stem, style)
+    elif not isinstance(style, Style):
+        style = resolve_style(style)
     known = {str(item.get("id")) for item in items}
     if len(known) != len(items) or "None" in known and any("id" not in item for item in items):
         raise UsageError("every item needs an id of its own.")
@@ -87,6 +95,23 @@ def render(items: list[dict], style: "str | Path | Style", *, locale: str | None
     if cited is not None and len(cited) < len(known):
         bibliography = _cited_entries(items, style, locale, format, cited, clusters) if mode != "citation" else []
     return Result(rendered.citations, bibliography)
+
+
+def _render_text_style(items, text: str, **options) -> Result:
+    """A style given as CSL XML text: rendered from a private temporary file."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from avimcite.csl.styles import Style
+
+    handle, name = tempfile.mkstemp(suffix=".csl", prefix="avimcite-style-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        return render(items, Style("style", Path(name)), **options)
+    finally:
+        os.unlink(name)
 
 
 def _cited_entries(items, style, locale, fmt, cited, clusters):

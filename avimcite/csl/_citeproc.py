@@ -69,6 +69,9 @@ def _load():
         display.install(module.model)
         dates.install(module.model, importlib.import_module(__name__ + ".source.json"))
         importlib.import_module("avimcite.csl.conformance").install(module)  # issue 24 agreement rules
+        importlib.import_module("avimcite.csl.numbers").install(module)
+        importlib.import_module("avimcite.csl.locales").install(module)
+        importlib.import_module("avimcite.csl.substitute").install(module)
     except BaseException:
         sys.modules.pop(__name__, None)
         sys.modules.pop(__name__ + ".source.bibtex", None)

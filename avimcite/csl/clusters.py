@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import re
 
+from avimcite.csl.context import per_render
+
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = "first", "subsequent", "ibid", "ibid-with-locator"
 NO_PRINTED_FORM = "[NO_PRINTED_FORM]"
 NO_PRINTED_CITE = "[CSL STYLE ERROR: reference with no printed form.]"
 
-_cite_state: list[dict] = []  # the cite being rendered: suppress-author / author-only and its first names
+_cite_state = per_render("clusters.cite_state")  # [dict] the cite being rendered: suppress-author / author-only and its first names
 _installed = False
 
 
@@ -262,7 +264,8 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
     """One engine string (or None) per cluster, as finally rendered. `notes` and `document`:
     see assign_positions. `states`, if given, receives one list per cluster of what each
     rendered cite was given: (id, position, near-note, first-reference-note-number,
-    citation number, year suffix) — what citeproc-js re-renders a citation for."""
+    citation number, year suffix, its disambiguation settings) — what citeproc-js
+    re-renders a citation for."""
     from avimcite.csl._citeproc import Citation, CitationItem, Locator
     from avimcite.csl._citeproc.string import String, join
 
@@ -278,8 +281,11 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         items = []
         for cite in cluster:
             extra = {}
-            if cite.get("locator") not in (None, ""):
-                extra["locator"] = Locator(cite.get("label") or "page", str(cite["locator"]))
+            if cite.get("locator") is not None and str(cite["locator"]).strip():
+                # the locator's surrounding spaces are not part of it (citeproc-js trims them)
+                # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
+                label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
+                extra["locator"] = Locator(label, str(cite["locator"]).strip())
             item = CitationItem(cite["id"], **extra)
             item["avim_cite"] = cite
             items.append(item)
@@ -306,9 +312,13 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
                 if name in info:
                     item[name] = info[name]
     if states is not None:
+        from avimcite.csl.disambiguation import session
+
+        registry = getattr(session(), "registry", {})
+        settings = {key: config.signature() for key, config in registry.items()}
         for cluster in documents:
             states.append([(item.key, item.get("avim_position"), item.get("avim_near_note"), item.get("avim_first_note"),
-                            _number(bib, item.key), str(bib.source[item.key].get("year_suffix", "")))
+                            _number(bib, item.key), str(bib.source[item.key].get("year_suffix", "")), settings.get(item.key, ()))
                            for item in cluster])  # fmt: skip
     collapse = citation_element.get("collapse")
     group_delimiter = citation_element.get("cite-group-delimiter")
@@ -320,14 +330,14 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
 
         for k, item in enumerate(cluster):
             cite = item["avim_cite"]
-            fixes.later_cite.append(k > 0)
+            fixes.text_before_cite.append(_text_before(k, cite.get("prefix") or ""))
             try:
                 rendered = _render_cite(layout, item, suppress=bool(cite.get("suppress-author")))
             except Exception as exc:  # noqa: BLE001 - one bad cite must not take the document down
                 failed(item.key, exc)
                 continue
             finally:
-                fixes.later_cite.pop()
+                fixes.text_before_cite.pop()
             if rendered is None:
                 continue
             text, names = rendered
@@ -350,11 +360,40 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             out.append(join([c[1] for c in cites], layout.get("delimiter", "")))
             continue
         pieces = _collapse(layout, cites, collapse, grouping, group_delimiter, citation_element)
+        if len(pieces) == len(cites):
+            pieces = [pieces[0]] + [(text, _affix_delimiter(joiner, cites[i - 1][0]["avim_cite"], cites[i][0]["avim_cite"]))
+                                    for i, (text, joiner) in enumerate(pieces[1:], 1)]  # fmt: skip
         body = pieces[0][0]
         for i in range(1, len(pieces)):
             body = join([body, pieces[i][0]], pieces[i][1])
         out.append(layout.format(layout.wrap(body)))
     return out
+
+
+def _text_before(position: int, prefix: str) -> bool:
+    """Does the cite follow printed text, for a term that opens it (citeproc-js's
+    term_predecessor)? A later cite of the cluster does; a prefix does, unless it ends a
+    sentence of more than one word ("This has been said. " + "Ibid.", but "See ibid." and
+    "Nocapsafter. ibid.")."""
+    if not prefix:
+        return position > 0
+    test = re.sub(r"[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$", "", re.sub(r"<[^>]+>", "", prefix))
+    return not (test[-1:] in (":", ".", ";", "!", "?") and test != "" and " " in prefix.strip())
+
+
+def _affix_delimiter(delimiter: str, previous: dict, cite: dict) -> str:
+    """The delimiter before `cite` where the affixes punctuate the seam (citeproc-js's
+    getCitationCluster): after a suffix ending in ";", "." or "," only the delimiter's
+    spaces remain; before a prefix that starts with one of them (the cite before has no
+    suffix) none at all ("Book A, cited in Book B")."""
+    suffix, prefix = previous.get("suffix") or "", cite.get("prefix") or ""
+    starts = not suffix and prefix[:1] in (";", ".", ",") and prefix != ""
+    if starts:
+        return ""
+    if suffix[-1:] in (";", ".", ",") and suffix:
+        space = str(delimiter).find(" ")
+        return str(delimiter)[space:] if space > -1 else ""
+    return delimiter
 
 
 def _number(bib, key):
@@ -445,8 +484,10 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             have = False
         shown, only_suffix = text, False
         if same and collapsing:
+            # a cite that prints nothing without its names is left out ("Smith 325 AD, 2000"
+            # for a third cite of Smith without a date)
             short = _without_author(layout, item)
-            shown = text if short is None else short
+            shown = String("") if short is None else short
         letter = _letter(item)
         if suffixes and have and previous is not None and letter and _plain_cite(item) and _same_year(previous[0], item):
             shown, only_suffix = String(letter), True

@@ -18,71 +18,10 @@ def install(package) -> None:
     if _installed:
         return
     model = package.model
-    _ordinals_come_from_one_locale(model)
     _text_case_on_a_macro_call_is_ignored(model)
     _citation_label(model)
     _apostrophes_in_terms(model)
     _installed = True
-
-
-def _ordinal_terms(locale) -> list:
-    terms = getattr(locale, "terms", None)
-    if terms is None:
-        return []
-    return [t for t in terms.findall("{http://purl.org/net/xbiblio/csl}term") if (t.get("name") or "").startswith("ordinal")]
-
-
-def _ordinals_come_from_one_locale(model) -> None:
-    """CSL 1.0.1: ordinal terms are one set; a locale that defines any of them replaces every
-    ordinal term of the locales below it. citeproc-py looked each term up through every
-    locale, so a Turkish day 21 found en-US's "ordinal-01" ("21st Aralık") before tr-TR's
-    "ordinal" ("21."). Matching as CSL: ordinal-10..99 on the last two digits, ordinal-00..09
-    on the last digit (match="whole-number" / "last-two-digits" when given), else "ordinal"."""
-
-    def suffix_for(number: int, terms) -> str | None:
-        by_name = {}
-        for term in terms:
-            by_name.setdefault(term.get("name"), term)  # the first (highest-priority) definition
-        text = lambda term: str(term.single) if term is not None else None  # noqa: E731
-        two = number % 100
-        for name, term in by_name.items():
-            m = re.fullmatch(r"ordinal-(\d\d)", name)
-            if not m or int(m.group(1)) < 10:
-                continue
-            match = term.get("match") or "last-two-digits"
-            if (match == "whole-number" and number == int(m.group(1))) or (match != "whole-number" and two == int(m.group(1))):
-                return text(term)
-        for name, term in by_name.items():
-            m = re.fullmatch(r"ordinal-(\d\d)", name)
-            if not m or int(m.group(1)) >= 10:
-                continue
-            value, match = int(m.group(1)), term.get("match") or "last-digit"
-            if (match == "whole-number" and number == value) or (match == "last-two-digits" and two == value) or (
-                match == "last-digit" and number % 10 == value
-            ):
-                return text(term)
-        return text(by_name.get("ordinal"))
-
-    original = model.to_ordinal
-
-    def to_ordinal(number, context):
-        try:
-            root = context.get_root()
-            locales = list(root.locales)
-        except (AttributeError, TypeError):
-            return original(number, context)
-        try:
-            value = int(str(number))
-        except ValueError:
-            return original(number, context)
-        for locale in locales:
-            terms = _ordinal_terms(locale)
-            if terms:
-                found = suffix_for(value, terms)
-                return str(number) + (found or "")
-        return original(number, context)
-
-    model.to_ordinal = to_ordinal
 
 
 def _text_case_on_a_macro_call_is_ignored(model) -> None:
@@ -190,22 +129,37 @@ def citation_label(reference, reference_term: str = "reference") -> str:
 def _citation_label(model) -> None:
     """`citation-label` is generated when the item has none, as citeproc-js does (CSL 1.0.2
     leaves the form to the processor; citeproc-py printed nothing, the cite became
-    "[NO_PRINTED_FORM]"), with the item's year-suffix appended."""
+    "[NO_PRINTED_FORM]"), with the item's year-suffix appended (to a label given in the
+    item's data too); a sort key on citation-label sorts on that label."""
     original = model.Text._variable
 
     def _variable(self, item, context):
         if self.get("variable") != "citation-label":
             return original(self, item, context)
         reference = item.reference
-        if "citation_label" in reference:
-            return original(self, item, context)
-        term = self.get_single_term(name="reference", form="short")
-        label = citation_label(reference, str(term) if term else "reference")
+        label = _label(self, reference)
         if "year_suffix" in reference:
             label += str(reference["year_suffix"])
         return model.String(label) if hasattr(model, "String") else label
 
     model.Text._variable = _variable
+    original_sort_keys = model.Key.sort_keys
+
+    def sort_keys(self, items, context):
+        # a sort on citation-label sorts on the label printed, given or generated
+        if self.get("variable") != "citation-label":
+            return original_sort_keys(self, items, context)
+        return [_label(self, item.reference) for item in items]
+
+    model.Key.sort_keys = sort_keys
+
+
+def _label(element, reference) -> str:
+    """The item's own citation-label, else the one citeproc-js generates (no year suffix)."""
+    if "citation_label" in reference:
+        return str(reference["citation_label"])
+    term = element.get_single_term(name="reference", form="short")
+    return citation_label(reference, str(term) if term else "reference")
 
 
 _QUOTED = re.compile(r"(?:^|\s)'[^']+'(?=$|[\s.,;:?!])")

@@ -14,6 +14,7 @@ Reading (CiteProcJSON.parse_date), as citeproc-js normalises date-parts:
 Rendering:
 
 * a season prints the locale's season term where the month would ("Spring 1999");
+* the "ad" term follows a year below 500 ("499 AD", "600"), as citeproc-js;
 * a date range takes the `range-delimiter` of the largest date-part that differs (the
   style's date-part, else the locale's; an en dash by default), and the parts the two dates
   share are joined to the range with the date's delimiter ("2 January–4 March 1999", not
@@ -114,7 +115,15 @@ def install(model, source_json) -> None:
             if isinstance(month, int) and month > SEASON_BASE:
                 season = Date(year=date.year, season=month - SEASON_BASE)
                 return original_part(self, season, context)
-        return original_part(self, date, context)
+        text = original_part(self, date, context)
+        if self.get("name") == "year" and self.get("form", "long") == "long" and text is not None:
+            try:
+                year = int(date.year)
+            except (TypeError, ValueError, AttributeError):
+                return text
+            if 500 <= year < 1000:
+                return str(year)  # citeproc-js adds the "ad" term below the year 500 only
+        return text
 
     model.Date_Part.process = part_process
 

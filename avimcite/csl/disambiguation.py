@@ -47,6 +47,10 @@ class AmbigConfig:
         other.disambiguate = self.disambiguate
         return other
 
+    def signature(self) -> tuple:
+        """The settings as a value that compares equal when they are the same."""
+        return (tuple(self.names), tuple(tuple(g) for g in self.givens), self.year_suffix, self.disambiguate)
+
     def __repr__(self) -> str:  # pragma: no cover - debugging
         return f"AmbigConfig(names={self.names}, givens={self.givens}, ys={self.year_suffix}, dis={self.disambiguate})"
 
@@ -589,6 +593,17 @@ def install(model) -> None:
             s.frames.pop()
 
     model.Layout.render_children = render_children
+    original_date_render = model.Date.render
+
+    def date_render(self, item, *args, **kwargs):
+        # the ambiguous cite leaves out the accessed date (citeproc-js's just_looking): two
+        # cites that differ only in it are ambiguous ("n.d.-a", "n.d.-b")
+        s = session()
+        if s is not None and s.frames and s.frames[-1].suppress and self.get("variable") == "accessed":
+            return None
+        return original_date_render(self, item, *args, **kwargs)
+
+    model.Date.render = date_render
 
     original_process = model.Name.process
 

@@ -85,12 +85,22 @@ def install(model) -> None:
             first = div("left-margin", rendering[0][1])
             if len(rendering) == 1:
                 return first  # citeproc-js: the suffix was for the right-inline part, which is empty
-            rest = join([text for _child, text in rendering[1:]], delimiter)
-            return first + div("right-inline", rest + suffix)
+            rest = str(join([text for _child, text in rendering[1:]], delimiter) + suffix)
+            # the entry's trailing spaces (a last suffix ". ") end up after the div, as
+            # citeproc-js's output queue moves them up and out of the blobs that printed them
+            content = rest.rstrip(" ")
+            return String(str(first + div("right-inline", String(content))) + rest[len(content):])
         texts = []
+        opening = True
         for i, (child, text) in enumerate(rendering):
             display = child.get("display")
             last = i == len(rendering) - 1
+            if opening and str(text):
+                # the entry's first printed text starts it: its leading spaces are dropped
+                # (an empty block before a left-margin " N.d.", as citeproc-js)
+                opening = False
+                if str(text)[:1] == " ":
+                    text = String(str(text).lstrip(" "))
             if last:
                 text = text + suffix
             texts.append(div(display, text) if display in _CLASSES else text)

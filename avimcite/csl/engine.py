@@ -21,7 +21,7 @@ from avimcite.csl.styles import Style
 class Rendered:
     """One render's output. (A plain class: `dataclasses` and its generated code cost at every start.)"""
 
-    __slots__ = ("citations", "bibliography", "failures", "errors", "states")
+    __slots__ = ("citations", "bibliography", "failures", "errors", "states", "keys")
 
     def __init__(self) -> None:
         self.citations: list[str] = []
@@ -29,6 +29,7 @@ class Rendered:
         self.failures: list[tuple[str, str]] = []  # (item id, what went wrong)
         self.errors: list = []  # the RenderError of each failure, in order
         self.states: list = []  # per cluster, what each cite was given (clusters.render_clusters)
+        self.keys: list[str] = []  # the registered items' ids in the bibliography's order (its entries' ids)
 
 
 _CSL_ONLY = ("custom", "citation-key")
@@ -53,77 +54,16 @@ def _names():
     return NAMES
 
 
-_NOTE_FIELD = re.compile(r"^([\-_a-z]+|[A-Z]+):\s*([^}]+)$")
-_NOTE_FIELDS = re.compile(r"\{:(?:[\-_a-z]+|[A-Z]+):[^}]+\}")
-_NOTE_DATES = ("accessed", "available-date", "event-date", "issued", "original-date", "submitted", "locator-date")
-
-
-def note_fields(item: dict) -> dict:
-    """CSL variables written in the note as citeproc-js reads them (its field_hack, Zotero's
-    "Extra" convention): lines "key: value" at the start of the note (and "{:key: value}"
-    spans) set `type`, a date, a name ("Family || Given", or a literal name) or another
-    variable the item does not have, and leave the note; the first other line ends them."""
-    note = item.get("note")
-    if not isinstance(note, str) or ":" not in note:
-        return item
-    from avimcite.csl._citeproc import NAMES
-
-    lines = []
-    for i, line in enumerate(note.split("\n")):
-        spans = _NOTE_FIELDS.findall(line)
-        if spans:
-            pieces = _NOTE_FIELDS.split(line)
-            out = [pieces[0]]
-            for j, span in enumerate(spans):
-                if out[-1].strip() and (i or j) and not _NOTE_FIELD.match(out[-1]):
-                    out.extend([span, pieces[j + 1]])
-                    out[-3:] = ["".join(out[-3:])]
-                    continue
-                out.extend(["\n" + span[2:-1].strip() + "\n", pieces[j + 1]])
-            line = "".join(out)
-        lines.extend(line.split("\n"))
-    item, names = dict(item), {}
-    for i, line in enumerate(lines):
-        m = _NOTE_FIELD.match(line)
-        if not line.strip():
-            continue
-        if not m:
-            if i == 0:
-                continue
-            break
-        key, value = m.group(1), m.group(2).strip()
-        if key == "type":
-            item["type"] = value
-        elif key in _NOTE_DATES:
-            iso = re.match(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$", value)
-            item[key] = {"date-parts": [[int(p) for p in iso.groups() if p]]} if iso else {"raw": value}
-        elif key not in item:
-            if key.replace("-", "_") in NAMES:
-                parts = re.split(r"\s*\|\|\s*", value)
-                if len(parts) == 1:
-                    names.setdefault(key, []).append({"literal": parts[0]})
-                elif len(parts) == 2:
-                    names.setdefault(key, []).append({"family": parts[0], "given": parts[1]})
-            else:
-                item[key] = value
-        else:
-            continue
-        lines[i] = ""
-    item.update(names)
-    item["note"] = "\n".join(lines).strip()
-    if not item["note"]:
-        del item["note"]
-    return item
-
-
 def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[dict]:
     """Items as citeproc-py should see them; `escape` (HTML, Markdown) is applied to every
     piece of item text, which citeproc-py otherwise passed to the output raw. CSL-JSON's
     rich-text tags (<i>, <b>, <sup>, <sub>, <sc>, small-caps spans) are kept as markup in
     HTML and taken out (kept as plain text) in text and Markdown; <span class="nocase"> is
     kept in every format for citeproc-py, which reads it as text-case protection."""
+    from avimcite.csl import itemdata
+
     out = []
-    for item in map(note_fields, items):
+    for item in map(itemdata.prepare, items):
         # citeproc-py rejects variables it does not know (`custom` is ours); other lists and dicts
         # are escaped here, text fields and names where the engine reads their rich text.
         clean = {}
@@ -137,7 +77,9 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
                 clean[key] = value
                 continue
             if key.replace("-", "_") in _names():
-                clean[key] = value  # escaped where they are rendered, after their rich text is read (avimcite.csl.names)
+                # names: their rich text is read and they are escaped where they are rendered,
+                # after initialization has read the tags (avimcite.csl.names)
+                clean[key] = value
                 continue
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
@@ -175,12 +117,22 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
     disambiguation, the bibliography), default the keys the clusters cite; one_line false:
     line breaks the style prints (display="block", a delimiter "&#x0A;") are kept (the CSL
     test suite's runner), else every citation and entry is one line."""
+    from avimcite.csl import context
+
+    locale = style_locale(style, locale)
+
+    token = context.begin(fmt)  # this render's own state, closed whatever happens
+    try:
+        return _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line)
+    finally:
+        context.end(token)
+
+
+def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line) -> Rendered:
     from avimcite.csl import budget, clusters as clustering, fixes as citeproc_fixes, markup
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
 
-    locale = style_locale(style, locale)
-    citeproc_fixes.begin_render(fmt)
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
@@ -205,6 +157,8 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
                 first_notes.setdefault(cite["id"].lower(), number)
         settle(csl, bib, source, cited, first_notes)
         result = Rendered()
+        given = {str(item["id"]).lower(): str(item["id"]) for item in reversed(items)}
+        result.keys = [given.get(key, key) for key in bib.keys]
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
                                                    states=result.states):  # fmt: skip
@@ -218,7 +172,6 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
                 seen.add(key)
                 result.failures.append((key, f"{type(exc).__name__}: {str(exc)[:120]}"))
                 result.errors.append(render_error(style, key, exc))
-        citeproc_fixes.end_render()
     return result
 
 

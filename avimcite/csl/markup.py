@@ -7,6 +7,7 @@ piece of text is escaped as it enters, and markup is added only by the wrappers.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 import types
@@ -86,3 +87,35 @@ def plain(text: str, fmt: str) -> str:
     if fmt == "markdown":
         return _MD_MARKUP.sub(lambda m: m.group(1) or "", text)
     return text
+
+
+# Unicode's superscript characters in the blocks citeproc-js's HTML output knows (Latin-1,
+# spacing modifier letters, phonetic extensions, superscripts, letterlike, kanbun), and
+# four modifier letters Unicode gives no <super> decomposition: in HTML each one prints as
+# <sup> around its base character ("1ʳᵉ" from a French ordinal term prints 1<sup>r</sup><sup>e</sup>).
+_SUPERSCRIPT_BLOCKS = ((0x00AA, 0x00BA), (0x02B0, 0x02E4), (0x1D2C, 0x1D61), (0x2070, 0x207F), (0x2120, 0x2122),
+                       (0x3192, 0x319F))  # fmt: skip
+_SUPERSCRIPT_EXTRA = {"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"}
+
+
+@functools.lru_cache(maxsize=1)  # a table of Unicode data, the same in every render
+def _superscript_table() -> dict[str, str]:
+    import unicodedata
+
+    table = dict(_SUPERSCRIPT_EXTRA)
+    for first, last in _SUPERSCRIPT_BLOCKS:
+        for code in range(first, last + 1):
+            decomposition = unicodedata.decomposition(chr(code))
+            if decomposition.startswith("<super>"):
+                table[chr(code)] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
+    return table
+
+
+def superscripts(text: str, fmt: str) -> str:
+    """HTML output: every superscript character as <sup>base</sup> (citeproc-js's text escape)."""
+    if fmt != "html" or not text or text.isascii():
+        return text
+    table = _superscript_table()
+    if not any(ch in table for ch in text):
+        return text
+    return "".join(f"<sup>{table[ch]}</sup>" if ch in table else ch for ch in text)

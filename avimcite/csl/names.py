@@ -70,7 +70,7 @@ NAME_VARIABLES = ("author", "chair", "collection_editor", "compiler", "composer"
                   "curator", "director", "editor", "editor_translator", "editorial_director", "executive_producer",
                   "guest", "host", "illustrator", "interviewer", "narrator", "organizer", "original_author",
                   "performer", "producer", "recipient", "reviewed_author", "script_writer", "series_creator",
-                  "translator")  # fmt: skip
+                  "translator", "commenter")  # fmt: skip
 _NAME_FIELDS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
 
 

@@ -1,5 +1,7 @@
 """Page ranges as citeproc-js prints them: CSL 1.0.2 page-range-format (expanded, minimal,
-minimal-two, chicago / chicago-15, chicago-16) on the `page` variable and on page locators.
+minimal-two, chicago / chicago-15, chicago-16) on the `page` variable and on page locators;
+in every number variable (issue, volume ...) a range of two numbers or roman numerals ("3-4",
+"xxv-xxviii") joined with the page-range-delimiter.
 
 As citeproc-js (CSL.Util.PageRangeMangler with processNumber) does it, with a
 page-range-format a range "110-5" is first expanded ("110-115": the second number takes the
@@ -17,6 +19,17 @@ import re
 
 _RANGE = re.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
 _NUMERIC_RANGE = re.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
+# two numbers or two roman numerals joined by a hyphen (not an escaped one): citeproc-js's
+# manglePageNumbers joins them with the page-range-delimiter in every number variable
+_PLAIN_RANGE = re.compile(r"(?<![\\\w])([0-9]+|[ivxlcmIVXLCM]+)\s*(?<!\\)[-\u2013]\s*([0-9]+|[ivxlcmIVXLCM]+)(?![\w\\])")
+_RANGED_VARIABLES = frozenset({"chapter-number", "collection-number", "edition", "issue", "number", "number-of-pages",
+                               "number-of-volumes", "volume"})  # fmt: skip
+
+
+def format_ranges(text: str, delimiter: str = "\u2013") -> str:
+    """A number variable's ranges of two plain numbers or roman numerals ("3-4", "i-ix")
+    joined by `delimiter`; "3-B" and "Michaelson-Morely" stay as written."""
+    return _PLAIN_RANGE.sub(lambda m: f"{m.group(1)}{delimiter}{m.group(2)}", text)
 
 
 def _minimize(begin: str, end: str, minchars: int = 0) -> str:
@@ -72,7 +85,7 @@ def format_pages(text: str, fmt: str | None, delimiter: str = "\u2013") -> str:
             return f"{p1}{n1}{delimiter}{p1}{n2}"
         return f"{p1}{n1}{delimiter}{_shorten(n1, n2, fmt)}"
 
-    return _RANGE.sub(one, text).replace("\\-", "-")
+    return format_ranges(_RANGE.sub(one, text), delimiter).replace("\\-", "-")
 
 
 def install(package) -> None:
@@ -94,10 +107,22 @@ def install(package) -> None:
     def text_variable(self, item, context):
         if self.get("variable") == "locator" and isinstance(item, dict) and "locator" in item:
             value = str(item.locator.identifier)
+            if len(value) > 1 and value[0] == value[-1] == '"':
+                # a locator in double quotes prints in the locale's quotes (citeproc-js: the
+                # quotes become the locator's quotes decoration, punctuation-in-quote applies)
+                from avimcite.csl.richtext import QUOTE
+
+                return String(QUOTE[0] + self.preformat(value[1:-1]) + QUOTE[1])
+            # escaped for the output format, as the item's own text is ("a &amp; b" in HTML)
             if (item.locator.label or "page") == "page":
-                return _ampersands(self, format_pages(value, self.get_root().get("page-range-format"), _delimiter(self)))
-            return _ampersands(self, _NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-"))
-        return original_variable(self, item, context)
+                return String(_ampersands(self, format_pages(value, self.get_root().get("page-range-format"), _delimiter(self))))
+            return String(_ampersands(self, _NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-")))
+        text = original_variable(self, item, context)
+        if self.get("variable") in _RANGED_VARIABLES and isinstance(text, str) and "-" in text:
+            ranged = format_ranges(text, _delimiter(self))
+            if ranged != text:
+                return String(ranged)
+        return text
 
     model.FormatNumber._process = _process
     model.FormatNumber._avim_pages = True

@@ -84,6 +84,15 @@ _APOSTROPHE_BEFORE = re.compile(r"^[^,.?:; ]")
 _AFFIX = {QUOTE: AFFIX_QUOTE, SINGLE_QUOTE: AFFIX_SINGLE_QUOTE}
 
 
+_SPACE_BEFORE_MARK = re.compile(" ([:;?!\u00bb])")
+
+
+def french_spacing(text: str) -> str:
+    """A space before ":", ";", "?", "!", "»" and after "«" is a narrow no-break space, as
+    citeproc-js prints every string it renders ("His «\u202fAnonymous\u202f» Life")."""
+    return _SPACE_BEFORE_MARK.sub("\u202f\\1", text).replace("\u00ab ", "\u00ab\u202f")
+
+
 def parse(text: str, escape=None, quotes: bool | str = True) -> str:
     """A field's CSL-JSON rich text as marker text, each piece of text escaped with `escape`:
     matched tags and quotes become markers, a stray tag stays as text, an apostrophe is ’.
@@ -92,6 +101,8 @@ def parse(text: str, escape=None, quotes: bool | str = True) -> str:
     escape = escape or (lambda s: s)
     if not text:
         return text
+    if " " in text:
+        text = french_spacing(text)
     text = _CLASS_NORMAL.sub(r"\1 \2\3", _SC_NORMAL.sub(r'\1 \2\3;"\4', text))
     source = " " + (_INNER_APOSTROPHE.sub(r"\1'\2", text) if quotes else _NAME_APOSTROPHE.sub("\u2019", text))
     parts = (_TOKEN if quotes else _TAG_TOKEN).split(source)
@@ -483,11 +494,13 @@ def quote_terms(root) -> tuple[str, str, str, str]:
 
 def finish(text, root, fmt: str | None = None) -> str:
     """A rendered citation or bibliography entry (marker text) in the output format."""
-    text = str(text)
-    if not _MARKER.search(text):
-        return text
+    from avimcite.csl.markup import superscripts
+
     if fmt is None:
         fmt = getattr(getattr(root, "formatter", None), "__name__", "html")
+    text = superscripts(str(text), fmt)
+    if not _MARKER.search(text):
+        return text
     try:
         in_quote = str(root.get_locale_option("punctuation-in-quote")).lower() == "true"
     except Exception:  # noqa: BLE001 - a locale without style options

