@@ -194,7 +194,7 @@ def test_the_ad_term_follows_years_below_500_as_citeproc_js():
     # golden-fixes/years: citeproc-js (tools/csl-reference/render_citeprocjs.js --mode both)
     from avimcite.csl import render
 
-    items = json.loads((CSL / "input" / "years.json").read_text(encoding="utf-8"))
+    items = json.loads((CSL / "golden-fixes" / "years" / "items.json").read_text(encoding="utf-8"))
     golden = (CSL / "golden-fixes" / "years" / "harvard-cite-them-right.txt").read_text(encoding="utf-8").split("\n----\n")
     out = render(items, "harvard-cite-them-right", locale="en-US", mode="both")
     assert out.citations == golden[0].splitlines()

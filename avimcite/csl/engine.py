@@ -12,9 +12,9 @@ whole document (disambiguation) or over the output (punctuation-in-quote).
 
 from __future__ import annotations
 
-import re
 import warnings
 
+from avimcite import rx
 from avimcite.csl.styles import Style
 
 
@@ -282,7 +282,7 @@ def _entry(entry, one_line: bool = True) -> str:
     return " ".join(str(entry).split()) if one_line else str(entry)
 
 
-_MARK_BEFORE_PERIOD = re.compile(r"([?!][”’]?(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*{1,2})*)\.(?=\s|$|<)")
+_MARK_BEFORE_PERIOD = rx.compile(r"([?!][”’]?(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*{1,2})*)\.(?=\s|$|<)")
 
 
 def _finish(text: str, csl) -> str:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 
-_RANGE = re.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
-_NUMERIC_RANGE = re.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
+from avimcite import rx
+
+_RANGE = rx.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
+_NUMERIC_RANGE = rx.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
 # two numbers or two roman numerals joined by a hyphen (not an escaped one): citeproc-js's
 # manglePageNumbers joins them with the page-range-delimiter in every number variable
-_PLAIN_RANGE = re.compile(r"(?<![\\\w])([0-9]+|[ivxlcmIVXLCM]+)\s*(?<!\\)[-\u2013]\s*([0-9]+|[ivxlcmIVXLCM]+)(?![\w\\])")
+_PLAIN_RANGE = rx.compile(r"(?<![\\\w])([0-9]+|[ivxlcmIVXLCM]+)\s*(?<!\\)[-\u2013]\s*([0-9]+|[ivxlcmIVXLCM]+)(?![\w\\])")
 _RANGED_VARIABLES = frozenset({"chapter-number", "collection-number", "edition", "issue", "number", "number-of-pages",
                                "number-of-volumes", "volume"})  # fmt: skip
 
