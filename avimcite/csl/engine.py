@@ -77,9 +77,7 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
                 clean[key] = value
                 continue
             if key.replace("-", "_") in _names():
-                # names: their rich text is read and they are escaped where they are rendered,
-                # after initialization has read the tags (avimcite.csl.names)
-                clean[key] = value
+                clean[key] = value  # escaped where they are rendered, after their rich text is read (avimcite.csl.names)
                 continue
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
