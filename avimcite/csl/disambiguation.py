@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from avimcite.csl import names as names_module
+
 _installed = False
 
 
@@ -567,6 +569,7 @@ def _position_first(item) -> bool:
 
 def install(model) -> None:
     global _installed
+
     if _installed:
         return
     original_children = model.Layout.render_children
@@ -659,7 +662,8 @@ def install(model) -> None:
         use_last = option("et-al-use-last")
         request_names = settings.names[pos] if frame.request and pos < len(settings.names) else 0
         shown_default = count  # what citeproc-py shows: et-al-min and et-al-use-first, whatever the position
-        if option("et-al-min") and count >= option("et-al-min") and count > 1:
+        use_first_set = names_module._is_set(self, "et-al-use-first", context, None)  # unset: no list is cut (citeproc-js)
+        if option("et-al-min") and count >= option("et-al-min") and count > 1 and use_first_set and option("et-al-min") >= option("et-al-use-first"):
             shown_default = option("et-al-use-first")
         disc = None
         if frame.suppress:
@@ -674,7 +678,7 @@ def install(model) -> None:
                 disc = use_first
             if use_last and disc is not None and disc > etal_min - 2:
                 disc = etal_min - 2
-        sane = bool(etal_min) and etal_min >= use_first
+        sane = bool(etal_min) and etal_min >= use_first and (use_first_set or bool(subsequent and self._inherited("et-al-subsequent-use-first", context)))
         overlength = disc is not None and count > disc
         shown = count
         if sane and overlength:
@@ -736,7 +740,5 @@ def _render_names(self, original_process, item, variable, names, shown, levels, 
         parts.append(text)
         form = opts.get("form", option("form"))
         inverted.append(form == "long" and "literal" not in name and (sort_order == "all" or (sort_order == "first" and i == 0)))
-    from avimcite.csl import names as names_module
-
     return names_module.join(self, parts, inverted, et_al=shown < len(names), ellipsis=False, context=context,
                              institution_last=shown > 0 and "literal" in names[shown - 1])  # fmt: skip

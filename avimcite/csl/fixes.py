@@ -606,9 +606,14 @@ def _subsequent_author_substitute(model) -> None:
             _tracking[-1].add("<names>")  # a substitute that rendered names, not a term
         state = _entry_names[-1] if _entry_names else None
         if state is not None and text and state["names"] is None and not state.get("term"):
-            state["names"] = str(text)  # the entry's first cs:names output
+            # the entry's first cs:names output, without the label that avimcite.csl.names
+            # recorded: citeproc-js compares and replaces the names, the label stays
+            names, label = str(text), state.pop("label", "")
+            before = label if label and names.startswith(label) else ""
+            after = label if label and not before and names.endswith(label) else ""
+            state["names"] = names[len(before):len(names) - len(after)]
             if state["names"] == state["previous"]:
-                return String(state["substitute"])
+                return String(before + state["substitute"] + after)
         return text
 
     def render_bibliography(self, citation_items):

@@ -9,7 +9,12 @@ is read:
   and no explicit non-dropping-particle gives them as that particle; lower-case words ending
   the given name ("Alexander von") become the dropping particle; "John, Jr." in the given
   field gives the suffix ("John,! Jr." with comma-suffix); only for a name with a given name;
-* straight apostrophes in a name print as typographic ones ("d’", "in ’t").
+* straight apostrophes in a name print as typographic ones ("d’", "in ’t");
+* rich text in a name part (<b>Doe</b>) is read after initialization ("<b>J.</b> Q."), and
+  the name is escaped for the output here (avimcite.csl.engine passes names raw);
+* every CSL 1.0.2 name variable is a name (citeproc-py knew eleven: "reviewed-author",
+  "director" ... were text), and a reference finds one under its CSL name
+  ("container-author", not only "container_author": those printed nothing).
 
 Rendering one person (NameOutput._renderOnePersonalName):
 
@@ -25,12 +30,20 @@ Rendering one person (NameOutput._renderOnePersonalName):
   or of an item in Hungarian or Vietnamese, prints family then given name, not inverted;
 * a given name alone ("Banksy") is not initialized;
 * in a sort key (a sort macro) the particles follow the given name unless
-  demote-non-dropping-particle is "never".
+  demote-non-dropping-particle is "never", and the names are joined by the delimiter alone
+  (no "and", no "et al."), without the cs:names label.
 
 Joining the list (NameOutput._joinAnd, _joinEtAl, _joinEllipsis): the name delimiter before
 "and" (not a fixed ", "), delimiter-precedes-last and delimiter-precedes-et-al with
 "after-inverted-name"; "and" and "et al." terms that do not start with a letter (Hebrew "ו",
-Chinese "等") are written without spaces around them; et-al-use-first="0" prints no names.
+Chinese "等") are written without spaces around them; et-al-use-first="0" prints no names;
+a list is cut only where et-al-use-first is set and not above et-al-min; form="count" over
+several variables adds their counts up; an et-al term of only whitespace prints nothing.
+
+cs:names and cs:substitute (citeproc-js's done_vars and can_substitute): a name variable
+printed while a cs:substitute renders is not printed again in the entry; a cs:text term or
+value in cs:substitute ends the substitution even when empty; subsequent-author-substitute
+compares and replaces the names without their label ("--- ed.").
 
 cs:name's prefix and suffix go around each person (avimcite.csl.fixes keeps Name.markup for
 that); avimcite.csl.disambiguation renders a list one name at a time through this
@@ -39,6 +52,7 @@ Name.process and joins it with `join`.
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from avimcite import rx
@@ -52,6 +66,13 @@ _ROMANESQUE = rx.compile(f"[-0-9{_LETTERS}]")  # CSL.ROMANESQUE_REGEXP
 _STARTS_ROMANESQUE = rx.compile(f"^[&{_LETTERS}]")  # CSL.STARTSWITH_ROMANESQUE_REGEXP
 _JOINING = ("\u2019", "'", "-", " ")  # a non-dropping particle ending so is written against the family name
 _APOSTROPHES = ("'", "\u02bc", "\u2019", "-")
+# CSL 1.0.2's name variables; citeproc-py 0.11.1 knows eleven of them and read the others
+# ("reviewed-author", "director", ...) as text
+NAME_VARIABLES = ("author", "chair", "collection_editor", "compiler", "composer", "container_author", "contributor",
+                  "curator", "director", "editor", "editor_translator", "editorial_director", "executive_producer",
+                  "guest", "host", "illustrator", "interviewer", "narrator", "organizer", "original_author",
+                  "performer", "producer", "recipient", "reviewed_author", "script_writer", "series_creator",
+                  "translator", "commenter")  # fmt: skip
 _NAME_FIELDS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix")
 
 
@@ -321,7 +342,7 @@ def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, c
     finish = element.wrap if affixed else (lambda text: text)
     if et_al:
         term = element.et_al()
-        if not term:
+        if not term or not str(term).strip():  # an empty term (or one of only XML whitespace)
             return element.join(texts, delimiter)
         found = element.xpath_search("./following-sibling::cs:et-al[1]")
         plain = element.get_single_term(found[0].get("term", "et-al") if found else "et-al")
@@ -386,14 +407,121 @@ def _language(item):
     return str(value) if value else None
 
 
+def _name_variables_by_csl_name(package) -> None:
+    """citeproc-py files a reference's names under Python names ("container_author") and
+    cs:names asked for the CSL name ("container-author"): every name variable with a hyphen
+    printed nothing. A reference answers for a name variable under either name."""
+    Reference = importlib.import_module(package.__name__ + ".source").Reference
+    names = package.NAMES
+
+    def key_of(key):
+        if isinstance(key, str) and "-" in key:
+            python = key.replace("-", "_")
+            if python in names:
+                return python
+        return key
+
+    Reference.__contains__ = lambda self, key: dict.__contains__(self, key_of(key))
+    original_getitem, original_get = Reference.__getitem__, Reference.get
+    Reference.__getitem__ = lambda self, key: original_getitem(self, key_of(key))
+    Reference.get = lambda self, key, default=None: original_get(self, key_of(key), default)
+
+
+_DONE = "{avimcite}names-done"  # layout.repressed key: name variables a cs:substitute printed
+
+
+def _substituted_names_are_suppressed(model) -> None:
+    """A name variable printed while a cs:substitute renders is printed once: a later
+    cs:names asking for it, in the same substitute or after it, leaves it out, and with no
+    variable left renders its own cs:substitute (citeproc-js's done_vars, set while
+    can_block_substitute holds). citeproc-py suppressed only cs:text."""
+    from avimcite.csl import fixes
+
+    original = model.Names.process
+
+    def process(self, item, names_context=None, context=None, **kwargs):
+        repressed = (context if context is not None else self).get_layout().repressed
+        done = repressed.get(_DONE)
+        variables = (self.get("variable") or "").split()
+        left = [v for v in variables if not done or v not in done]
+        attribute = self.get("variable")
+        if len(left) < len(variables):
+            self.set("variable", " ".join(left))
+        try:
+            text = original(self, item, names_context=names_context, context=context, **kwargs)
+        finally:
+            if attribute is not None:
+                self.set("variable", attribute)
+        if text and fixes._tracking:
+            repressed.setdefault(_DONE, set()).update(v for v in left if v in item.reference)
+        return text
+
+    model.Names.process = process
+
+
+class _SubstitutionEnded(Exception):
+    """A cs:text term or value in a cs:substitute rendered nothing: the substitution ends."""
+
+
+def _substitute_ends_at_a_term(model) -> None:
+    """A cs:text with a term or a value, directly in cs:substitute, ends the substitution even
+    when it prints nothing (an empty term): citeproc-js's term output sets can_substitute
+    false whatever it printed. citeproc-py went on to the next child."""
+    original_text, original_substitute = model.Text.render, model.Substitute.render
+
+    def text_render(self, *args, **kwargs):
+        text = original_text(self, *args, **kwargs)
+        if not text and ("term" in self.attrib or "value" in self.attrib) and isinstance(self.getparent(), model.Substitute):
+            raise _SubstitutionEnded
+        return text
+
+    def substitute_render(self, *args, **kwargs):
+        try:
+            return original_substitute(self, *args, **kwargs)
+        except _SubstitutionEnded:
+            return None
+
+    model.Text.render = text_render
+    model.Substitute.render = substitute_render
+
+
+def _name_labels(model) -> None:
+    """A cs:names label is left out of a sort key (citeproc-js renders names without labels
+    when sorting), and the label of an entry's first names is recorded for
+    subsequent-author-substitute, which compares and replaces the names without it
+    (avimcite.csl.fixes: "--- ed.")."""
+    from avimcite.csl import fixes
+
+    original = model.Label.render
+
+    def render(self, *args, **kwargs):
+        in_names = isinstance(self.getparent(), model.Names)
+        if in_names and fixes._sort_macro:
+            return None
+        text = original(self, *args, **kwargs)
+        state = fixes._entry_names[-1] if fixes._entry_names else None
+        if in_names and text and state is not None and state["names"] is None:
+            state["label"] = str(text)
+        return text
+
+    model.Label.render = render
+
+
 def install(package) -> None:
     """Name.process and the JSON reader's parse_names of avimcite's copy of citeproc-py."""
-    import importlib
-
     from avimcite.csl import fixes
     from avimcite.csl._citeproc.string import String
 
     model = package.model
+    for variable in NAME_VARIABLES:  # the private copy's lists (model, source and source.json read the same objects)
+        if variable not in package.NAMES:
+            package.NAMES.append(variable)
+        if variable not in package.VARIABLES:
+            package.VARIABLES.append(variable)
+    _name_variables_by_csl_name(package)
+    _substituted_names_are_suppressed(package.model)
+    _substitute_ends_at_a_term(package.model)
+    _name_labels(package.model)
     source_json = importlib.import_module(package.__name__ + ".source.json")
     Name = source_json.Name
     original_parse = source_json.CiteProcJSON.parse_names
@@ -441,6 +569,9 @@ def install(package) -> None:
                     text = str(self.wrap(String(text)))
             texts.append(text)
             inverted.append(inv)
+        if sort_key:  # a sort key: the names joined by the delimiter, no "and", no "et al." (joinPersons)
+            delimiter = option("delimiter")
+            return self.join([t for t in texts if t], ", " if delimiter is None else str(delimiter))
         return join(self, texts, inverted, et_al=truncate and not last, ellipsis=last, context=context,
                     sort_options=sort_options, institution_last=bool(shown) and "literal" in shown[-1])  # fmt: skip
 
