@@ -90,12 +90,60 @@ class _DeadlineSocket:
         return getattr(self._sock, name)
 
 
+def _resolve(host: str, port: int, deadline: float) -> list:
+    """getaddrinfo within the deadline: the system resolver cannot be given a timeout and can
+    hang for tens of seconds on a dead DNS server, so it runs in a thread we stop waiting for."""
+    import threading
+
+    found: dict = {}
+
+    def look_up() -> None:
+        try:
+            found["addresses"] = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except OSError as exc:
+            found["error"] = exc
+
+    thread = threading.Thread(target=look_up, name="avimcite-dns", daemon=True)
+    thread.start()
+    thread.join(_remaining(deadline))
+    if thread.is_alive():
+        raise TimeoutError("timed out")
+    if "error" in found:
+        raise found["error"]
+    return found["addresses"]
+
+
+def _connect_within(deadline: float):
+    """socket.create_connection with the name lookup and every connect attempt inside `deadline`."""
+
+    def create_connection(address, timeout=None, source_address=None, **kwargs):
+        host, port = address
+        last: OSError | None = None
+        for family, kind, proto, _, sockaddr in _resolve(host, port, deadline):
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(_remaining(deadline))
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as exc:
+                sock.close()
+                last = exc
+                if isinstance(exc, TimeoutError):
+                    raise
+        raise last or OSError(f"no address for {host}")
+
+    return create_connection
+
+
 class _Bounded:
-    """http.client connections that connect within the deadline and then read through it."""
+    """http.client connections that look up, connect within the deadline and then read through it."""
 
     def __init__(self, *args, deadline: float, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
+        self._create_connection = _connect_within(deadline)
 
     def connect(self) -> None:
         self.timeout = _remaining(self.deadline)  # connect, TLS handshake, proxy tunnel

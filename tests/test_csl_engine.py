@@ -89,6 +89,32 @@ def test_public_render_takes_style_text_and_any_path(tmp_path):
         render(items, tmp_path / "missing.xml")
 
 
+def test_renders_in_threads_each_carry_their_own_state():
+    """Each render has its own context (avimcite.csl.context): eight renders of four styles
+    and three formats at once, in threads, print what each prints alone. (With the engine's
+    state at module level they mixed their stacks and formats: 13 of 16 outputs differed.)"""
+    import threading
+
+    from avimcite.csl import render
+
+    jobs = [("apa", "html"), ("chicago-notes-bibliography", "text"), ("ieee", "markdown"),
+            ("modern-language-association", "html")] * 2  # fmt: skip
+    alone = [render(ITEMS, style, locale="en-US", mode="both", format=fmt) for style, fmt in jobs]
+    together: list = [None] * len(jobs)
+
+    def run(n: int) -> None:
+        style, fmt = jobs[n]
+        together[n] = render(ITEMS, style, locale="en-US", mode="both", format=fmt)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for (style, fmt), one, many in zip(jobs, alone, together):
+        assert (many.citations, many.bibliography) == (one.citations, one.bibliography), (style, fmt)
+
+
 def test_render_errors_name_the_item_and_the_element(tmp_path):
     from avimcite.csl import RenderError, render
 

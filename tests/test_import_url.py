@@ -209,6 +209,31 @@ def test_an_unreachable_host_is_one_line(run, tmp_path):
     assert not (tmp_path / "c.json").exists()
 
 
+def test_a_name_lookup_that_hangs_is_stopped_at_the_deadline(run, tmp_path, monkeypatch):
+    """A dead DNS server makes getaddrinfo hang for tens of seconds, with no timeout of its own;
+    the lookup is inside the one deadline like every other step."""
+    import socket
+    import threading
+
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def hanging(host, *args, **kwargs):
+        if host == "avim.example":
+            release.wait(30)
+        return real("127.0.0.1", *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    started = time.monotonic()
+    try:
+        result = run("--catalogue", str(tmp_path / "c.json"), "import", "http://avim.example:9/x", "--timeout", "1")
+    finally:
+        release.set()
+    assert time.monotonic() - started < 3
+    assert result.code == 7 and result.err == "avimcite: error: http://avim.example:9/x: timed out after 1 s; nothing was written.\n"
+    assert not (tmp_path / "c.json").exists()
+
+
 def test_several_urls_are_all_or_nothing(run, tmp_path, server):
     catalogue = tmp_path / "c.json"
     result = run("--catalogue", str(catalogue), "import", f"{server}/yorum", f"{server}/missing")

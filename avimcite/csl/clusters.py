@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import re
 
+from avimcite.csl.context import per_render
+
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = "first", "subsequent", "ibid", "ibid-with-locator"
 NO_PRINTED_FORM = "[NO_PRINTED_FORM]"
 NO_PRINTED_CITE = "[CSL STYLE ERROR: reference with no printed form.]"
 
-_cite_state: list[dict] = []  # the cite being rendered: suppress-author / author-only and its first names
+_cite_state = per_render("clusters.cite_state")  # [dict] the cite being rendered: suppress-author / author-only and its first names
 _installed = False
 
 

@@ -122,12 +122,22 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
     disambiguation, the bibliography), default the keys the clusters cite; one_line false:
     line breaks the style prints (display="block", a delimiter "&#x0A;") are kept (the CSL
     test suite's runner), else every citation and entry is one line."""
+    from avimcite.csl import context
+
+    locale = style_locale(style, locale)
+
+    token = context.begin(fmt)  # this render's own state, closed whatever happens
+    try:
+        return _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line)
+    finally:
+        context.end(token)
+
+
+def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line) -> Rendered:
     from avimcite.csl import budget, clusters as clustering, fixes as citeproc_fixes, markup
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
 
-    locale = style_locale(style, locale)
-    citeproc_fixes.begin_render(fmt)
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
@@ -167,7 +177,6 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
                 seen.add(key)
                 result.failures.append((key, f"{type(exc).__name__}: {str(exc)[:120]}"))
                 result.errors.append(render_error(style, key, exc))
-        citeproc_fixes.end_render()
     return result
 
 

@@ -17,17 +17,21 @@ import unicodedata
 from contextlib import contextmanager
 from functools import cmp_to_key
 
+from avimcite.csl import context as _context
+from avimcite.csl.context import per_render as _per_render
 from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
 
 _installed = False
 TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
 
-# State of the render in progress (rendering is single-threaded).
-_tracking: list[set] = []  # variables rendered inside a cs:substitute child
-_turkish_case: list[bool] = []  # text-case applied to a Turkish item
-ambiguous_keys: set[str] = set()  # items whose first citations are identical
-entry_failures: list[tuple[str, Exception]] = []  # (item id, error) of entries that could not be rendered
-collation_locale: list[str] = ["en-US"]
+# What the render in progress knows (avimcite.csl.context: each render has its own; these
+# names hold no data).
+render_context = _context.render_context
+_tracking = _per_render("fixes.tracking")  # [set]: variables rendered inside a cs:substitute child
+_turkish_case = _per_render("fixes.turkish_case")  # [bool]: text-case applied to a Turkish item
+ambiguous_keys = _per_render("fixes.ambiguous_keys", set)  # items whose first citations are identical
+entry_failures = _per_render("fixes.entry_failures")  # [(item id, error)] of entries that could not be rendered
+collation_locale = _per_render("fixes.collation_locale", lambda: ["en-US"])
 
 
 def install(package) -> None:
@@ -224,7 +228,7 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
     model.Macro.render = macro_render
 
 
-_choice = {"attempted": False, "succeeded": False}  # the cs:choose branch just rendered
+_choice = _per_render("fixes.choice", lambda: {"attempted": False, "succeeded": False})  # the cs:choose branch just rendered
 
 
 def _render_as_group(model, parent, item, delimiter, **kwargs):
@@ -252,7 +256,7 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
     return output, attempted, succeeded
 
 
-_children_cache: dict = {}
+_children_cache = _per_render("fixes.children", dict)
 
 
 def _child_succeeded(model, child) -> bool:
@@ -584,7 +588,7 @@ def _quotes_inside_quotes_flip(model) -> None:
     model.Quoted.quote = quote
 
 
-_entry_names: list[dict] = []  # per bibliography entry: the first cs:names output, a replacement
+_entry_names = _per_render("fixes.entry_names")  # [dict] per bibliography entry: the first cs:names output, a replacement
 
 
 def _subsequent_author_substitute(model) -> None:
@@ -663,48 +667,8 @@ def _subsequent_author_substitute(model) -> None:
 # Per render: XPath results and calls_variable() of the style tree, which do not change
 # while it renders (the one insertion citeproc-py makes, a cs:name, only adds new keys).
 # Holding the elements also keeps lxml's proxies alive, so their identity is stable.
-_xpath_cache: dict = {}
-_calls_cache: dict = {}
-
-
-def clear_caches() -> None:
-    _xpath_cache.clear()
-    _calls_cache.clear()
-    _children_cache.clear()
-
-
-class RenderContext:
-    """What one render carries: its output format (sort keys are compared as plain text in
-    every format), its collation locale and what went wrong. The per-element stacks below
-    are reset with it, so a render that failed half-way leaves nothing to the next one."""
-
-    __slots__ = ("format", "disambiguation")
-
-    def __init__(self, fmt: str = "text") -> None:
-        self.format = fmt
-        self.disambiguation = None  # avimcite.csl.disambiguation.Session of the render
-
-
-render_context = RenderContext()
-
-
-def begin_render(fmt: str = "text") -> RenderContext:
-    global render_context
-    clear_caches()
-    for stack in (_tracking, _turkish_case, _text_substitute, _entry_names, _suffix_state, _item_language, _started, _sort_macro):
-        stack.clear()
-    entry_failures.clear()
-    ambiguous_keys.clear()
-    render_context = RenderContext(fmt)
-    return render_context
-
-
-def end_render() -> None:
-    global render_context
-    entry_failures.clear()
-    ambiguous_keys.clear()
-    clear_caches()
-    render_context = RenderContext()
+_xpath_cache = _per_render("fixes.xpath", dict)
+_calls_cache = _per_render("fixes.calls", dict)
 
 
 def _static_style_queries_are_cached(model) -> None:
@@ -809,7 +773,7 @@ def _static_style_queries_are_cached(model) -> None:
         cls.calls_variable = calls_variable
 
 
-_suffix_state: list[dict] = []  # per item being laid out: {"pending": suffix or None, "in_issued": bool}
+_suffix_state = _per_render("fixes.suffix_state")  # [dict] per item being laid out: {"pending": suffix or None, "in_issued": bool}
 
 
 def _implicit_year_suffix(model) -> None:
@@ -983,9 +947,9 @@ def collating(locale: str):
 __all__ = ["install", "ambiguous_keys", "collating", "collation_key"]
 
 
-_item_language: list[str | None] = []  # per entry or cite: its item's language ("tr" cases by Turkish rules)
-_started: list[bool] = []  # per entry or cite being rendered: has anything been printed yet
-text_before_cite: list[bool] = []  # set by avimcite.csl.clusters: the cite rendering follows printed text (a cite, a prefix)
+_item_language = _per_render("fixes.item_language")  # [str | None] per entry or cite: its item's language ("tr" cases by Turkish rules)
+_started = _per_render("fixes.started")  # [bool] per entry or cite being rendered: has anything been printed yet
+text_before_cite = _per_render("fixes.text_before_cite")  # [bool] set by avimcite.csl.clusters: the cite rendering follows printed text (a cite, a prefix)
 
 
 def _restore_started(value: bool | None) -> None:
@@ -1059,7 +1023,7 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
     model.Text._term = _term
 
 
-_sort_macro: list[bool] = []  # set while a sort key's macro renders
+_sort_macro = _per_render("fixes.sort_macro")  # [bool] set while a sort key's macro renders
 
 
 def _dates_in_sort_macros_sort_by_date(model) -> None:
@@ -1278,8 +1242,8 @@ def decode_character_references(root) -> None:
             element.text = _REFERENCE.sub(_decode_reference, element.text)
 
 
-_text_substitute: list[dict] = []  # per cs:names being processed: what cs:substitute printed
-_last_names = {"text": False, "term_only": False}  # ... for the cs:names processed last
+_text_substitute = _per_render("fixes.text_substitute")  # [dict] per cs:names being processed: what cs:substitute printed
+_last_names = _per_render("fixes.last_names", lambda: {"text": False, "term_only": False})  # ... for the cs:names processed last
 
 
 def _substituted_text_keeps_its_own_affixes(model) -> None:

