@@ -72,6 +72,7 @@ def _load():
         importlib.import_module("avimcite.csl.numbers").install(module)
         importlib.import_module("avimcite.csl.locales").install(module)
         importlib.import_module("avimcite.csl.substitute").install(module)
+        importlib.import_module("avimcite.csl.adjust").install(module)  # seams that read the elements
     except BaseException:
         sys.modules.pop(__name__, None)
         sys.modules.pop(__name__ + ".source.bibtex", None)

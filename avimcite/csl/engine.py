@@ -280,13 +280,10 @@ def _entry(entry, one_line: bool = True) -> str:
     return " ".join(str(entry).split()) if one_line else str(entry)
 
 
-_MARK_BEFORE_PERIOD = rx.compile(r"([?!][”’]?(?:</(?:i|b|u|sup|sub|span)>|(?<!\\)\*{1,2})*)\.(?=\s|$|<)")
-
-
 def _finish(text: str, csl) -> str:
     # The engine's marker text in the output format: decorations, quotes and punctuation in
-    # quotes (avimcite.csl.richtext). A period after a title's own "?" or "!" is dropped, as
-    # citeproc-js does at such seams, also when the title's italics (HTML, Markdown) end between the two.
+    # quotes (avimcite.csl.richtext). Marks that meet at seams were merged as they met
+    # (avimcite.csl.adjust: citeproc-js keeps "?." after a decorated title).
     from avimcite.csl.richtext import finish
 
-    return _MARK_BEFORE_PERIOD.sub(r"\1", finish(text, csl.root))
+    return finish(text, csl.root)
