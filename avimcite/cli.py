@@ -189,14 +189,10 @@ def styles(query: Optional[list[str]], path: bool) -> None:
         output.write_lines([str(resolve_style(OWN_STYLE_NAMES.get(name, name)).path)])
         return
 
-    try:
-        from platformdirs import user_cache_path
+    from avimcite.paths import user_cache_dir
 
-        cache = user_cache_path("avimcite", appauthor=False)
-    except Exception:  # noqa: BLE001
-        cache = None
     words = " ".join(query or [])
-    rows = search_styles(style_index(cache), words)
+    rows = search_styles(style_index(user_cache_dir()), words)
     if not words:
         output.write_lines(f"{alias}\tshort name for {target}\t" for alias, target in ALIASES.items())
     output.write_lines("\t".join(row).rstrip("\t") for row in rows)
@@ -670,29 +666,14 @@ def edit(post_id: str) -> None:
         if done.returncode != 0:
             raise UsageError(f"the editor {editor!r} exited with status {done.returncode}; nothing was changed.")
         try:
-            with open(name, encoding="utf-8") as handle:
-                edited = json.loads(handle.read())
-        except json.JSONDecodeError as exc:
-            keep = True
-            raise CatalogueError(f"the edited record is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); nothing was changed, your edit is kept in {name}.") from None
-        except UnicodeDecodeError:
-            keep = True
-            raise CatalogueError(f"the edited record is not UTF-8 text; nothing was changed, your edit is kept in {name}.") from None
-        if edited == record:
-            output.write_lines([f"unchanged {post_id}"])
-            return
-        if not isinstance(edited, dict):
-            keep = True
-            raise CatalogueError(f"the edited record must be one JSON object; nothing was changed, your edit is kept in {name}.")
-        try:
-            post = catalogue_module.build_post(edited)
-        except catalogue_module.PostProblem as problem:
-            keep = True
-            raise CatalogueError(f"the edited record is not valid: {problem}; nothing was changed, your edit is kept in {name}.") from None
-        try:
-            _refuse_key_clash(post, name)
+            edited = _read_edit(name)
+            if edited == record:
+                output.write_lines([f"unchanged {post_id}"])
+                return
+            post = _edited_post(edited)
+            _refuse_key_clash(post)
             replace_record(target, before, index if origin == target else None, edited)
-        except (CatalogueError, FileAccessError) as exc:
+        except (CatalogueError, FileAccessError) as exc:  # the one place that says where the text is
             keep = True
             raise type(exc)(f"{exc.message.rstrip('.')}; your edit is kept in {name}.") from None
     finally:
@@ -703,7 +684,35 @@ def edit(post_id: str) -> None:
     output.note(f"catalogue: {target}")
 
 
-def _refuse_key_clash(post, kept_in: str) -> None:
+def _read_edit(name: str):
+    """The JSON value of the edited file `name`; CatalogueError when it is not JSON in UTF-8."""
+    import json
+
+    from avimcite.errors import CatalogueError
+
+    try:
+        with open(name, encoding="utf-8") as handle:
+            return json.loads(handle.read())
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(f"the edited record is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); nothing was changed.") from None
+    except UnicodeDecodeError:
+        raise CatalogueError("the edited record is not UTF-8 text; nothing was changed.") from None
+
+
+def _edited_post(edited):
+    """The post of an edited record; CatalogueError naming what is wrong with it."""
+    from avimcite import catalogue as catalogue_module
+    from avimcite.errors import CatalogueError
+
+    if not isinstance(edited, dict):
+        raise CatalogueError("the edited record must be one JSON object; nothing was changed.")
+    try:
+        return catalogue_module.build_post(edited)
+    except catalogue_module.PostProblem as problem:
+        raise CatalogueError(f"the edited record is not valid: {problem}; nothing was changed.") from None
+
+
+def _refuse_key_clash(post) -> None:
     """An edited citation key must not be another post's."""
     from avimcite.errors import CatalogueError
     from avimcite.keys import own_key
@@ -718,7 +727,7 @@ def _refuse_key_clash(post, kept_in: str) -> None:
     for other, other_key in keys.items():
         if other_key.lower() == key.lower() and other.lower() != post.id.lower():
             raise CatalogueError(
-                f"the citation key {key!r} is the key of {other}; choose another; nothing was changed, your edit is kept in {kept_in}."
+                f"the citation key {key!r} is the key of {other}; choose another; nothing was changed."
             )
 
 
