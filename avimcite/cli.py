@@ -2,8 +2,9 @@
 
 Every command's arguments and options come from the one table (avimcite.spec), which the
 fast path reads too: `@_command(name)` gives a body the table's signature, and the body
-receives the values by `dest`, plain (no Enum). Exit codes: avimcite.errors.ExitCode (the
-README's Scripting section lists them).
+receives the values by `dest`, plain (no Enum). Exit codes: avimcite.errors.ExitCode, each
+with its meaning in errors.MEANINGS, which `avimcite --help` prints (and the README's Scripting
+section shows as a table).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Annotated, Optional
 import typer
 
 from avimcite import __version__, commands, output, spec
-from avimcite.errors import AvimciteError, ExitCode, UsageError
+from avimcite.errors import MEANINGS, AvimciteError, ExitCode, UsageError
 
 app = typer.Typer(
     name="avimcite",
     no_args_is_help=True,
+    epilog="Exit codes:\n" + "\n".join(f"{int(code):>3}  {meaning}" for code, meaning in MEANINGS.items()),
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
