@@ -229,6 +229,15 @@ def _warned(item: dict, esc: _Fields, warn) -> None:
         warn(item.get("custom", {}).get("avim_id", item["id"]), f"{esc.dropped} unmatched brace{'s' * (esc.dropped > 1)} left out")
 
 
+def _report_fields(item: dict, esc: _Fields) -> list[tuple[str, str]]:
+    """A report's series word, serial and issuing body (BibTeX @techreport, biblatex @report)."""
+    return [
+        ("type", esc(item.get("genre", ""))),
+        ("number", esc(item.get("number", ""))),
+        ("institution", esc(item.get("publisher", ""))),
+    ]
+
+
 def bibtex_entry(item: dict, warn=None) -> str:
     """Commentaries and analyses are @techreport (Zotero and pandoc read a report with its
     type, number, institution and place; every classic style prints "Commentary 2016/73,
@@ -244,11 +253,7 @@ def bibtex_entry(item: dict, warn=None) -> str:
     fields = [("author", _names(item, esc) or "{" + esc(ISSUER) + "}")]
     fields.append(("title", "{" + esc(item["title"]) + "}"))
     if report:
-        fields += [
-            ("type", esc(item.get("genre", ""))),
-            ("number", esc(item.get("number", ""))),
-            ("institution", esc(item.get("publisher", ""))),
-        ]
+        fields += _report_fields(item, esc)
     else:
         fields.append(("howpublished", esc(_publisher_line(item))))
     fields += [
@@ -278,12 +283,7 @@ def biblatex_entry(item: dict, warn=None) -> str:
     report = item["type"] == "report"
     fields = [("author", _names(item, esc)), ("title", "{" + esc(item["title"]) + "}")]
     if report:
-        fields += [
-            ("type", esc(item.get("genre", ""))),
-            ("number", esc(item.get("number", ""))),
-            ("institution", esc(item.get("publisher", ""))),
-            ("location", esc(item.get("publisher-place", ""))),
-        ]
+        fields += [*_report_fields(item, esc), ("location", esc(item.get("publisher-place", "")))]
     else:
         # The outlet joins the serial in `note`: biblatex prints it, Zotero keeps it (as a
         # child note); it drops `addendum`.
