@@ -126,6 +126,9 @@ def series_in(series: str, lang: str) -> str:
 # --- names ---------------------------------------------------------------------------------
 
 NAME = "AVİM"
+# The author of a post that names no person: AVİM, the issuing body (one organisation, never a
+# person; docs/exports.md). Its full name is the publisher in the same reference.
+ISSUER = NAME
 PUBLISHER = {"en": "Center for Eurasian Studies (AVİM)", "tr": "Avrasya İncelemeleri Merkezi (AVİM)"}
 # As the site's own citation line prints it ("Center For"): the house line follows the site.
 PUBLISHER_AS_PRINTED = {"en": "Center For Eurasian Studies (AVİM)", "tr": PUBLISHER["tr"]}
