@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import warnings
 
-from avimcite import rx
 from avimcite.csl.styles import Style
 
 
