@@ -24,7 +24,7 @@ def user_cache_dir() -> Path:
 
 def _user_dir(variable: str, fallback: str, platformdirs_function: str) -> Path:
     """platformdirs' folder for avimcite. On Linux and the BSDs its rule ($variable, else
-    `fallback`) is computed here to spare every run the import (tests/test_cli_import.py
+    `fallback`) is computed here to spare every run the import (tests/test_import_files.py
     checks it against platformdirs); elsewhere (macOS, Windows) platformdirs answers."""
     if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
         base = os.environ.get(variable, "").strip() or os.path.expanduser(fallback)
