@@ -1,5 +1,3 @@
-import sys
+from avimcite.entry import run
 
-from avimcite.entry import main
-
-sys.exit(main())
+run()

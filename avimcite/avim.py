@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from avimcite import rx
+
 # Patterns only some commands need are compiled on first use (module __getattr__ below):
 # a light command's start-up does not pay for the importer's or scan's.
 _COMPILED: dict[str, re.Pattern] = {}
@@ -18,7 +20,7 @@ _COMPILED: dict[str, re.Pattern] = {}
 def _compiled(name: str) -> re.Pattern:
     pattern = _COMPILED.get(name)
     if pattern is None:
-        pattern = _COMPILED[name] = re.compile(*globals()[name])
+        pattern = _COMPILED[name] = rx.compile(*globals()[name])
     return pattern
 
 
@@ -124,6 +126,9 @@ def series_in(series: str, lang: str) -> str:
 # --- names ---------------------------------------------------------------------------------
 
 NAME = "AVİM"
+# The author of a post that names no person: AVİM, the issuing body (one organisation, never a
+# person; docs/exports.md). Its full name is the publisher in the same reference.
+ISSUER = NAME
 PUBLISHER = {"en": "Center for Eurasian Studies (AVİM)", "tr": "Avrasya İncelemeleri Merkezi (AVİM)"}
 # As the site's own citation line prints it ("Center For"): the house line follows the site.
 PUBLISHER_AS_PRINTED = {"en": "Center For Eurasian Studies (AVİM)", "tr": PUBLISHER["tr"]}
@@ -145,7 +150,7 @@ def serial(series: str, year: int | str, number: int | str) -> str:
 
 # The serial as AVİM and its readers write it: "Yorum No.2017 / 82", "Blog No: 2023 / 63",
 # "Commentary No : 2024 / 38", "Blog No.2023/63". The series word is open (see SERIES_IN).
-_SERIAL = re.compile(
+_SERIAL = rx.compile(
     r"^(?P<series>[^\W\d_]{2,20})\s{0,3}No\s{0,3}[.:]?\s{0,3}(?P<year>\d{4})\s{0,3}/\s{0,3}(?P<number>\d{1,9})\.?$",
     re.IGNORECASE,
 )
@@ -161,7 +166,7 @@ def parse_serial(text: str) -> tuple[str, int, int] | None:
 
 # --- ids -----------------------------------------------------------------------------------
 
-_SHORT_ID = re.compile(r"^\d{4}/\d+$")
+_SHORT_ID = rx.compile(r"^\d{4}/\d+$")
 SHORT_ID_SERIES = "blog"  # a short id (2023/63) names a blog post
 
 

@@ -17,8 +17,18 @@ class Terminated(BaseException):
     """SIGTERM, raised where the program is so that half-written temp files are removed."""
 
 
+def _signal_module():
+    """The signal functions, from the C module itself when there is one: `signal.py` builds
+    its enums of every signal and handler at import (about 1 ms of each start)."""
+    try:
+        import _signal as signal
+    except ImportError:
+        import signal
+    return signal
+
+
 def _terminate_cleanly() -> None:
-    import signal
+    signal = _signal_module()
 
     def raise_terminated(signum, frame):
         raise Terminated
@@ -66,8 +76,7 @@ def boundary(run: Callable[[], int]) -> int:
         if gc_was_enabled:
             gc.enable()
         if previous is not None:
-            import signal
-
+            signal = _signal_module()
             signal.signal(signal.SIGTERM, previous)
 
 

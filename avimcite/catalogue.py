@@ -12,6 +12,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from avimcite import rx
 from avimcite import textfold
 from avimcite.avim import normalise_ref, post_id, url_key
 from avimcite.errors import CatalogueError, FileAccessError, UnknownIdError
@@ -24,8 +25,8 @@ _KNOWN_FIELDS = {
     "published", "url", "source", "summary", "reading_minutes",
 }  # fmt: skip
 PINNED_FIELDS = ("key", "twin")  # kept in Post.extra, checked here
-_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}$")  # as avimcite.keys.KEY_PATTERN
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_KEY = rx.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}$")  # as avimcite.keys.KEY_PATTERN
+_ISO_DATE = rx.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def shipped_catalogue_path() -> Path:
@@ -248,7 +249,7 @@ def merge(base: Catalogue, overlay: Catalogue) -> Catalogue:
 
 
 _DECODE = json.JSONDecoder().raw_decode
-_SPACE = re.compile(r"[ \t\n\r]*")
+_SPACE = rx.compile(r"[ \t\n\r]*")
 
 
 class _ChunkReader:
@@ -526,7 +527,7 @@ def _language(record: dict) -> str:
 
 # An http(s) URL with a host and none of the characters that break out of markup, a BibTeX
 # field or a shell word (spaces, controls, quotes, angle brackets, braces, backslash, |, ^, `).
-VALID_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f\"'<>{}|\\^`/]+(?:/[^\s\x00-\x1f\x7f\"'<>{}|\\^`]*)?$", re.IGNORECASE)
+VALID_URL = rx.compile(r"^https?://[^\s\x00-\x1f\x7f\"'<>{}|\\^`/]+(?:/[^\s\x00-\x1f\x7f\"'<>{}|\\^`]*)?$", re.IGNORECASE)
 
 
 def check_url(url: str, field_name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from avimcite.errors import AvimciteError, CatalogueError, UsageError
+from avimcite.errors import AvimciteError, UsageError
 
 MODES = ("bibliography", "citation", "both")
 

@@ -1,11 +1,15 @@
 """The command line (Typer): each command parses its options, calls the core, prints.
 
-show, list and cite are built from the option table (avimcite.spec), which the fast path
-reads too. Exit codes: avimcite.errors.ExitCode (the README's Scripting section lists them).
+Every command's arguments and options come from the one table (avimcite.spec), which the
+fast path reads too: `@_command(name)` gives a body the table's signature, and the body
+receives the values by `dest`, plain (no Enum). Exit codes: avimcite.errors.ExitCode, each
+with its meaning in errors.MEANINGS, which `avimcite --help` prints (and the README's Scripting
+section shows as a table).
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,21 +18,15 @@ from typing import Annotated, Optional
 import typer
 
 from avimcite import __version__, commands, output, spec
-from avimcite.errors import AvimciteError, ExitCode, UsageError
+from avimcite.errors import MEANINGS, AvimciteError, ExitCode, UsageError
 
 app = typer.Typer(
     name="avimcite",
     no_args_is_help=True,
+    epilog="Exit codes:\n" + "\n".join(f"{int(code):>3}  {meaning}" for code, meaning in MEANINGS.items()),
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-def _choices(name: str, values: tuple[str, ...]) -> type[Enum]:
-    return Enum(name, {v.replace("-", "_"): v for v in values}, type=str)
-
-
-Lang = _choices("Lang", spec.LANGS)
 
 
 # --- the catalogue and ids -----------------------------------------------------------
@@ -46,25 +44,12 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     not run the --catalogue callback, so read the option (or its variable) here."""
     import os
 
-    path = ctx.find_root().params.get("catalogue") or os.environ.get("AVIMCITE_CATALOGUE") or None
+    path = ctx.find_root().params.get(spec.CATALOGUE.dest) or os.environ.get(spec.CATALOGUE.envvar) or None
     try:
         state.reset(path)
     except AvimciteError:
         return []
     return _complete_ids_in(incomplete)
-
-
-IdsArg = Annotated[
-    Optional[list[str]],
-    typer.Argument(
-        metavar="ID...",
-        help="Post ids (blog/2023/63, or 2023/63 for a blog) or AVİM URLs; read from stdin when piped.",
-        autocompletion=_complete_ids,
-        show_default=False,
-    ),
-]
-_ENUMS = {spec.LANGS: Lang, spec.FORMATS: _choices("TextFormat", spec.FORMATS), spec.MODES: _choices("Mode", spec.MODES),
-          spec.SORTS: _choices("SortKey", spec.SORTS)}  # fmt: skip
 
 
 def _complete_styles(incomplete: str) -> list[str]:
@@ -75,55 +60,88 @@ def _complete_styles(incomplete: str) -> list[str]:
     return [n for n in names if n.startswith(incomplete)]
 
 
-_COMPLETION = {"style": _complete_styles}
-
-
-def _annotated(opt: spec.Opt):
-    """The Typer declaration of one option of the table (avimcite.spec)."""
-    kind = {"flag": bool, "text": str, "int": int}.get(opt.kind) or _ENUMS[opt.choices]
-    if opt.kind != "flag" and opt.default is None:
-        kind = Optional[kind]
-    extra = {"autocompletion": _COMPLETION[opt.dest]} if opt.dest in _COMPLETION else {}
-    if opt.minimum is not None:
-        extra["min"] = opt.minimum
-    return Annotated[kind, typer.Option(*opt.names, help=opt.help, metavar=opt.metavar, **extra)]
-
-
-def _default(opt: spec.Opt):
-    return _ENUMS[opt.choices](opt.default) if opt.kind == "choice" and opt.default is not None else opt.default
-
-
-JsonOpt = _annotated(spec.JSON)
-YearOpt, SeriesOpt, LangFilterOpt, AuthorOpt, SearchOpt, SinceOpt, UntilOpt = map(_annotated, spec.FILTERS)
-AllOpt, AccessedOpt = _annotated(spec.ALL), _annotated(spec.ACCESSED)
-
-
-def _filters(year, series, lang, author, search, since, until):
-    return filters_of(year, series, lang.value if lang else None, author, search, since, until)
-
-
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"avimcite {__version__}\n")
         raise typer.Exit()
 
 
-@app.callback()
-def _global(
-    catalogue: Annotated[
-        Optional[str],
-        typer.Option(
-            "--catalogue",
-            envvar="AVIMCITE_CATALOGUE",
-            metavar="PATH",
-            help="Catalogue file to read (default: the one that ships with avimcite).",
-            show_default=False,
-        ),
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
+# --- Typer's declarations, from the table (avimcite.spec) ------------------------------
+
+
+def _choices(values: tuple[str, ...]) -> type[Enum]:
+    return Enum("Choice", {v.replace("-", "_"): v for v in values}, type=str)
+
+
+_ENUMS = {c: _choices(c) for c in {o.choices for ps in (*spec.COMMANDS.values(), spec.GLOBAL) for o in ps if getattr(o, "choices", ())}}
+_TYPES = {"flag": bool, "text": str, "int": int, "float": float, "path": Path, "many": list[str]}
+_COMPLETION = {"style": _complete_styles, "ids": _complete_ids}  # by an option's dest or an Arg's `complete`
+_EXTRA = {"version": {"callback": _version, "is_eager": True}}  # by dest
+
+
+def _annotated(param: spec.Opt | spec.Arg):
+    """The Typer declaration of one argument or option of the table."""
+    if isinstance(param, spec.Arg):
+        kind = list[str] if param.many else str
+        extra = {"autocompletion": _COMPLETION[param.complete]} if param.complete else {}
+        if param.required:
+            return Annotated[kind, typer.Argument(metavar=param.metavar, help=param.help, **extra)]
+        return Annotated[Optional[kind], typer.Argument(metavar=param.metavar, help=param.help, show_default=False, **extra)]
+    kind = _TYPES.get(param.kind) or _ENUMS[param.choices]
+    if param.kind != "flag" and param.default is None and not param.required:
+        kind = Optional[kind]
+    extra = dict(_EXTRA.get(param.dest, {}))
+    if param.dest in _COMPLETION:
+        extra["autocompletion"] = _COMPLETION[param.dest]
+    if param.minimum is not None:
+        extra["min"] = param.minimum
+    if param.maximum is not None:
+        extra["max"] = param.maximum
+    if param.envvar:
+        extra.update(envvar=param.envvar, show_default=False)
+    return Annotated[kind, typer.Option(*param.names, help=param.help, metavar=param.metavar, **extra)]
+
+
+def _default(param: spec.Opt | spec.Arg):
+    if param.required:
+        return inspect.Parameter.empty
+    if isinstance(param, spec.Arg):
+        return None
+    return _ENUMS[param.choices](param.default) if param.kind == "choice" and param.default is not None else param.default
+
+
+def _plain(value):
+    return value.value if isinstance(value, Enum) else value
+
+
+def _command(name: str, *, table: Optional[tuple] = None, register=None):
+    """`@_command("export")`: the body becomes the Typer command `name`, whose arguments and
+    options are the table's (spec.COMMANDS[name], or `table`); the body takes them by `dest`
+    (a body's parameters that are not the table's are refused when cli.py is imported)."""
+    params = spec.COMMANDS[name] if table is None else table
+
+    def decorate(body):
+        accepted = inspect.signature(body).parameters
+        dests = [p.dest for p in params]
+        if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()) and set(accepted) != set(dests):
+            raise TypeError(f"{body.__name__} takes {sorted(accepted)}, the table of {name!r} declares {sorted(dests)}")
+
+        def command(**values):
+            return body(**{dest: _plain(value) for dest, value in values.items()})
+
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        command.__signature__ = inspect.Signature(
+            [inspect.Parameter(p.dest, keyword, default=_default(p), annotation=_annotated(p)) for p in params]
+        )
+        command.__name__, command.__doc__ = body.__name__, body.__doc__
+        (register or app.command(name))(command)
+        return body
+
+    return decorate
+
+
+@_command("avimcite", table=spec.GLOBAL, register=app.callback())
+def _global(catalogue: Optional[str], version: bool) -> None:
     """Cite AVİM posts from a local catalogue, offline.
 
     Example: avimcite cite 2023/63
@@ -131,50 +149,34 @@ def _global(
     state.reset(catalogue)
 
 
-def _plain(value):
-    return value.value if isinstance(value, Enum) else value
+def _light(name: str, doc: str) -> None:
+    """show, list and cite: one call for both parsers (commands.run)."""
 
-
-def _from_table(name: str, doc: str) -> None:
-    """A Typer command whose options are the table's (avimcite.spec), run by commands.run."""
-    import inspect
-
-    def command(**values) -> None:
+    def body(**values) -> None:
         ids = values.pop("ids", None)
-        commands.run(name, ids, {dest: _plain(value) for dest, value in values.items()})
+        commands.run(name, ids, values)
 
-    keyword = inspect.Parameter.KEYWORD_ONLY
-    params = [inspect.Parameter("ids", keyword, default=None, annotation=IdsArg)] if spec.TAKES_IDS[name] else []
-    params += [inspect.Parameter(o.dest, keyword, default=_default(o), annotation=_annotated(o)) for o in spec.COMMANDS[name]]
-    command.__signature__ = inspect.Signature(params)
-    command.__name__, command.__doc__ = name, doc
-    app.command(name)(command)
+    body.__name__, body.__doc__ = name, doc
+    _command(name)(body)
 
 
-_from_table("show", """Show the metadata of posts: a panel on a terminal, `field: value` lines when piped.
+_light("show", """Show the metadata of posts: a panel on a terminal, `field: value` lines when piped.
 
     Example: avimcite show 2023/63 --json
     """)
-_from_table("list", """List posts, filtered: a table on a terminal, one tab-separated line per post when piped.
+_light("list", """List posts, filtered: a table on a terminal, one tab-separated line per post when piped.
 
     Example: avimcite list --year 2023 --search karabakh --ids
     """)
-_from_table("cite", """Cite posts: AVİM's house line (one per id, in the order given) or any CSL style.
+_light("cite", """Cite posts: AVİM's house line (one per id, in the order given) or any CSL style.
 
     Example: avimcite cite 2023/63 --style apa
     Example: avimcite cite --clusters draft-cites.txt --style chicago-notes --mode both
     """)
 
 
-@app.command()
-def styles(
-    query: Annotated[
-        Optional[list[str]], typer.Argument(metavar="[QUERY]...", help="Words in a style's id or title (case and accents ignored).")
-    ] = None,
-    path: Annotated[
-        bool, typer.Option("--path", help="Print the file of the style named (avim: our own avim.csl), for Zotero's \"Add Style…\" or pandoc --csl.")
-    ] = False,
-) -> None:
+@_command("styles")
+def styles(query: Optional[list[str]], path: bool) -> None:
     """List or search the CSL styles by id and title (tab-separated: id, title, parent).
 
     Example: avimcite styles chicago author date
@@ -189,46 +191,17 @@ def styles(
         output.write_lines([str(resolve_style(OWN_STYLE_NAMES.get(name, name)).path)])
         return
 
-    try:
-        from platformdirs import user_cache_path
+    from avimcite.paths import user_cache_dir
 
-        cache = user_cache_path("avimcite", appauthor=False)
-    except Exception:  # noqa: BLE001
-        cache = None
     words = " ".join(query or [])
-    rows = search_styles(style_index(cache), words)
+    rows = search_styles(style_index(user_cache_dir()), words)
     if not words:
         output.write_lines(f"{alias}\tshort name for {target}\t" for alias, target in ALIASES.items())
     output.write_lines("\t".join(row).rstrip("\t") for row in rows)
 
 
-class ExportFormat(str, Enum):
-    bibtex = "bibtex"
-    biblatex = "biblatex"
-    ris = "ris"
-    csl_json = "csl-json"
-
-
-@app.command()
-def export(
-    ids: IdsArg = None,
-    fmt: Annotated[
-        Optional[ExportFormat],
-        typer.Option("--format", "-f", help="Bibliography format (default: from the -o file's extension, .bib .ris .json; else bibtex).", show_default=False),
-    ] = None,
-    out: Annotated[
-        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-    ] = None,
-    accessed: AccessedOpt = None,
-    all_: AllOpt = False,
-    year: YearOpt = None,
-    series: SeriesOpt = None,
-    lang: LangFilterOpt = None,
-    author: AuthorOpt = None,
-    search: SearchOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-) -> None:
+@_command("export")
+def export(ids, fmt, out: Optional[Path], accessed, all_, year, series, lang, author, search, since, until) -> None:
     """Export posts as BibTeX, BibLaTeX, RIS or CSL-JSON (no access date unless --accessed).
 
     The format follows the extension of -o when --format is not given: .bib BibTeX, .ris RIS,
@@ -238,8 +211,8 @@ def export(
     """
     from avimcite.exporters import export as render
 
-    fmt = _export_format(fmt.value if fmt else None, out)
-    filters = _filters(year, series, lang, author, search, since, until)
+    fmt = _export_format(fmt, out)
+    filters = filters_of(year, series, lang, author, search, since, until)
     posts, missing = _chosen_posts(ids, all_, filters)
     if missing:  # a typo must not leave a half-written bibliography behind
         raise missing
@@ -280,10 +253,6 @@ def _export_format(given: Optional[str], out: Optional[Path]) -> str:
     return given
 
 
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be written, write nothing.")]
-UpdateOpt = Annotated[bool, typer.Option("--update", help="Replace a post already there when it differs.")]
-
-
 def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> Path:
     """Add the posts of every (source label, posts) pair to the catalogue, in one write."""
     from avimcite.store import add_posts
@@ -307,13 +276,8 @@ def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> 
     return target
 
 
-@app.command()
-def scan(
-    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Drafts: Markdown, text, LaTeX, .bib, HTML or Word .docx; - for stdin.")],
-    json_: Annotated[bool, typer.Option("--json", help="A JSON list of findings (file, line, column, kind, text, id, problems).")] = False,
-    ids: Annotated[bool, typer.Option("--ids", help="Only the ids of the posts found, each once, in order of first appearance.")] = False,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when a reference needs attention (for pipelines); a file that cannot be read still exits 5.")] = False,
-) -> int:
+@_command("scan")
+def scan(files: list[str], json_: bool, ids: bool, exit_zero: bool) -> int:
     """Find the AVİM references in a draft and check them against the catalogue.
 
     Finds AVİM URLs, "To cite this article:" lines and house-format citations (also split over
@@ -377,15 +341,8 @@ def scan(
     return int(ExitCode.OK)
 
 
-@app.command("import")
-def import_(
-    files: Annotated[list[str], typer.Argument(metavar="FILE|URL...", help="Saved AVİM pages (text, Markdown, HTML), files of citation lines, or http(s) URLs of AVİM pages; - for stdin.")],
-    url: Annotated[Optional[str], typer.Option(help="The AVİM URL of the page, when the saved file does not hold it.")] = None,
-    dry_run: DryRunOpt = False,
-    update: UpdateOpt = False,
-    timeout: Annotated[float, typer.Option(help="Give up on a URL after this many seconds.", min=0.1, max=600)] = 20.0,
-    refresh: Annotated[bool, typer.Option("--refresh", help="Download URLs again instead of using the copies cached by an earlier import.")] = False,
-) -> None:
+@_command("import")
+def import_(files: list[str], url: Optional[str], dry_run: bool, update: bool, timeout: float, refresh: bool) -> None:
     """Import posts from AVİM pages (saved files or URLs) or "To cite this article:" lines into your catalogue.
 
     Writes to --catalogue / $AVIMCITE_CATALOGUE, else to your user catalogue, which every
@@ -472,23 +429,8 @@ def _read_input(name: str) -> str:
     raise FileAccessError(f"cannot read {name}: it is neither UTF-8 nor Windows-1254 text.")
 
 
-@app.command()
-def add(
-    series: Annotated[str, typer.Option(help="The word AVİM prints: Blog, Commentary, Yorum, Analysis, Analiz.")],
-    year: Annotated[int, typer.Option(help="Series year (Blog No.2023 / 63 -> 2023).")],
-    number: Annotated[int, typer.Option(help="Running number in the series year.")],
-    title: Annotated[str, typer.Option(help="The title exactly as AVİM prints it.")],
-    date_: Annotated[str, typer.Option("--date", metavar="DATE", help="Publication date (31.10.2023, 2023-10-31, ...).")],
-    url: Annotated[str, typer.Option(help="The post's AVİM page URL.")],
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the post.")],
-    author: Annotated[Optional[list[str]], typer.Option(help="'Taras KUZIO', 'Kuzio, Taras' or 'Taras Kuzio'; repeatable.")] = None,
-    org: Annotated[Optional[list[str]], typer.Option(help="An organisation as author; repeatable.")] = None,
-    source_name: Annotated[Optional[str], typer.Option(help="Outlet a repost first appeared in.")] = None,
-    source_date: Annotated[Optional[str], typer.Option(metavar="DATE", help="Its date.")] = None,
-    source_url: Annotated[Optional[str], typer.Option(help="Its URL.")] = None,
-    dry_run: DryRunOpt = False,
-    update: UpdateOpt = False,
-) -> None:
+@_command("add")
+def add(series, year, number, title, date_, url, lang, author, org, source_name, source_date, source_url, dry_run, update) -> None:
     """Add one post by hand to your catalogue (as import does).
 
     Example: avimcite add --series Blog --year 2023 --number 63 --title "..." --author "Taras KUZIO" --date 31.10.2023 --url https://www.avimbulten.org/Blog/... --lang en
@@ -502,7 +444,7 @@ def add(
             family, given = (part.strip() for part in name.split(",", 1))
             authors.append({"given": given, "family": family} if given else {"family": family})
             continue
-        parsed = parse_name(name, lang.value)
+        parsed = parse_name(name, lang)
         if parsed is None or "literal" in parsed:
             words = name.split()
             if len(words) < 2:
@@ -511,7 +453,7 @@ def add(
         authors.append(parsed)
     authors += [{"literal": o} for o in org or []]
     record: dict = {
-        "series": series, "year": year, "number": number, "language": lang.value, "title": title,
+        "series": series, "year": year, "number": number, "language": lang, "title": title,
         "authors": authors, "published": _parse_date(date_, "--date").isoformat(), "url": url,
     }  # fmt: skip
     if source_name:
@@ -549,8 +491,8 @@ def _no_controls(record: dict) -> None:
     walk(record, "add")
 
 
-@app.command()
-def check(json_: JsonOpt = False) -> None:
+@_command("check")
+def check(json_: bool) -> None:
     """Check the catalogues the commands read and report every problem: errors (exit 4) and warnings (exit 0).
 
     Checks --catalogue / $AVIMCITE_CATALOGUE, else the shipped catalogue and your user catalogue
@@ -583,8 +525,8 @@ def check(json_: JsonOpt = False) -> None:
         raise CatalogueError("; ".join(failed) + "; fix the errors (avimcite edit ID, or the file by hand) and run avimcite check again.")
 
 
-@app.command()
-def info(json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+@_command("info")
+def info(json_: bool) -> None:
     """Say which files avimcite uses: the catalogues read (lowest first), their posts, which one wins, where
     import, add, remove and edit write, the key book, the cache and user data folders.
 
@@ -647,8 +589,8 @@ def info(json_: Annotated[bool, typer.Option("--json", help="Print one JSON obje
     output.write_lines(lines)
 
 
-@app.command()
-def remove(ids: IdsArg = None) -> None:
+@_command("remove")
+def remove(ids: Optional[list[str]]) -> None:
     """Remove posts from your catalogue (or --catalogue), atomically, the old file kept as .bak.
 
     All or nothing: an id that is not in that file removes nothing (exit 3). The shipped catalogue
@@ -682,8 +624,8 @@ def remove(ids: IdsArg = None) -> None:
     output.note(f"catalogue: {target}")
 
 
-@app.command()
-def edit(post_id: Annotated[str, typer.Argument(metavar="ID", help="The post to edit (id, short id or AVİM URL).", autocompletion=_complete_ids)]) -> None:
+@_command("edit")
+def edit(post_id: str) -> None:
     """Edit one post's record as JSON in $VISUAL or $EDITOR (else vi); it is checked before it is written back.
 
     The catalogue is written atomically under the same lock as import, the old file kept as .bak.
@@ -726,29 +668,14 @@ def edit(post_id: Annotated[str, typer.Argument(metavar="ID", help="The post to 
         if done.returncode != 0:
             raise UsageError(f"the editor {editor!r} exited with status {done.returncode}; nothing was changed.")
         try:
-            with open(name, encoding="utf-8") as handle:
-                edited = json.loads(handle.read())
-        except json.JSONDecodeError as exc:
-            keep = True
-            raise CatalogueError(f"the edited record is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); nothing was changed, your edit is kept in {name}.") from None
-        except UnicodeDecodeError:
-            keep = True
-            raise CatalogueError(f"the edited record is not UTF-8 text; nothing was changed, your edit is kept in {name}.") from None
-        if edited == record:
-            output.write_lines([f"unchanged {post_id}"])
-            return
-        if not isinstance(edited, dict):
-            keep = True
-            raise CatalogueError(f"the edited record must be one JSON object; nothing was changed, your edit is kept in {name}.")
-        try:
-            post = catalogue_module.build_post(edited)
-        except catalogue_module.PostProblem as problem:
-            keep = True
-            raise CatalogueError(f"the edited record is not valid: {problem}; nothing was changed, your edit is kept in {name}.") from None
-        try:
-            _refuse_key_clash(post, name)
+            edited = _read_edit(name)
+            if edited == record:
+                output.write_lines([f"unchanged {post_id}"])
+                return
+            post = _edited_post(edited)
+            _refuse_key_clash(post)
             replace_record(target, before, index if origin == target else None, edited)
-        except (CatalogueError, FileAccessError) as exc:
+        except (CatalogueError, FileAccessError) as exc:  # the one place that says where the text is
             keep = True
             raise type(exc)(f"{exc.message.rstrip('.')}; your edit is kept in {name}.") from None
     finally:
@@ -759,7 +686,35 @@ def edit(post_id: Annotated[str, typer.Argument(metavar="ID", help="The post to 
     output.note(f"catalogue: {target}")
 
 
-def _refuse_key_clash(post, kept_in: str) -> None:
+def _read_edit(name: str):
+    """The JSON value of the edited file `name`; CatalogueError when it is not JSON in UTF-8."""
+    import json
+
+    from avimcite.errors import CatalogueError
+
+    try:
+        with open(name, encoding="utf-8") as handle:
+            return json.loads(handle.read())
+    except json.JSONDecodeError as exc:
+        raise CatalogueError(f"the edited record is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); nothing was changed.") from None
+    except UnicodeDecodeError:
+        raise CatalogueError("the edited record is not UTF-8 text; nothing was changed.") from None
+
+
+def _edited_post(edited):
+    """The post of an edited record; CatalogueError naming what is wrong with it."""
+    from avimcite import catalogue as catalogue_module
+    from avimcite.errors import CatalogueError
+
+    if not isinstance(edited, dict):
+        raise CatalogueError("the edited record must be one JSON object; nothing was changed.")
+    try:
+        return catalogue_module.build_post(edited)
+    except catalogue_module.PostProblem as problem:
+        raise CatalogueError(f"the edited record is not valid: {problem}; nothing was changed.") from None
+
+
+def _refuse_key_clash(post) -> None:
     """An edited citation key must not be another post's."""
     from avimcite.errors import CatalogueError
     from avimcite.keys import own_key
@@ -774,7 +729,7 @@ def _refuse_key_clash(post, kept_in: str) -> None:
     for other, other_key in keys.items():
         if other_key.lower() == key.lower() and other.lower() != post.id.lower():
             raise CatalogueError(
-                f"the citation key {key!r} is the key of {other}; choose another; nothing was changed, your edit is kept in {kept_in}."
+                f"the citation key {key!r} is the key of {other}; choose another; nothing was changed."
             )
 
 

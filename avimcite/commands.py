@@ -89,8 +89,10 @@ class State:
         if not missing(book):
             return keys
 
+        first = book, keys, new
+
         def compute(book):  # again under the book's lock: another run may have given keys meanwhile
-            keys, new = self._pinned(cat, book, name)
+            keys, new = first[1:] if book == first[0] else self._pinned(cat, book, name)
             wanted = missing(book)
             for ids in wanted.values():
                 for post_id in ids:

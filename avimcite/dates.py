@@ -8,9 +8,9 @@ than completed from today's date.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
+from avimcite import rx
 from avimcite.errors import UsageError
 
 MONTHS = {
@@ -20,7 +20,7 @@ MONTHS = {
            "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık"],
 }  # fmt: skip
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO = rx.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def month_name(month: int, lang: str) -> str:
@@ -104,6 +104,6 @@ def _bound(year: int, month: int | None, bound: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-_YEARS = re.compile(r"(?<!\d)(\d{4})(?!\d)")  # 25-06-2026 too
-_YEAR = re.compile(r"^\d{4}$")
-_YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+_YEARS = rx.compile(r"(?<!\d)(\d{4})(?!\d)")  # 25-06-2026 too
+_YEAR = rx.compile(r"^\d{4}$")
+_YEAR_MONTH = rx.compile(r"^\d{4}-\d{1,2}$")

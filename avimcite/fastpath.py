@@ -53,7 +53,7 @@ def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
         catalogue, args = args[0].partition("=")[2], args[1:]
     if args == ["--version"] and catalogue is None:
         return _version
-    if not args or args[0] not in spec.COMMANDS:
+    if not args or args[0] not in spec.FAST:
         return None
     command, rest = args[0], args[1:]
     flags, valued, aliases = spec.grammar(command)
@@ -80,7 +80,7 @@ def fast_plan(argv: list[str]) -> Optional[Callable[[], int]]:
             return None  # --help, --opt=value, a repeated or unknown option: Typer's to decide
     if positional and not spec.TAKES_IDS[command]:
         return None
-    path = catalogue if catalogue is not None else os.environ.get("AVIMCITE_CATALOGUE") or None
+    path = catalogue if catalogue is not None else os.environ.get(spec.CATALOGUE.envvar) or None
     return lambda: _run(command, positional, values, path)
 
 

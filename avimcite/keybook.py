@@ -13,7 +13,7 @@ from pathlib import Path
 
 from avimcite import catalogue
 from avimcite.errors import CatalogueError, FileAccessError
-from avimcite.fsutil import atomic_write_bytes, atomic_write_text, real_path
+from avimcite.fsutil import atomic_write_text, keep_backup, real_path
 
 KEY_BOOK_SCHEMA = "avimcite-keys/1"
 
@@ -72,7 +72,7 @@ def record_keys(path: Path, compute) -> object:
         if changed:
             text = json.dumps({"schema": KEY_BOOK_SCHEMA, "catalogues": book}, ensure_ascii=False, indent=1) + "\n"
             if old is not None:
-                atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
+                keep_backup(path, old)
             atomic_write_text(path, text, guard=(path, old))
         return result
 

@@ -20,10 +20,10 @@ post has the same key whether it is exported alone or with everything.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from avimcite import rx
 from avimcite.model import Post
 
 _TRANSLIT = str.maketrans({"ı": "i", "İ": "I", "ş": "s", "Ş": "S", "ğ": "g", "Ğ": "G", "ç": "c", "Ç": "C",
@@ -44,8 +44,8 @@ def _ascii_reference(text: str) -> str:
 # Latin letters transliterated once, at import; other scripts take the NFKD path.
 _KEY_TABLE = {cp: _ascii_reference(chr(cp)) for cp in range(0x80, 0x250)}
 _KEY_TABLE.update({ord(k): _ascii_reference(k) for k in "’‘"})
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
-_WORDS = re.compile(r"[^\s\-–—/:;,.!?()\"“”‘]+")
+_NOT_ALNUM = rx.compile(r"[^a-z0-9]")
+_WORDS = rx.compile(r"[^\s\-–—/:;,.!?()\"“”‘]+")
 
 
 def _ascii_lower(text: str) -> str:
@@ -87,7 +87,7 @@ def _suffix(n: int) -> str:
 
 
 # Safe as a BibTeX/BibLaTeX key, an RIS ID, a CSL-JSON id and a pandoc @key.
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}$")
+KEY_PATTERN = rx.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]{0,99}$")
 
 
 def own_key(post: Post) -> str:

@@ -8,15 +8,8 @@ from pathlib import Path
 
 
 def user_data_dir() -> Path:
-    """platformdirs' user data folder for avimcite. On Linux and the BSDs its rule is
-    $XDG_DATA_HOME or ~/.local/share, computed here to spare every run the import
-    (tests/test_cli_import.py checks it against platformdirs)."""
-    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
-        return Path(base) / "avimcite"
-    from platformdirs import user_data_path
-
-    return user_data_path("avimcite", appauthor=False)
+    """platformdirs' user data folder for avimcite ($XDG_DATA_HOME or ~/.local/share on Linux/BSD)."""
+    return _user_dir("XDG_DATA_HOME", "~/.local/share", "user_data_path")
 
 
 def user_catalogue_path() -> Path:
@@ -26,12 +19,19 @@ def user_catalogue_path() -> Path:
 
 def user_cache_dir() -> Path:
     """platformdirs' user cache folder for avimcite ($XDG_CACHE_HOME or ~/.cache on Linux/BSD)."""
-    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "avimcite"
-    from platformdirs import user_cache_path
+    return _user_dir("XDG_CACHE_HOME", "~/.cache", "user_cache_path")
 
-    return user_cache_path("avimcite", appauthor=False)
+
+def _user_dir(variable: str, fallback: str, platformdirs_function: str) -> Path:
+    """platformdirs' folder for avimcite. On Linux and the BSDs its rule ($variable, else
+    `fallback`) is computed here to spare every run the import (tests/test_import_files.py
+    checks it against platformdirs); elsewhere (macOS, Windows) platformdirs answers."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        base = os.environ.get(variable, "").strip() or os.path.expanduser(fallback)
+        return Path(base) / "avimcite"
+    import platformdirs
+
+    return getattr(platformdirs, platformdirs_function)("avimcite", appauthor=False)
 
 
 def package_dir(name: str) -> Path | None:

@@ -35,7 +35,6 @@ Known = Callable[[str], "dict | None"]
 _SERIAL = avim.SERIAL_IN_TEXT
 _TYPE_NUMBER = re.compile(rf"(?P<series>{avim.SERIES_WORDS}) (?P<year>\d{{4}})\s*/\s*(?P<number>\d{{1,6}})")
 _SOURCE = avim.OUTLET
-_CLASSIC_TYPES = ("techreport", "misc")  # the types only the classic BibTeX file writes
 _LANGID = {"english": "en", "turkish": "tr", "en": "en", "tr": "tr"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -90,6 +89,15 @@ def _post_id(record: dict) -> str:
 
 def _people(authors: list) -> list[tuple]:
     return [(a.get("family", ""), a.get("given", ""), a.get("literal", "")) for a in authors]
+
+
+def _issuer_read(authors: list[dict], series: str, year, number, find: Known) -> list[dict]:
+    """Every export names AVİM, the issuing body, as the author of a post without a recorded one
+    (avimcite/csl/mapping.py): read that as no author; the known post settles it either way."""
+    if authors != [{"literal": avim.ISSUER}]:
+        return authors
+    old = find(avim.post_id(series, year, number))
+    return old.get("authors", []) if old is not None and _people(old.get("authors", [])) in ([], [("", "", avim.ISSUER)]) else []
 
 
 def _settled(record: dict, find: Known, where: str, day_missing: bool = False) -> dict:
@@ -184,6 +192,7 @@ def _csl_item(item: dict, index: int, find: Known) -> dict:
             authors.append({"literal": author["literal"]})
         else:
             authors.append({k: author[k] for k in ("given", "family") if k in author})
+    authors = _issuer_read(authors, series, year, number, find)
     record = _base(series, year, number, item.get("title"), authors, published, item.get("URL", ""), item.get("language", ""))
     if "source_name" in custom:
         source = {"name": custom["source_name"]}
@@ -228,6 +237,7 @@ def _ris_entry(entry: dict, index: int, find: Known) -> dict:
         family, comma, given = name.partition(", ")
         authors.append({"given": given, "family": family} if comma else {"literal": name})
     urls = entry.get("urls") or [""]
+    authors = _issuer_read(authors, match["series"], int(match["year"]), int(match["number"]), find)
     record = _base(match["series"], int(match["year"]), int(match["number"]), entry.get("title") or entry.get("primary_title", ""),
                    authors, published, urls[0], entry.get("language", ""))  # fmt: skip
     if match["rest"]:
@@ -376,11 +386,7 @@ def _bib_entry(kind: str, key: str, fields: dict[str, str], find: Known) -> dict
         raise PageError(f"{where}: no AVİM serial ('Blog No.2023 / 63' in howpublished or note, or type and number)")
     title = latex_text(fields.get("title", ""))
     authors = _bib_names(fields["author"]) if fields.get("author") else []
-    if kind in _CLASSIC_TYPES and authors == [{"literal": "AVİM"}]:
-        # classic BibTeX names AVİM as the organisational author of a post without one (natbib's
-        # label needs an author): read as no author, the known post settles it either way
-        old = find(avim.post_id(latex_text(match["series"]), match["year"], match["number"]))
-        authors = old.get("authors", []) if old is not None and _people(old.get("authors", [])) in ([], [("", "", "AVİM")]) else []
+    authors = _issuer_read(authors, latex_text(match["series"]), match["year"], match["number"], find)
     day_missing = False
     if "date" in fields:
         published = latex_text(fields["date"])

@@ -52,8 +52,11 @@ def locked(path: Path) -> Iterator[None]:
 
 def catalogue_text(posts: list[Post]) -> str:
     """The catalogue file: pretty-printed, UTF-8 letters intact, stable key order."""
-    data = {"schema": catalogue.SCHEMA, "posts": [p.to_catalogue_record() for p in posts]}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return _records_text([p.to_catalogue_record() for p in posts])
+
+
+def _records_text(records: list[dict]) -> str:
+    return json.dumps({"schema": catalogue.SCHEMA, "posts": records}, ensure_ascii=False, indent=2) + "\n"
 
 
 def _known(record: dict) -> dict:
@@ -151,12 +154,7 @@ def add_posts(path: Path, posts: list[Post], *, update: bool = False, dry_run: b
                     current[index], outcome.warning = keyed[outcome.post_id]
         changed = any(o.action in ("added", "updated") for o in outcomes)
         if changed and not dry_run:
-            text = catalogue_text(current)
-            catalogue.parse(json.loads(text), path)  # never write what we could not read back
-            if old is not None:
-                # the old version goes to .bak only while the file still holds it
-                atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
-            atomic_write_text(path, text, guard=(path, old))
+            _write_catalogue(path, old, catalogue_text(current))
         return outcomes
 
 
@@ -217,9 +215,9 @@ def validated(record: dict, where: str) -> Post:
 # --- remove and edit ----------------------------------------------------------------------
 
 
-def _write_catalogue(path: Path, old: bytes | None, records: list[dict]) -> None:
-    """`records` as the catalogue at `path` (which held `old`), checked, atomically, `.bak` kept."""
-    text = json.dumps({"schema": catalogue.SCHEMA, "posts": records}, ensure_ascii=False, indent=2) + "\n"
+def _write_catalogue(path: Path, old: bytes | None, text: str) -> None:
+    """`text` as the catalogue at `path` (which held `old`), checked, atomically, `.bak` kept
+    (the old version goes to .bak only while the file still holds it)."""
     catalogue.parse(json.loads(text), path)  # never write what we could not read back
     if old is not None:
         atomic_write_bytes(path.with_name(path.name + ".bak"), old, guard=(path, old))
@@ -246,7 +244,7 @@ def remove_posts(path: Path, refs: list[str]) -> list[str]:
             raise cat.unknown_error(list(dict.fromkeys(unknown)))
         gone = {id(p) for p in found}
         kept = [r for r, p in zip(records, cat.posts) if id(p) not in gone]
-        _write_catalogue(path, old, kept)
+        _write_catalogue(path, old, _records_text(kept))
         return list(dict.fromkeys(p.id for p in found))
 
 
@@ -287,5 +285,5 @@ def replace_record(path: Path, before: bytes | None, index: int | None, record: 
             records.append(record)
         else:
             records[index] = record
-        _write_catalogue(path, now, records)
+        _write_catalogue(path, now, _records_text(records))
     return post

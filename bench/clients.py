@@ -126,11 +126,13 @@ def zotero(server: str, text: str, ours: dict[str, str], style: str, work: Path)
             "type": item["itemType"],
             "number": item.get("reportNumber") or item.get("number") or "",
             "report type": item.get("reportType") or item.get("websiteType") or "",
-            "publisher": item.get("institution") or item.get("publisher") or ("(extra)" if re.search(r"^Publisher:", extra, re.M) else ""),
-            "place": item.get("place") or ("(extra)" if re.search(r"^(Place|Publisher Place):", extra, re.M) else ""),
+            "publisher": item.get("institution") or item.get("publisher") or ("(extra)" if re.search(r"^publisher:", extra, re.M | re.I) else ""),
+            "place": item.get("place") or ("(extra)" if re.search(r"^(place|publisher[ -]place):", extra, re.M | re.I) else ""),
             "date": item.get("date", ""),
             "language": item.get("language", ""),
             "container": item.get("blogTitle") or item.get("websiteTitle") or item.get("publicationTitle") or "",
+            "author": "; ".join(c.get("name") or ", ".join(p for p in (c.get("lastName"), c.get("firstName")) if p)
+                                for c in item.get("creators", [])),
             "outlet": "Originally published" in extra or any(  # in this item's own child notes
                 "Originally published" in c.get("note", "") for c in items
                 if c.get("itemType") == "note" and c.get("parentItem") == item.get("key")),

@@ -14,7 +14,7 @@ from avimcite.entry import main
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
-# The generated suites (test_fuzz, test_page_layouts) draw the same examples on every run, so a
+# The generated suites (test_cli_fuzz, test_import_layouts) draw the same examples on every run, so a
 # clean-clone CI run is reproducible; `pytest --hypothesis-profile=explore` draws new ones
 # (and a failure found that way becomes a plain regression test).
 settings.register_profile("ci", derandomize=True, print_blob=True)

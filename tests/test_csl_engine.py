@@ -194,8 +194,22 @@ def test_the_ad_term_follows_years_below_500_as_citeproc_js():
     # golden-fixes/years: citeproc-js (tools/csl-reference/render_citeprocjs.js --mode both)
     from avimcite.csl import render
 
-    items = json.loads((CSL / "input" / "years.json").read_text(encoding="utf-8"))
+    items = json.loads((CSL / "golden-fixes" / "years" / "items.json").read_text(encoding="utf-8"))
     golden = (CSL / "golden-fixes" / "years" / "harvard-cite-them-right.txt").read_text(encoding="utf-8").split("\n----\n")
     out = render(items, "harvard-cite-them-right", locale="en-US", mode="both")
+    assert out.citations == golden[0].splitlines()
+    assert out.bibliography == golden[1].splitlines()
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-notes-bibliography", "vancouver"])
+def test_note_field_variables_and_zotero_short_forms_as_citeproc_js(style):
+    # golden-fixes/note-fields: citeproc-js (tools/csl-reference/render_citeprocjs.js --mode both):
+    # "variable: value" lines and {:variable: value} in `note`, journalAbbreviation; AVİM's
+    # own note ("Blog No.2023 / 63") is no variable
+    from avimcite.csl import render
+
+    items = json.loads((CSL / "golden-fixes" / "note-fields" / "items.json").read_text(encoding="utf-8"))
+    golden = (CSL / "golden-fixes" / "note-fields" / f"{style}.txt").read_text(encoding="utf-8").split("\n----\n")
+    out = render(items, style, locale="en-US", mode="both")
     assert out.citations == golden[0].splitlines()
     assert out.bibliography == golden[1].splitlines()

@@ -5,7 +5,7 @@ files under this module's name: every import inside citeproc-py is relative, so 
 submodules become avimcite.csl._citeproc.model, .string, .source ... and their classes
 are distinct from those of `import citeproc`. avimcite.csl.fixes then changes these
 classes only; a program that imports both avimcite and citeproc keeps an untouched
-citeproc-py (tests/test_csl_isolation.py). No third-party source is copied: the files
+citeproc-py (tests/test_csl_engine.py). No third-party source is copied: the files
 read are the installed package's. See docs/engine.md.
 """
 
@@ -63,6 +63,7 @@ def _load():
         fixes.install(module)
         clusters.install(module)
         pages.install(module)
+        importlib.import_module("avimcite.csl.names").install(module)  # before disambiguation, which wraps it
         disambiguation.install(module.model)
         __import__("avimcite.csl.richtext", fromlist=["install"]).install(module)
         display.install(module.model)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from avimcite import rx
 from avimcite.csl.context import per_render
 
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = "first", "subsequent", "ibid", "ibid-with-locator"
@@ -234,8 +235,8 @@ def assign_positions(clusters: list[list[dict]], near_note_distance: int, notes:
             track["previous"] = {"note": note, "keys": [c["id"] for c in cluster], "cites": list(cluster)}
 
 
-_ROMANESQUE_END = re.compile(r"[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]$")
-_ROMANESQUE_START = re.compile(r"^[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+_ROMANESQUE_END = rx.compile(r"[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]$")
+_ROMANESQUE_START = rx.compile(r"^[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
 
 def prefix_text(prefix: str) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from avimcite import rx
+
 _installed = False
 
 
@@ -45,7 +47,7 @@ _NAME_VARIABLES = ("author", "chair", "collection-editor", "compiler", "composer
                    "guest", "host", "illustrator", "interviewer", "narrator", "organizer", "original-author",
                    "performer", "producer", "recipient", "reviewed-author", "script-writer", "series-creator",
                    "translator", "commenter")  # fmt: skip
-_NOT_ROMANESQUE = re.compile(
+_NOT_ROMANESQUE = rx.compile(
     "[^a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff"
     "\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e]"
 )
@@ -162,7 +164,7 @@ def _label(element, reference) -> str:
     return citation_label(reference, str(term) if term else "reference")
 
 
-_QUOTED = re.compile(r"(?:^|\s)'[^']+'(?=$|[\s.,;:?!])")
+_QUOTED = rx.compile(r"(?:^|\s)'[^']+'(?=$|[\s.,;:?!])")
 
 
 def _typographic_apostrophes(text: str) -> str:

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import re
 
-_ISO = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+from avimcite import rx
+
+_ISO = rx.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 SEASON_BASE = 20  # a season n is kept as month 20 + n, so ranges compare it as a month
 

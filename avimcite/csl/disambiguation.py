@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from avimcite.csl import names as names_module
+
 _installed = False
 
 
@@ -567,6 +569,7 @@ def _position_first(item) -> bool:
 
 def install(model) -> None:
     global _installed
+
     if _installed:
         return
     original_children = model.Layout.render_children
@@ -659,7 +662,8 @@ def install(model) -> None:
         use_last = option("et-al-use-last")
         request_names = settings.names[pos] if frame.request and pos < len(settings.names) else 0
         shown_default = count  # what citeproc-py shows: et-al-min and et-al-use-first, whatever the position
-        if option("et-al-min") and count >= option("et-al-min") and count > 1:
+        use_first_set = names_module._is_set(self, "et-al-use-first", context, None)  # unset: no list is cut (citeproc-js)
+        if option("et-al-min") and count >= option("et-al-min") and count > 1 and use_first_set and option("et-al-min") >= option("et-al-use-first"):
             shown_default = option("et-al-use-first")
         disc = None
         if frame.suppress:
@@ -674,7 +678,7 @@ def install(model) -> None:
                 disc = use_first
             if use_last and disc is not None and disc > etal_min - 2:
                 disc = etal_min - 2
-        sane = bool(etal_min) and etal_min >= use_first
+        sane = bool(etal_min) and etal_min >= use_first and (use_first_set or bool(subsequent and self._inherited("et-al-subsequent-use-first", context)))
         overlength = disc is not None and count > disc
         shown = count
         if sane and overlength:
@@ -718,7 +722,7 @@ def _render_names(self, original_process, item, variable, names, shown, levels, 
     """The first `shown` names, each at its level, joined as citeproc-py joins a name list."""
     option = lambda name: self.get_option(name, context)  # noqa: E731
     sort_order = option("name-as-sort-order")
-    parts = []
+    parts, inverted = [], []
     for i, (name, level) in enumerate(zip(names[:shown], levels)):
         opts: dict = {"et-al-min": 0, "et-al-use-first": 1}
         if level != default_level and "literal" not in name:
@@ -733,27 +737,8 @@ def _render_names(self, original_process, item, variable, names, shown, levels, 
         if i > 0 and sort_order == "first":
             opts["name-as-sort-order"] = None
         text = original_process(self, _OneName(item, variable, name), variable, context=context, sort_options=opts, **kwargs)
-        if text:
-            parts.append(text)
-    and_ = option("and")
-    delimiter = option("delimiter")
-    precedes_et_al = option("delimiter-precedes-et-al")
-    precedes_last = option("delimiter-precedes-last")
-    affixed = bool(self.get("prefix", "") or self.get("suffix", ""))
-    wrap = self.wrap if affixed else (lambda text: text)
-    if shown < len(names):
-        et_al = self.et_al()
-        if et_al:
-            if precedes_et_al == "always" or (precedes_et_al == "contextual" and len(parts) >= 2):
-                return wrap(self.join(parts + [et_al], delimiter))
-            return wrap(self.join(parts, delimiter) + " " + et_al)
-        return self.join(parts, delimiter)
-    if and_ is not None and len(parts) > 1:
-        and_term = self.get_single_term(name="and") if and_ == "text" else self.preformat("&")
-        text = self.join(parts[:-1], ", ")
-        if precedes_last == "always" or (precedes_last == "contextual" and len(parts) > 2):
-            text = self.join([text, ""], ", ")
-        else:
-            text += " "
-        return text + f"{and_term} " + parts[-1]
-    return self.join(parts, delimiter)
+        parts.append(text)
+        form = opts.get("form", option("form"))
+        inverted.append(form == "long" and "literal" not in name and (sort_order == "all" or (sort_order == "first" and i == 0)))
+    return names_module.join(self, parts, inverted, et_al=shown < len(names), ellipsis=False, context=context,
+                             institution_last=shown > 0 and "literal" in names[shown - 1])  # fmt: skip

@@ -47,18 +47,10 @@ def _escaped(value, escape):
     return value
 
 
-_NAME_PARTS = ("family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle")
+def _names():
+    from avimcite.csl._citeproc import NAMES
 
-
-def _rich_name(name):
-    """A name whose parts hold CSL-JSON markup ("Center <sup>for</sup> History"): the tags
-    are read as rich text (quotes stay as typed), as citeproc-js reads every string it
-    prints; the text between them is escaped with the rest of the name."""
-    from avimcite.csl.richtext import parse
-
-    if not isinstance(name, dict) or not any(isinstance(name.get(p), str) and "<" in name[p] for p in _NAME_PARTS):
-        return name
-    return {k: parse(v, quotes=False) if k in _NAME_PARTS and isinstance(v, str) and "<" in v else v for k, v in name.items()}
+    return NAMES
 
 
 def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[dict]:
@@ -71,8 +63,8 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
 
     out = []
     for item in map(itemdata.prepare, items):
-        # citeproc-py rejects variables it does not know (`custom` is ours); names are escaped
-        # here, text fields where the engine reads their rich text (avimcite.csl.richtext).
+        # citeproc-py rejects variables it does not know (`custom` is ours); other lists and dicts
+        # are escaped here, text fields and names where the engine reads their rich text.
         clean = {}
         for key, value in item.items():
             if key in _CSL_ONLY:
@@ -83,8 +75,9 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
                 # text is read as CSL-JSON rich text, and escaped, by the engine (avimcite.csl.richtext)
                 clean[key] = value
                 continue
-            if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-                value = [_rich_name(v) for v in value]
+            if key.replace("-", "_") in _names():
+                clean[key] = value  # escaped where they are rendered, after their rich text is read (avimcite.csl.names)
+                continue
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
     return out

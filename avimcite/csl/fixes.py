@@ -17,6 +17,7 @@ import unicodedata
 from contextlib import contextmanager
 from functools import cmp_to_key
 
+from avimcite import rx
 from avimcite.csl import context as _context
 from avimcite.csl.context import per_render as _per_render
 from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
@@ -605,9 +606,14 @@ def _subsequent_author_substitute(model) -> None:
             _tracking[-1].add("<names>")  # a substitute that rendered names, not a term
         state = _entry_names[-1] if _entry_names else None
         if state is not None and text and state["names"] is None and not state.get("term"):
-            state["names"] = str(text)  # the entry's first cs:names output
+            # the entry's first cs:names output, without the label that avimcite.csl.names
+            # recorded: citeproc-js compares and replaces the names, the label stays
+            names, label = str(text), state.pop("label", "")
+            before = label if label and names.startswith(label) else ""
+            after = label if label and not before and names.endswith(label) else ""
+            state["names"] = names[len(before):len(names) - len(after)]
             if state["names"] == state["previous"]:
-                return String(state["substitute"])
+                return String(before + state["substitute"] + after)
         return text
 
     def render_bibliography(self, citation_items):
@@ -1411,11 +1417,11 @@ def forked_map(func, values: list) -> list:
 _INITIAL_FIRST = "A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff\u0370\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6\u03e8\u03ea\u03ec\u03ee\u03f4\u03f7\u03fd-\u03ff"
 _INITIAL_REST = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff\u1f00-\u1fff"
 _ROMANESQUE = "a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b\u202a-\u202e"
-_NAME_INITIAL = re.compile(f"^([{_INITIAL_FIRST}])([{_INITIAL_REST}]*|)(\\.)*")
-_STARTS_ROMANESQUE = re.compile(f"^[&{_ROMANESQUE}]")
+_NAME_INITIAL = rx.compile(f"^([{_INITIAL_FIRST}])([{_INITIAL_REST}]*|)(\\.)*")
+_STARTS_ROMANESQUE = rx.compile(f"^[&{_ROMANESQUE}]")
 _HAS_ROMANESQUE = _lazy_re(f"[-0-9{_ROMANESQUE}]")
-_NAME_SPLIT = re.compile(r'((?:[-\s]*</*(?:span\s+class="no(?:case|decor)"|i|sc|b|sub|sup)>[-\s]*|[-\s]+))')
-_TAG = re.compile(r"^(?:<[^>]+>)*")
+_NAME_SPLIT = rx.compile(r'((?:[-\s]*</*(?:span\s+class="no(?:case|decor)"|i|sc|b|sub|sup)>[-\s]*|[-\s]+))')
+_TAG = rx.compile(r"^(?:<[^>]+>)*")
 
 
 def _mergetag(tagstr: str, newstr: str) -> str:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
+from avimcite import rx
+
 SHORT_FORM_ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 
-_INLINE = re.compile(r"\{:(?:[-_a-z]+|[A-Z]+):[^}]+\}")
-_LINE = re.compile(r"^([-_a-z]+|[A-Z]+):\s*([^}]+)$")
+_INLINE = rx.compile(r"\{:(?:[-_a-z]+|[A-Z]+):[^}]+\}")
+_LINE = rx.compile(r"^([-_a-z]+|[A-Z]+):\s*([^}]+)$")
 _DATE_VARIABLES = frozenset({"locator-date", "issued", "event-date", "accessed", "original-date", "publication-date",
                              "available-date", "submitted"})  # fmt: skip
 _NAME_VARIABLES = frozenset({"author", "chair", "collection-editor", "compiler", "composer", "container-author",
@@ -24,7 +26,7 @@ _NAME_VARIABLES = frozenset({"author", "chair", "collection-editor", "compiler",
                              "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator", "organizer",
                              "original-author", "performer", "producer", "recipient", "reviewed-author", "script-writer",
                              "series-creator", "translator", "commenter"})  # fmt: skip
-_ISO_DATE = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_ISO_DATE = rx.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 def prepare(item: dict) -> dict:

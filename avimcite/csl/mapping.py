@@ -9,7 +9,13 @@ Choices (shared/research/formats.md, csl-engines.md section 2):
   issued by an institution, which styles print as "(Commentary No. 2024/38)".
 - Titles stay as AVİM prints them (usually capitals): re-casing them would need
   guesses about proper nouns, and no engine lower-cases all-caps words.
-- Posts without a recorded author get no author: nothing is invented.
+- A post without a recorded author is by AVİM, the issuing body, as one
+  organisation (`{"literal": "AVİM"}`): never a person, and the same in every
+  format, so that a client reading any of them cites what `avimcite cite` cites.
+  APA 7 (section 9.11) and Chicago (14.84) list an organisation as the author
+  of a work that names no person; classic BibTeX needs the author (natbib's
+  "AVİM (2016)"), and Zotero and pandoc read it from the .bib file, so the CSL
+  item carries it too (docs/exports.md, "AVİM as the issuing body").
 - `note` holds AVİM's serial exactly as AVİM writes it ("Blog No.2023 / 63",
   "Yorum No.2020 / 5"): the house style (avimcite/styles/avim.csl) prints it from
   there, and the eight tuned styles do not print `note` at all.
@@ -24,7 +30,7 @@ from __future__ import annotations
 from datetime import date
 
 from avimcite import avim
-from avimcite.avim import BLOG_TITLE, PLACE, PUBLISHER, REPORT_SERIES
+from avimcite.avim import BLOG_TITLE, ISSUER, PLACE, PUBLISHER, REPORT_SERIES
 from avimcite.model import Post
 
 
@@ -57,6 +63,8 @@ def post_to_csl(post: Post, key: str, accessed: date | None = None) -> dict:
             {"literal": a.literal} if a.literal else ({"family": a.family, "given": a.given} if a.given else {"family": a.family})
             for a in post.authors
         ]
+    else:
+        item["author"] = [{"literal": ISSUER}]
     if kind == "post-weblog":
         item["container-title"] = BLOG_TITLE
     item["publisher"] = PUBLISHER.get(post.language, PUBLISHER["en"])

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import html as _html
-import re
 import types
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#])")
+from avimcite import rx
+
+_MD_SPECIAL = rx.compile(r"([\\`*_\[\]<>#])")
 
 
 def _module(name: str, preformat) -> types.SimpleNamespace:
@@ -72,8 +73,8 @@ def formatter(fmt: str):
     return {"text": TEXT, "html": HTML, "markdown": MARKDOWN}[fmt]
 
 
-_TAG = re.compile(r"<[^>]*>")
-_MD_MARKUP = re.compile(r"\\(.)|[*^~]")
+_TAG = rx.compile(r"<[^>]*>")
+_MD_MARKUP = rx.compile(r"\\(.)|[*^~]")
 
 
 def plain(text: str, fmt: str) -> str:

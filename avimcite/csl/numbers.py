@@ -8,10 +8,10 @@ install(package) applies the rules to avimcite's private copy of citeproc-py
 
 from __future__ import annotations
 
-import re
+from avimcite import rx
 
 _CSL = "{http://purl.org/net/xbiblio/csl}"
-_ORDINAL = re.compile(r"ordinal-(\d\d)")
+_ORDINAL = rx.compile(r"ordinal-(\d\d)")
 
 
 def install(package) -> None:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 
-_RANGE = re.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
-_NUMERIC_RANGE = re.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
+from avimcite import rx
+
+_RANGE = rx.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
+_NUMERIC_RANGE = rx.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
 # two numbers or two roman numerals joined by a hyphen (not an escaped one): citeproc-js's
 # manglePageNumbers joins them with the page-range-delimiter in every number variable
-_PLAIN_RANGE = re.compile(r"(?<![\\\w])([0-9]+|[ivxlcmIVXLCM]+)\s*(?<!\\)[-\u2013]\s*([0-9]+|[ivxlcmIVXLCM]+)(?![\w\\])")
+_PLAIN_RANGE = rx.compile(r"(?<![\\\w])([0-9]+|[ivxlcmIVXLCM]+)\s*(?<!\\)[-\u2013]\s*([0-9]+|[ivxlcmIVXLCM]+)(?![\w\\])")
 _RANGED_VARIABLES = frozenset({"chapter-number", "collection-number", "edition", "issue", "number", "number-of-pages",
                                "number-of-volumes", "volume"})  # fmt: skip
 
@@ -115,8 +117,8 @@ def install(package) -> None:
                 return String(QUOTE[0] + self.preformat(value[1:-1]) + QUOTE[1])
             # escaped for the output format, as the item's own text is ("a &amp; b" in HTML)
             if (item.locator.label or "page") == "page":
-                return String(self.preformat(format_pages(value, self.get_root().get("page-range-format"), _delimiter(self))))
-            return String(self.preformat(_NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-")))
+                return String(_ampersands(self, format_pages(value, self.get_root().get("page-range-format"), _delimiter(self))))
+            return String(_ampersands(self, _NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-")))
         text = original_variable(self, item, context)
         if self.get("variable") in _RANGED_VARIABLES and isinstance(text, str) and "-" in text:
             ranged = format_ranges(text, _delimiter(self))
@@ -127,6 +129,29 @@ def install(package) -> None:
     model.FormatNumber._process = _process
     model.FormatNumber._avim_pages = True
     model.Text._variable = text_variable
+
+
+_AMPERSAND = re.compile(r"\s*&\s*")
+
+
+def _ampersands(element, value: str) -> str:
+    """A locator escaped for the output, its "&" joining numbers written as the locale's
+    "and" symbol term ("213 & 235"; a style's own symbol form), as citeproc-js's
+    processNumber writes it; "&" between two letters keeps no spaces."""
+    if "&" not in value:
+        return element.preformat(value)
+    try:
+        word, symbol = element.get_single_term(name="and"), element.get_single_term(name="and", form="symbol")
+    except Exception:  # noqa: BLE001 - a locale without the terms
+        word = symbol = None
+    # a term is already written for the output format (escaped)
+    symbol = str(symbol) if symbol and str(symbol) != str(word or "") else element.preformat("&")
+    pieces = _AMPERSAND.split(value)
+    out = element.preformat(pieces[0])
+    for before, after in zip(pieces, pieces[1:]):
+        joint = symbol if before[-1:].isalpha() and after[:1].isalpha() else f" {symbol} "
+        out += joint + element.preformat(after)
+    return out
 
 
 def _delimiter(element) -> str:

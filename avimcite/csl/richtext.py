@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
+
 # --- markers ---------------------------------------------------------------------------
 
 ITALIC = ("\ue000", "\ue001")
@@ -47,8 +49,8 @@ LESS, GREATER = "\ue01b", "\ue01c"  # "<" and ">" of a number variable in HTML (
 OPENERS = {pair[0]: pair for pair in _ALL}
 CLOSERS = {pair[1]: pair for pair in _ALL}
 MARKERS = "".join(OPENERS) + "".join(CLOSERS)
-_MARKER = re.compile("[\ue000-\ue03f]")
-_MARKER_SPLIT = re.compile("([\ue000-\ue019\ue01d-\ue03f])")
+_MARKER = _lazy_re("[\ue000-\ue03f]")
+_MARKER_SPLIT = _lazy_re("([\ue000-\ue019\ue01d-\ue03f])")
 
 # what a wrapper of avimcite.csl.markup puts around its text
 WRAPPERS = {"Italic": ITALIC, "Oblique": ITALIC, "Bold": BOLD, "Underline": UNDERLINE, "Superscript": SUP,
@@ -72,19 +74,19 @@ _TAG_TYPES = {
 }  # fmt: skip
 _CLOSING_TAGS = {closer for _, closer in _TAG_TYPES.values()}
 _TOKENS = sorted(set(_TAG_TYPES) | _CLOSING_TAGS, key=len, reverse=True)
-_TOKEN = re.compile("(" + "|".join(re.escape(t) for t in _TOKENS) + ")")
-_TAG_TOKEN = re.compile("(" + "|".join(re.escape(t) for t in _TOKENS if t.startswith("<")) + ")")
-_SC_NORMAL = re.compile(r'(<span)\s+(style="font-variant:)\s*(small-caps);?"[^>]*(>)')
-_CLASS_NORMAL = re.compile(r'(<span)\s+(class="no(?:case|decor)")[^>]*(>)')
+_TOKEN = _lazy_re("(" + "|".join(re.escape(t) for t in _TOKENS) + ")")
+_TAG_TOKEN = _lazy_re("(" + "|".join(re.escape(t) for t in _TOKENS if t.startswith("<")) + ")")
+_SC_NORMAL = _lazy_re(r'(<span)\s+(style="font-variant:)\s*(small-caps);?"[^>]*(>)')
+_CLASS_NORMAL = _lazy_re(r'(<span)\s+(class="no(?:case|decor)")[^>]*(>)')
 _ROMANESQUE = "a-zA-Z\u0080-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff"
-_INNER_APOSTROPHE = re.compile(f"([{_ROMANESQUE}])\u2019([{_ROMANESQUE}])")
-_APOSTROPHE_BEFORE = re.compile(r"^[^,.?:; ]")
+_INNER_APOSTROPHE = _lazy_re(f"([{_ROMANESQUE}])\u2019([{_ROMANESQUE}])")
+_APOSTROPHE_BEFORE = _lazy_re(r"^[^,.?:; ]")
 
 
 _AFFIX = {QUOTE: AFFIX_QUOTE, SINGLE_QUOTE: AFFIX_SINGLE_QUOTE}
 
 
-_SPACE_BEFORE_MARK = re.compile(" ([:;?!\u00bb])")
+_SPACE_BEFORE_MARK = _lazy_re(" ([:;?!\u00bb])")
 
 
 def french_spacing(text: str) -> str:
@@ -172,10 +174,10 @@ def parse(text: str, escape=None, quotes: bool | str = True) -> str:
 
 # --- text-case (citeproc-js's CSL.Output.Formatters) -------------------------------------
 
-_CASE_TAG = re.compile("([\ue000-\ue03f]|[-\u2013\u2014/.,;?!:\\[\\]()\u201c\u201d\"]|(?<!\\w)['\u2018\u2019]|['\u2018\u2019](?!\\w))")
-_ENTITY = re.compile(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_CASE_TAG = _lazy_re("([\ue000-\ue03f]|[-\u2013\u2014/.,;?!:\\[\\]()\u201c\u201d\"]|(?<!\\w)['\u2018\u2019]|['\u2018\u2019](?!\\w))")
+_ENTITY = _lazy_re(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _NO_CASE = {NOCASE[0], SMALL_CAPS[0], SUP[0], SUB[0], NODECOR[0]}
-_WORD_SPLIT = re.compile("([\u00a0 \u2000-\u200b\u205f\u3000]+)")
+_WORD_SPLIT = _lazy_re("([\u00a0 \u2000-\u200b\u205f\u3000]+)")
 _SKIP_WORDS = ["about", "above", "across", "afore", "after", "against", "al", "along", "alongside", "amid", "amidst", "among",
                "amongst", "anenst", "apropos", "apud", "around", "as", "aside", "astride", "at", "athwart", "atop", "barring",
                "before", "behind", "below", "beneath", "beside", "besides", "between", "beyond", "but", "by", "circa", "despite",
@@ -189,7 +191,7 @@ _SKIP_WORDS = ["about", "above", "across", "afore", "after", "against", "al", "a
                "pursuant to", "rather than", "regardless of", "such as", "that of", "up to", "where as", "or", "yet", "so",
                "for", "and", "nor", "a", "an", "the", "de", "d'", "von", "van", "c", "ca"]  # fmt: skip
 # citeproc-js's skip-words-regexp (build.js), searched in a lower-cased word
-_SKIP = re.compile("(?:(?:[?!:]*\\s+|-|^)(?:" + "|".join(re.escape(w) for w in _SKIP_WORDS) + ")(?=[!?:]*\\s+|-|$))")
+_SKIP = _lazy_re("(?:(?:[?!:]*\\s+|-|^)(?:" + "|".join(re.escape(w) for w in _SKIP_WORDS) + ")(?=[!?:]*\\s+|-|$))")
 _TR_UPPER = str.maketrans({"i": "İ", "ı": "I"})
 _TR_LOWER = str.maketrans({"İ": "i", "I": "ı"})
 
@@ -562,7 +564,7 @@ def _fields_are_read_as_rich_text(package, string) -> None:
     CiteProcJSON.parse_string = lambda self, value: string.String(str(value))
 
 
-_NAME_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_NAME_APOSTROPHE = _lazy_re(r"(?<=\w)'(?=\w)")
 
 
 def _name_apostrophes(person):

@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from avimcite import rx
 from avimcite.csl.lazyre import LazyPattern
 from avimcite.errors import UsageError
 from avimcite.formatters.house import STYLES as HOUSE_STYLES
@@ -85,11 +86,11 @@ def renamed() -> dict[str, str]:
     return json.loads((_styles_dir() / "renamed-styles.json").read_text(encoding="utf-8"))
 
 
-_PARENT = re.compile(r'<link\s+href="[^"]*/([^/"]+)"\s+rel="independent-parent"')
-_DEFAULT_LOCALE = re.compile(r'default-locale="([^"]+)"')
+_PARENT = rx.compile(r'<link\s+href="[^"]*/([^/"]+)"\s+rel="independent-parent"')
+_DEFAULT_LOCALE = rx.compile(r'default-locale="([^"]+)"')
 
 
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_SAFE_ID = rx.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
 def _lookup(base: Path, key: str) -> Style | None:
@@ -155,7 +156,7 @@ def check_style_path(path: Path, name: str) -> None:
                      f"its parent ({parent_id}); {use}.")  # fmt: skip
 
 
-_ROOT_LOCALE = re.compile(r"<style\b[^>]*?\bdefault-locale=\"([^\"]+)\"", re.S)
+_ROOT_LOCALE = rx.compile(r"<style\b[^>]*?\bdefault-locale=\"([^\"]+)\"", re.S)
 
 
 @lru_cache(maxsize=64)

@@ -29,10 +29,10 @@ What real clients need (checked with TeX Live by bench/latex_check.py):
   @report with `type`, `number`, `institution` and the place; blog posts @misc / @online.
 - The AVİM serial is printed once: a report's `type` + `number`, a blog post's BibTeX
   `howpublished` or BibLaTeX `note`; nothing repeats it.
-- A post without an author is by `{AVİM}` (the issuing body, one organisation) in BibTeX
-  only: classic styles warn or (pybtex) refuse a report without an author, and natbib
-  prints a `key` label without the year; with the author it labels "AVİM (2020)". BibLaTeX
-  (the file for Zotero and pandoc) has no author, as CSL-JSON and RIS: styles cite it by title.
+- A post without a recorded author is by `{AVİM}`, the issuing body braced as one
+  organisation, in both files, as in CSL-JSON and RIS (the mapping's author): classic styles
+  warn or (pybtex) refuse a report without an author, natbib prints a `key` label without
+  the year, and Zotero and pandoc read the author from either file.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from typing import Iterable, Iterator
 
 from avimcite.avim import NAME, outlet_note, serial
 
-ISSUER = NAME  # the classic BibTeX author of a post without a recorded one
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 LANGID = {"en": "english", "tr": "turkish"}
 # Kept as they are: pylatexenc would turn " into a closing double quote.
@@ -229,6 +228,15 @@ def _warned(item: dict, esc: _Fields, warn) -> None:
         warn(item.get("custom", {}).get("avim_id", item["id"]), f"{esc.dropped} unmatched brace{'s' * (esc.dropped > 1)} left out")
 
 
+def _report_fields(item: dict, esc: _Fields) -> list[tuple[str, str]]:
+    """A report's series word, serial and issuing body (BibTeX @techreport, biblatex @report)."""
+    return [
+        ("type", esc(item.get("genre", ""))),
+        ("number", esc(item.get("number", ""))),
+        ("institution", esc(item.get("publisher", ""))),
+    ]
+
+
 def bibtex_entry(item: dict, warn=None) -> str:
     """Commentaries and analyses are @techreport (Zotero and pandoc read a report with its
     type, number, institution and place; every classic style prints "Commentary 2016/73,
@@ -237,18 +245,13 @@ def bibtex_entry(item: dict, warn=None) -> str:
     esc = _Fields(latex_ascii)
     y, m, _ = item["issued"]["date-parts"][0]
     report = item["type"] == "report"
-    # A post without a recorded author: AVİM, the issuing body, as a braced organisation
-    # (never a person). natbib's author-year styles need an author for "AVİM (2016)": with
-    # only `key` they print the key alone, without the year, and plain, unsrt, IEEEtran and
-    # pybtex warn or refuse a report without one. See the README's client table.
-    fields = [("author", _names(item, esc) or "{" + esc(ISSUER) + "}")]
+    # A post without a recorded author is by AVİM (the mapping's organisational author): natbib's
+    # author-year styles label it "AVİM (2016)"; with only `key` they print the key alone, without
+    # the year, and plain, unsrt, IEEEtran and pybtex warn or refuse a report without an author.
+    fields = [("author", _names(item, esc))]
     fields.append(("title", "{" + esc(item["title"]) + "}"))
     if report:
-        fields += [
-            ("type", esc(item.get("genre", ""))),
-            ("number", esc(item.get("number", ""))),
-            ("institution", esc(item.get("publisher", ""))),
-        ]
+        fields += _report_fields(item, esc)
     else:
         fields.append(("howpublished", esc(_publisher_line(item))))
     fields += [
@@ -278,12 +281,7 @@ def biblatex_entry(item: dict, warn=None) -> str:
     report = item["type"] == "report"
     fields = [("author", _names(item, esc)), ("title", "{" + esc(item["title"]) + "}")]
     if report:
-        fields += [
-            ("type", esc(item.get("genre", ""))),
-            ("number", esc(item.get("number", ""))),
-            ("institution", esc(item.get("publisher", ""))),
-            ("location", esc(item.get("publisher-place", ""))),
-        ]
+        fields += [*_report_fields(item, esc), ("location", esc(item.get("publisher-place", "")))]
     else:
         # The outlet joins the serial in `note`: biblatex prints it, Zotero keeps it (as a
         # child note); it drops `addendum`.

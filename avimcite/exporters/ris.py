@@ -37,6 +37,11 @@ def ris_tags(item: dict) -> list[tuple[str, str]]:
         ("PY", str(item["issued"]["date-parts"][0][0])),
         ("DA", _ris_date(item["issued"])),
     ]
+    if item["type"] == "post-weblog":
+        # Zotero's blogPost has no publisher or place, so its RIS translator drops PB and CY; M2
+        # lines go to Extra, where Zotero keeps "variable: value" lines for its citations (as its
+        # own CSL-JSON export writes them). BLOG has no M2 in the RIS specification.
+        tags += [("M2", f"{var}: {item[var]}") for var in ("publisher", "publisher-place") if item.get(var)]
     if "accessed" in item:
         tags.append(("Y2", _ris_date(item["accessed"])))
     from avimcite.avim import NAME

@@ -12,7 +12,7 @@ import re
 from avimcite import avim
 from avimcite.avim import url_key
 from avimcite.scan.model import Finding
-from avimcite.scan.units import Unit
+from avimcite.scan.units import Unit, arguments
 
 _URL = re.compile(avim.URL_IN_TEXT, re.IGNORECASE)
 _HOST = avim.HOST
@@ -312,16 +312,7 @@ def _keys(file: str, unit: Unit, syntax: str) -> list[Finding]:
         if "ite" not in raw:
             return out
         for match in _TEX_CITE.finditer(raw):
-            pos = match.end()
-            many = match.group().rstrip("*").endswith("cites")
-            while True:
-                arg = _TEX_ARG.match(raw, pos)
-                if arg:
-                    pos = arg.end()
-                    continue
-                keys = _TEX_KEYS.match(raw, pos)
-                if not keys:
-                    break
+            for keys in arguments(raw, match.end(), match.group(), _TEX_ARG, _TEX_KEYS)[0]:
                 offset = keys.start(1)
                 for part in keys.group(1).split(","):
                     key = part.strip()
@@ -329,9 +320,6 @@ def _keys(file: str, unit: Unit, syntax: str) -> list[Finding]:
                         column = offset + part.index(key[0]) + 1
                         out.append(Finding(file, unit.location, column, "key", key, data={"key": key}))
                     offset += len(part) + 1
-                pos = keys.end()
-                if not many:
-                    break
         return out
     if "@" not in unit.text:
         return out

@@ -202,18 +202,27 @@ class TexReader:
 def _skip_arguments(line: str, pos: int, name: str) -> int:
     """[opt][opt]{arg}; for \\cites and its kin every further [..]{..}; for
     \\foreignlanguage{lang}{text} only the first group (the second is text)."""
+    return arguments(line, pos, name)[1]
+
+
+def arguments(text: str, pos: int, name: str, optional=_OPTIONAL, group=_GROUP) -> tuple[list, int]:
+    """The `group` matches of the arguments of the LaTeX command `name` that ends at `pos`,
+    the `optional` ones ([..]) skipped: the first group only, or, for \\cites and its kin
+    (\\parencites, \\textcites*, ...), every further one; and where the arguments end."""
     many = name.rstrip("*").endswith("cites")
+    groups = []
     while True:
-        opt = _OPTIONAL.match(line, pos)
+        opt = optional.match(text, pos)
         if opt:
             pos = opt.end()
             continue
-        group = _GROUP.match(line, pos)
-        if group:
-            pos = group.end()
-            if many:
-                continue
-        return pos
+        found = group.match(text, pos)
+        if not found:
+            return groups, pos
+        groups.append(found)
+        pos = found.end()
+        if not many:
+            return groups, pos
 
 
 def tex_units(text: str) -> list[Unit]:

@@ -362,3 +362,56 @@ def test_dry_run_import_takes_no_lock_and_needs_no_write_access(run, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "would be added blog/2024/77" in done.stdout
     assert cat.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == ["cat.json", "cat.json.lock"]
+
+
+# --- the backup kept before a file is replaced (the key book's .bak) ------------------------
+
+
+def test_the_backup_is_the_old_bytes_and_stays_them_after_the_file_is_replaced(tmp_path):
+    path = tmp_path / "keys.json"
+    path.write_bytes(b"old\n")
+    fsutil.keep_backup(path, b"old\n")
+    fsutil.atomic_write_text(path, "new\n", guard=(path, b"old\n"))
+    backup = tmp_path / "keys.json.bak"
+    assert (path.read_bytes(), backup.read_bytes()) == (b"new\n", b"old\n")
+    assert os.stat(path).st_ino != os.stat(backup).st_ino  # editing the file later leaves the backup
+    with open(path, "ab") as handle:
+        handle.write(b"hand edit\n")
+    assert backup.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keys.json", "keys.json.bak"]
+
+
+def test_without_hard_links_the_backup_is_a_copy(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    path = tmp_path / "keys.json"
+    path.write_bytes(b"old\n")
+    (tmp_path / "keys.json.bak").write_bytes(b"older\n")
+    monkeypatch.setattr(fsutil.os, "link", refuse)
+    fsutil.keep_backup(path, b"old\n")
+    assert (tmp_path / "keys.json.bak").read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keys.json", "keys.json.bak"]
+
+
+def test_a_file_changed_since_it_was_read_gets_no_backup_of_the_wrong_bytes(tmp_path):
+    path = tmp_path / "keys.json"
+    path.write_bytes(b"saved by another program\n")
+    (tmp_path / "keys.json.bak").write_bytes(b"older\n")
+    with pytest.raises(fsutil.ChangedUnderneath):
+        fsutil.keep_backup(path, b"what avimcite read\n")
+    assert (tmp_path / "keys.json.bak").read_bytes() == b"older\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keys.json", "keys.json.bak"]
+
+
+def test_a_first_citation_records_its_key_and_keeps_the_book_before_it(run, write_catalogue, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = write_catalogue([post_record(), post_record(number=2, title="ANOTHER TITLE", url="https://www.avimbulten.org/Blog/2")])
+    book = tmp_path / "data" / "avimcite" / "keys.json"
+    assert run("--catalogue", str(path), "cite", "2024/1", "-s", "apa").code == 0
+    first = book.read_bytes()
+    assert run("--catalogue", str(path), "cite", "2024/2", "-s", "apa").code == 0
+    assert (tmp_path / "data" / "avimcite" / "keys.json.bak").read_bytes() == first
+    books = json.loads(book.read_text(encoding="utf-8"))["catalogues"]
+    assert [sorted(ids) for ids in books.values()] == [["blog/2024/1", "blog/2024/2"]]
+    assert not [p.name for p in book.parent.iterdir() if p.name.endswith(".tmp")]

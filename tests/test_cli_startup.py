@@ -24,6 +24,7 @@ def test_anything_else_goes_to_typer():
     assert fast_plan(["cite", "--clusters", "-"]) is None  # an option the fast path leaves to Typer
     assert fast_plan(["list", "--limit", "0"]) is None  # a value Typer refuses, with its message
     assert fast_plan(["cite", "2023/63", "-s", "apa", "-s", "ieee"]) is None
+    assert fast_plan(["info"]) is None and fast_plan(["check", "--json"]) is None  # commands only Typer runs
 
 
 def test_a_light_command_does_not_import_typer(tmp_path):

@@ -268,3 +268,15 @@ def test_a_bundled_dependent_style_saved_from_zotero_points_to_its_bundled_copy(
     saved.write_bytes((_styles_dir() / "dependent" / "2d-materials.csl").read_bytes())
     result = run("cite", "2023/63", "--style", str(saved))
     assert result.code == 2 and "--style 2d-materials" in result.err and "institute-of-physics-numeric" in result.err
+
+
+def test_printable_text_holds_none_of_the_characters_never_printed_raw():
+    # safetext skips its patterns for printable text: that is only right while every character
+    # they remove or replace is one str.isprintable refuses, in this Python's Unicode tables
+    import re
+
+    from avimcite import safetext
+
+    unsafe = re.compile(safetext._UNSAFE)
+    assert not [hex(c) for c in range(0x110000) if unsafe.match(chr(c)) and chr(c).isprintable()]
+    assert safetext.shown(_HOSTILE) == safetext.shown("\t" + _HOSTILE)[1:] == "RED TITLE EVIL ZEROWIDTH  C1 \ufffdBELL"

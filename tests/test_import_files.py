@@ -177,13 +177,15 @@ def test_check_clean_and_warnings_only_exit_0(run, write_catalogue):
 
 
 def test_user_data_folder_is_platformdirs_own(monkeypatch, tmp_path):
-    from platformdirs import user_data_path
+    from platformdirs import user_cache_path, user_data_path
 
-    from avimcite.paths import user_data_dir
+    from avimcite.paths import user_cache_dir, user_data_dir
 
     for value in (str(tmp_path), ""):
         monkeypatch.setenv("XDG_DATA_HOME", value)
+        monkeypatch.setenv("XDG_CACHE_HOME", value)
         assert user_data_dir() == user_data_path("avimcite", appauthor=False)
+        assert user_cache_dir() == user_cache_path("avimcite", appauthor=False)
 
 
 def test_an_id_may_be_written_as_avim_prints_the_serial(run):

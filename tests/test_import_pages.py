@@ -195,7 +195,7 @@ def test_long_pages_take_linear_time(name, text):
 
 
 @pytest.mark.parametrize("dirty", [
-    "EN-\x1b]0\x1b[2J;pwned\x07AKTIF",  # a clear-screen inside a title sequence (found by test_page_layouts)
+    "EN-\x1b]0\x1b[2J;pwned\x07AKTIF",  # a clear-screen inside a title sequence (found by test_import_layouts)
     "EN-\x1b]0;pw\x1b[2Jned\x07AKTIF",
     "EN-\x1b[31m\x1b]0;pwned\x07\x1b[0mAKTIF",
 ])

@@ -9,6 +9,7 @@ house line equals citeproc-js's output of the styles, and so does our engine's.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,19 @@ def house_lines(run, *args) -> list[str]:
 
 
 def test_citeproc_js_with_the_styles_prints_the_house_line_for_every_shipped_post(run):
-    house = house_lines(run)
+    # The CSL items name AVİM, the issuing body, as the author of a post without a recorded one
+    # (docs/exports.md); the house line starts with the title there (AVİM names itself once, as
+    # the publisher), and CSL cannot compare an author with a publisher: the styles print
+    # "AVİM. 2016." first, then the house line's title, publisher and serial, date and URL.
     js = set(golden("shipped-avim")[1]) | set(golden("shipped-avim-tr")[1])
-    assert [line for line in house if line not in js] == []
+    by_avim = 0
+    for line in house_lines(run):
+        if line.startswith('"'):  # no recorded author
+            title, year, rest = re.fullmatch(r'("[^"]*") (\d{4})\. (.*)', line).groups()
+            line = f"AVİM. {year}. {title} {rest}"
+            by_avim += 1
+        assert line in js
+    assert by_avim == 22
 
 
 @pytest.mark.parametrize("name", ["shipped", "mine"])

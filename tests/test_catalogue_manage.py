@@ -184,6 +184,7 @@ def test_an_invalid_edit_changes_nothing_and_keeps_the_text(run, monkeypatch):
         result = run("edit", "2024/1")
         assert result.code == 4, (script, result.err)
         assert message in result.err and result.err.count("\n") == 1
+        assert result.err.count("your edit is kept in") == 1, result.err  # said once, at the end
         kept = result.err.rsplit("your edit is kept in ", 1)[1].rstrip(".\n")
         assert os.path.isfile(kept)
         os.unlink(kept)
