@@ -277,6 +277,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         distance = int(citation_element.get("near-note-distance", "5"))
     except ValueError:
         distance = 5
+    grouped_sort = _groups_in_sort(csl, citation_element)
     documents = []
     for cluster in clusters:
         items = []
@@ -294,11 +295,10 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         citation.bibliography = bib
         known = [item for item in items if item.key in bib.source]
         if sort is not None and len(known) > 1:
-            # cites the style's keys do not tell apart stay in the bibliography's order (citeproc-js)
-            order = {key: i for i, key in enumerate(bib.keys)}
-            known.sort(key=lambda item: order.get(item.key, len(order)))
+            # cites the style's keys do not tell apart stay in the order given (citeproc-js's
+            # compareKeys ends on the cite items' seq, which they have not: a stable sort)
             try:
-                known = sort.sort(known, layout)
+                known = _grouped_sort(sort, known, layout) if grouped_sort else sort.sort(known, layout)
             except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
                 failed(known[0].key, exc)
         documents.append(known)
@@ -369,6 +369,65 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             body = join([body, pieces[i][0]], pieces[i][1])
         out.append(layout.format(layout.wrap(body)))
     return out
+
+
+def _groups_in_sort(csl, citation_element) -> bool:
+    """citeproc-js's opt.grouped_sort: an in-text style that collapses, or one with a
+    cite-group-delimiter whose cites do not depend on their position or number."""
+    if citation_element.get("collapse") and csl.root.get("class") == "in-text":
+        return True
+    if not citation_element.get("cite-group-delimiter"):
+        return False
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    root = csl.root
+    for element in root.iter(ns + "if", ns + "else-if"):
+        if element.get("position"):
+            return False
+    for element in root.iter(ns + "text"):
+        if element.get("variable") == "citation-number":
+            return False
+    for element in root.iter(ns + "citation", ns + "names", ns + "name"):
+        for what in ("min", "use-first"):
+            later = element.get(f"et-al-subsequent-{what}")
+            if later is not None and later != element.get(f"et-al-{what}"):
+                return False
+    return True
+
+
+def _grouped_sort(sort, items, layout):
+    """citeproc-js's grouped sort: the cites sorted on their author string (the first names
+    the cite prints, none for a title in the author's place) before the style's keys; then
+    each run of one author string takes its first cite's first key and its place as the
+    first key ("" + key + i), and the cites are sorted again: an author's cites stay
+    together, in the place of the author's first cite."""
+    from functools import cmp_to_key
+
+    from avimcite.csl.fixes import collation_locale, compare_sort_keys, sort_value
+
+    descending, rows = sort.keyed(items, layout)
+    locale = collation_locale[-1] if collation_locale else None
+    authors = []
+    from avimcite.csl import fixes
+
+    for item in items:
+        fixes.text_before_cite.append(False)
+        try:
+            rendered = _render_cite(layout, item, suppress=False)
+        finally:
+            fixes.text_before_cite.pop()
+        names = rendered[1] if rendered else None
+        authors.append(None if names is None or not str(names) else str(names))
+    first = [d for d in descending[:1]] + descending
+    keyed = [(item, [(author, sort_value(author, locale))] + row) for item, author, row in zip(items, authors, rows)]
+    keyed.sort(key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], first)))
+    last_author, this_key = object(), None
+    for i, (_, row) in enumerate(keyed):
+        if row[0][0] != last_author:
+            last_author, this_key = row[0][0], row[1][0] if len(row) > 1 else None
+        text = ("undefined" if this_key is None else str(this_key)) + str(i)
+        row[0] = (text, sort_value(text, locale))
+    keyed.sort(key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], first)))
+    return [item for item, _ in keyed]
 
 
 def _text_before(position: int, prefix: str) -> bool:
@@ -458,8 +517,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     alone ("2000a, b"), ranged "2000a–c" for three or more; the delimiter before each cite
     is CSL.getSpliceDelimiter's (after-collapse-delimiter after a collapsed run or a cite
     with a locator, cite-group-delimiter within a group, ", " within a group in an in-text
-    style). Cites are moved together by names only when the citation is sorted
-    (citeproc-js's grouped sort)."""
+    style). An author's cites were put together by the grouped sort (_grouped_sort)."""
     from avimcite.csl._citeproc.string import String
 
     delimiter = layout.get("delimiter", "")
@@ -468,11 +526,6 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     collapsing = collapse in ("year", "year-suffix", "year-suffix-ranged")
     suffixes = collapse in ("year-suffix", "year-suffix-ranged") and citation_element.get("disambiguate-add-year-suffix") == "true"
     in_text = layout.get_root().get("class") == "in-text"
-    if citation_element.sort is not None and ((in_text and collapsing) or group_delimiter is not None):
-        order: dict[str, int] = {}
-        for n, entry in enumerate(cites):
-            order.setdefault(str(entry[2]) if entry[2] is not None else f"\x00{n}", n)
-        cites = sorted(cites, key=lambda e: order[str(e[2]) if e[2] is not None else f"\x00{cites.index(e)}"])
     pieces = []  # [text, delimiter before it, year-suffix letter, prints only its suffix]
     last_names, last_collapsed, previous = None, False, None
     for item, text, names, _info in cites:

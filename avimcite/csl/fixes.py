@@ -868,13 +868,41 @@ def collation_key(text: str, locale: str) -> tuple:
     return (primary, base, folded, text)
 
 
+def sort_value(value, locale):
+    """A sort key as compared: numbers as numbers, text by the locale's collation, None for none."""
+    if value is None:
+        return None
+    text = str(value)
+    try:
+        return (0, int(text))
+    except ValueError:
+        return (1, collation_key(text, locale))
+
+
+def compare_sort_keys(left, right, descending) -> int:
+    """citeproc-js's compareKeys over rows of (text, comparable) keys: an empty key sorts last
+    in either direction, ties stay in the order given."""
+    for (_, a), (_, b), desc in zip(left, right, descending):
+        if a is None and b is None:
+            continue
+        if a is None:
+            return 1
+        if b is None:
+            return -1
+        if a[0] != b[0]:
+            a, b = (a[0],), (b[0],)
+        result = (a > b) - (a < b)
+        if result:
+            return -result if desc else result
+    return 0
+
+
 def _locale_aware_sorting(model) -> None:
     """Sort keys compared as a collator for the style's locale would (citeproc-py compared code
     points, which put Ç, Ö, Ş, İ after Z)."""
 
-    def sort(self, items, context):
-        if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
-            return list(items)
+    def keyed(self, items, context):
+        """(descending flag per key, per item its keys as (text or None, comparable or None))."""
         locale = collation_locale[-1]
         fmt = render_context.format
         from avimcite.csl.markup import plain
@@ -902,37 +930,16 @@ def _locale_aware_sorting(model) -> None:
             return [list(row) for row in zip(*out)] if out else [[] for _ in chunk]
 
         rows_of_keys = forked_map(columns, list(items))
-        keys = [list(column) for column in zip(*rows_of_keys)] if key_elements else []
+        return descending, [[(value, sort_value(value, locale)) for value in row] for row in rows_of_keys]
 
-        def prepared(value):
-            if value is None:
-                return None
-            text = str(value)
-            try:
-                return (0, int(text))
-            except ValueError:
-                return (1, collation_key(text, locale))
+    def sort(self, items, context):
+        if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
+            return list(items)
+        descending, rows = self.keyed(items, context)
+        pairs = sorted(zip(items, rows), key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], descending)))
+        return [item for item, _ in pairs]
 
-        rows = [(item, *[prepared(k[i]) for k in keys]) for i, item in enumerate(items)]
-
-        def compare(left, right):
-            for i, desc in enumerate(descending, start=1):
-                a, b = left[i], right[i]
-                if a is None and b is None:
-                    continue
-                if a is None:
-                    return 1
-                if b is None:
-                    return -1
-                if a[0] != b[0]:
-                    a, b = (a[0],), (b[0],)
-                result = (a > b) - (a < b)
-                if result:
-                    return -result if desc else result
-            return 0
-
-        return [row[0] for row in sorted(rows, key=cmp_to_key(compare))]
-
+    model.Sort.keyed = keyed
     model.Sort.sort = sort
 
 
