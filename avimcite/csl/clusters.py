@@ -126,6 +126,17 @@ def install(package) -> None:
                 return None
         return text
 
+    original_text_process = model.Text.process
+
+    def text_process(self, item, context=None, **kwargs):
+        result = original_text_process(self, item, context=context, **kwargs)
+        if _cite_state and self.get("variable") == "locator" and result is not None:
+            text = result[0] if isinstance(result, tuple) else result
+            if text is not None and str(text):
+                _cite_state[-1]["locator_printed"] = True  # the cite prints more than its number
+        return result
+
+    model.Text.process = text_process
     model.If._position = _position
     model.Text._variable = text_variable
     model.If._variable = if_variable
@@ -402,7 +413,7 @@ def _grouped_sort(sort, items, layout):
     together, in the place of the author's first cite."""
     from functools import cmp_to_key
 
-    from avimcite.csl.fixes import collation_locale, compare_sort_keys, sort_value
+    from avimcite.csl.fixes import collation_key, collation_locale, compare_sort_keys, sort_value
 
     descending, rows = sort.keyed(items, layout)
     locale = collation_locale[-1] if collation_locale else None
@@ -425,7 +436,7 @@ def _grouped_sort(sort, items, layout):
         if row[0][0] != last_author:
             last_author, this_key = row[0][0], row[1][0] if len(row) > 1 else None
         text = ("undefined" if this_key is None else str(this_key)) + str(i)
-        row[0] = (text, sort_value(text, locale))
+        row[0] = (text, (1, collation_key(text, locale)))  # a string in citeproc-js, "20240" too
     keyed.sort(key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], first)))
     return [item for item, _ in keyed]
 
@@ -490,6 +501,7 @@ def _render_cite(layout, item, suppress: bool):
     if suffix:
         text = text + String(parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     item["avim_text_var"] = bool(state.get("text_var"))
+    item["avim_locator_printed"] = bool(state.get("locator_printed"))
     return text, state["names"]
 
 
@@ -644,7 +656,10 @@ def _collapse_numbers(cites, delimiter, after_collapse):
     for entry in cites:
         item = entry[0]
         number = None
-        if _plain_cite(item):
+        cite = item["avim_cite"]
+        # citeproc-js ranges the cites that print their number alone: a locator the style
+        # does not print in citations keeps no cite out of a range
+        if not (item.get("avim_locator_printed") or cite.get("prefix") or cite.get("suffix") or cite.get("suppress-author")):
             try:
                 number = item.number
             except Exception:  # noqa: BLE001

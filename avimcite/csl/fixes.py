@@ -874,7 +874,7 @@ def sort_value(value, locale):
         return None
     text = str(value)
     try:
-        return (0, int(text))
+        return (0, int(text), collation_key(text, locale))
     except ValueError:
         return (1, collation_key(text, locale))
 
@@ -889,8 +889,10 @@ def compare_sort_keys(left, right, descending) -> int:
             return 1
         if b is None:
             return -1
-        if a[0] != b[0]:
-            a, b = (a[0],), (b[0],)
+        if a[0] != b[0]:  # a number beside a text ("2024", "2023b"): compared as text, as citeproc-js's strings
+            a, b = a[-1], b[-1]
+        else:
+            a, b = a[:2], b[:2]
         result = (a > b) - (a < b)
         if result:
             return -result if desc else result
@@ -1077,8 +1079,18 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
             key += f"{int(number):02d}" if isinstance(number, int) and number else "00"
         return String(key + "100000")  # an open end: year 0, month and day 00
 
+    original_text_variable = model.Text._variable
+
+    def text_variable(self, item, context):
+        # citeproc-js renders a sort key with disambig_override: no year suffix in it (the
+        # key of "İnan 2024a" is the key of "Şir 2024")
+        if _sort_macro and self.get("variable") == "year-suffix":
+            raise model.VariableError
+        return original_text_variable(self, item, context)
+
     model.Key.sort_keys = sort_keys
     model.Date.render = render
+    model.Text._variable = text_variable
 
 
 def _name_affixes_apply_to_each_person(model) -> None:
