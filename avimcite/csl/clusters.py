@@ -141,7 +141,37 @@ def install(package) -> None:
     model.Text._variable = text_variable
     model.If._variable = if_variable
     model.Names.render = names_render
+    for cls in (model.Text, model.Number, model.Date, model.Names):
+        cls.render = _author_only_gate(cls, cls.render)
     _installed = True
+
+
+# text variables whose output counts as "something rendered" (citeproc-js's MULTI_FIELDS,
+# rendered through its transform), as names and dates do
+_SOMETHING = frozenset(("event", "publisher", "publisher-place", "event-place", "title", "container-title",
+                        "collection-title", "authority", "genre", "title-short", "medium", "country",
+                        "jurisdiction", "archive", "archive-place"))  # fmt: skip
+
+
+def _author_only_gate(cls, original):
+    """author-only as citeproc-js prints it (its element_trace "suppress-me"): the cite's
+    text, number, date and names elements print until one of them has printed names, a
+    date or a title-like variable; every element after it prints nothing. The locator is
+    not given to the cite, the layout's affixes are left out (render_clusters)."""
+    kind = cls.__name__
+
+    def render(self, item, *args, **kwargs):
+        state = _cite_state[-1] if _cite_state else None
+        if state is None or not state.get("author_only") or (kind == "Text" and "macro" in self.attrib):
+            return original(self, item, *args, **kwargs)
+        if state["something"] or (kind == "Text" and self.get("variable") == "citation-number"):
+            return None  # citeproc-js: an author-only cite never prints its number
+        text = original(self, item, *args, **kwargs)
+        if text is not None and str(text) and (kind in ("Date", "Names") or self.get("variable") in _SOMETHING):
+            state["something"] = True
+        return text
+
+    return render
 
 
 def _prints_names(names, item) -> bool:
@@ -294,7 +324,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         items = []
         for cite in cluster:
             extra = {}
-            if cite.get("locator") is not None and str(cite["locator"]).strip():
+            if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
                 # the locator's surrounding spaces are not part of it (citeproc-js trims them)
                 # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
                 label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
@@ -350,16 +380,15 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
                 continue
             finally:
                 fixes.text_before_cite.pop()
-            if rendered is None:
+            if rendered is None or not str(rendered[0]):
+                if cite.get("author-only"):
+                    break
                 continue
             text, names = rendered
-            if not str(text):
-                continue
             if cite.get("author-only"):
-                if names is None:
-                    continue
-                cites.append((item, names, names, {"author_only": True}))
-                continue
+                # citeproc-js renders no cite of the cluster after an author-only one
+                cites.append((item, text, names, {"author_only": True}))
+                break
             cites.append((item, text, names, {}))
         if not cites:
             if cluster and not cluster[0]["avim_cite"].get("suppress-author") and not cluster[0]["avim_cite"].get("author-only"):
@@ -480,7 +509,8 @@ def _render_cite(layout, item, suppress: bool):
     from avimcite.csl._citeproc.string import String
 
     cite = item["avim_cite"]
-    state = {"suppress": suppress, "names_done": False, "names": None, "depth": 0}
+    state = {"suppress": suppress, "names_done": False, "names": None, "depth": 0,
+             "author_only": bool(cite.get("author-only")), "something": False}
     _cite_state.append(state)
     try:
         layout.repressed = {}
