@@ -156,7 +156,8 @@ _SOMETHING = frozenset(("event", "publisher", "publisher-place", "event-place", 
 def _author_only_gate(cls, original):
     """author-only as citeproc-js prints it (its element_trace "suppress-me"): the cite's
     text, number, date and names elements print until one of them has printed names, a
-    date or a title-like variable; every element after it prints nothing. The locator is
+    date or a title-like variable; every element after it prints nothing, and no text or
+    number prints after a cs:names (printed or not) outside a cs:substitute. The locator is
     not given to the cite, the layout's affixes are left out (render_clusters)."""
     kind = cls.__name__
 
@@ -166,7 +167,16 @@ def _author_only_gate(cls, original):
             return original(self, item, *args, **kwargs)
         if state["something"] or (kind == "Text" and self.get("variable") == "citation-number"):
             return None  # citeproc-js: an author-only cite never prints its number
-        text = original(self, item, *args, **kwargs)
+        if kind in ("Text", "Number") and state["after_names"] and not state["in_names"]:
+            return None  # citeproc-js's can_block_substitute, false after a cs:names
+        if kind == "Names":
+            state["in_names"] += 1
+        try:
+            text = original(self, item, *args, **kwargs)
+        finally:
+            if kind == "Names":
+                state["in_names"] -= 1
+                state["after_names"] = state["after_names"] or not state["in_names"]
         if text is not None and str(text) and (kind in ("Date", "Names") or self.get("variable") in _SOMETHING):
             state["something"] = True
         return text
@@ -510,7 +520,7 @@ def _render_cite(layout, item, suppress: bool):
 
     cite = item["avim_cite"]
     state = {"suppress": suppress, "names_done": False, "names": None, "depth": 0,
-             "author_only": bool(cite.get("author-only")), "something": False}
+             "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0}
     _cite_state.append(state)
     try:
         layout.repressed = {}
@@ -520,8 +530,10 @@ def _render_cite(layout, item, suppress: bool):
             output = None
     finally:
         _cite_state.pop()
-    if output is None:
-        return None
+    if output is None or (state["author_only"] and not str(output)):
+        if not state["author_only"] or not (cite.get("prefix") or cite.get("suffix")):
+            return None
+        output = String("")  # citeproc-js: an author-only cite that prints nothing keeps its affixes
     prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
     text = output
     from avimcite.csl.richtext import parse
