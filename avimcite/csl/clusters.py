@@ -184,6 +184,12 @@ def _author_only_gate(cls, original):
     return render
 
 
+def year_collapsed() -> bool:
+    """Is the cite being rendered one whose year the cite before printed (collapse
+    year-suffix: it prints its year suffix alone)?"""
+    return bool(_cite_state) and bool(_cite_state[-1].get("drop_year"))
+
+
 def _prints_names(names, item) -> bool:
     """Whether a cs:names element prints persons for the item: one of its variables, or of the
     cs:names of its cs:substitute, is set."""
@@ -513,13 +519,13 @@ def _number(bib, key):
         return None
 
 
-def _render_cite(layout, item, suppress: bool):
+def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
     """(cite text with its prefix and suffix, its first names output) or None."""
     from avimcite.csl._citeproc.model import VariableError
     from avimcite.csl._citeproc.string import String
 
     cite = item["avim_cite"]
-    state = {"suppress": suppress, "names_done": False, "names": None, "depth": 0,
+    state = {"suppress": suppress, "drop_year": drop_year, "names_done": False, "names": None, "depth": 0,
              "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0}
     _cite_state.append(state)
     try:
@@ -597,8 +603,14 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             short = _without_author(layout, item)
             shown = String("") if short is None else short
         letter = _letter(item)
-        if suffixes and have and previous is not None and letter and _plain_cite(item) and _same_year(previous[0], item):
-            shown, only_suffix = String(letter), True
+        if suffixes and have and previous is not None and letter and _same_year(previous[0], item):
+            # citeproc-js prints the cite without its names and year: "2000a, b, p. 4"; the
+            # year-suffix delimiter joins a suffix printed alone after a cite without a suffix
+            rendered = _render_cite(layout, item, suppress=True, drop_year=True)
+            shown = rendered[0] if rendered else String(letter)
+            cite = item["avim_cite"]
+            only_suffix = not (cite.get("prefix") or cite.get("suffix") or item.get("avim_locator_printed")
+                               or previous[0]["avim_cite"].get("suffix"))  # fmt: skip
         last_locator = previous is not None and previous[0]["avim_cite"].get("locator") not in (None, "")
         if after_collapse is not None:
             if last_locator or (last_collapsed and not have) or (not last_collapsed and not have and collapse != "year-suffix"):

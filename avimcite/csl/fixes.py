@@ -821,8 +821,19 @@ def _implicit_year_suffix(model) -> None:
     original_part = model.Date_Part.render
 
     def part_render(self, *args, **kwargs):
-        text = original_part(self, *args, **kwargs)
+        from avimcite.csl.clusters import year_collapsed
+
         state = _suffix_state[-1] if _suffix_state else None
+        if self.get("name") == "year" and year_collapsed():
+            # citeproc-js, collapse="year-suffix": the year of the cite before is not printed
+            # again, its year suffix is ("Kılıç 2023a, b")
+            from avimcite.csl._citeproc.string import String
+
+            if state and state["in_issued"] and state["pending"]:
+                suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
+                return suffix
+            return String("")
+        text = original_part(self, *args, **kwargs)
         if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
             from avimcite.csl._citeproc.string import String
 
