@@ -585,7 +585,10 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     year_delimiter = citation_element.get("year-suffix-delimiter")
     collapsing = collapse in ("year", "year-suffix", "year-suffix-ranged")
     suffixes = collapse in ("year-suffix", "year-suffix-ranged") and citation_element.get("disambiguate-add-year-suffix") == "true"
-    in_text = layout.get_root().get("class") == "in-text"
+    # citeproc-js joins an author's collapsed cites with ", " in an in-text style that is not
+    # numeric (its update_mode NUMERIC: the citation prints citation-number)
+    in_text = layout.get_root().get("class") == "in-text" and not citation_element.xpath_search(
+        ".//cs:text[@variable='citation-number']")
     pieces = []  # [text, delimiter before it, year-suffix letter, prints only its suffix]
     last_names, last_collapsed, previous = None, False, None
     for item, text, names, _info in cites:
