@@ -168,7 +168,12 @@ def _author_only_gate(cls, original):
         if state["something"] or (kind == "Text" and self.get("variable") == "citation-number"):
             return None  # citeproc-js: an author-only cite never prints its number
         if kind in ("Text", "Number") and state["after_names"] and not state["in_names"]:
-            return None  # citeproc-js's can_block_substitute, false after a cs:names
+            # citeproc-js's can_block_substitute, false after a cs:names; a title-like
+            # variable it drops still counts as printed (its flag is set after the append)
+            if self.get("variable") in _SOMETHING:
+                text = original(self, item, *args, **kwargs)
+                state["something"] = state["something"] or (text is not None and bool(str(text)))
+            return None
         if kind == "Names":
             state["in_names"] += 1
         try:
