@@ -53,29 +53,21 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
 
 def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:
     """(posts cited, clusters citing them by post id) from pandoc citation syntax, one cluster
-    a line (blank lines and lines starting with '#' are skipped). A malformed line is a
-    UsageError, an unknown key an UnknownIdError, each naming the line and the key."""
-    from avimcite.csl.pandoc_cites import ClusterSyntaxError, locator_terms, parse_line
+    a line (blank lines and lines starting with '#' are skipped), or from a JSON list of
+    clusters of cite items. A malformed line is a UsageError, an unknown key an
+    UnknownIdError, each naming the line (or cluster) and the key."""
     from avimcite.errors import UnknownIdError
 
-    terms = locator_terms(_locale_terms(locale))
     by_key = {key.lower(): post_id for post_id, key in keys.items()}
     posts, seen, clusters = [], set(), []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            cluster = parse_line(line, terms)
-        except ClusterSyntaxError as exc:
-            key = f" (key @{exc.key})" if exc.key else ""
-            raise UsageError(f"line {number}: not a citation cluster{key}: {exc}.") from None
+    for number, cluster in _clusters_of(text, locale):
         for cite in cluster:
             ref = cite["id"]
             post = catalogue.find(ref)
             if post is None and ref.lower() in by_key:
                 post = catalogue.find(by_key[ref.lower()])
             if post is None:
-                raise UnknownIdError(f"line {number}: unknown key @{ref} (not a post id, short id or citation key in the catalogue).",
+                raise UnknownIdError(f"{number}: unknown key @{ref} (not a post id, short id or citation key in the catalogue).",
                                      [ref])  # fmt: skip
             cite["id"] = post.id
             if post.id not in seen:
@@ -85,6 +77,45 @@ def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None
     if not clusters:
         raise UsageError("the clusters file holds no citation cluster (one per line, e.g. [@2023/63, para. 4]).")
     return posts, clusters
+
+
+def _clusters_of(text: str, locale: str | None):
+    """(where, cluster) for each cluster of the file: pandoc syntax one cluster a line, or a
+    JSON list of clusters, each a list of cite items (the shape `avimcite.csl.render` and
+    citeproc-js's processCitationCluster take: id, locator, label, prefix, suffix,
+    suppress-author, author-only)."""
+    from avimcite.csl.pandoc_cites import ClusterSyntaxError, locator_terms, parse_line
+
+    import re
+
+    if re.match(r"\s*\[\s*\[", text):  # pandoc syntax never opens with two brackets
+        import json
+
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise UsageError(f"the clusters file is not valid JSON: {exc}.") from None
+        from avimcite.csl import CITE_FIELDS
+
+        for n, cluster in enumerate(data, start=1):
+            if not isinstance(cluster, list) or not cluster or not all(isinstance(c, dict) and "id" in c for c in cluster):
+                raise UsageError(f"cluster {n}: not a non-empty list of cite items with an id.")
+            for cite in cluster:
+                unknown = set(cite) - set(CITE_FIELDS)
+                if unknown:
+                    raise UsageError(f"cluster {n}: unknown cite field {sorted(unknown)[0]!r} (fields: {', '.join(CITE_FIELDS)}).")
+            yield f"cluster {n}", [dict(c, id=str(c["id"])) for c in cluster]
+        return
+    terms = locator_terms(_locale_terms(locale))
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            cluster = parse_line(line, terms)
+        except ClusterSyntaxError as exc:
+            key = f" (key @{exc.key})" if exc.key else ""
+            raise UsageError(f"line {number}: not a citation cluster{key}: {exc}.") from None
+        yield f"line {number}", cluster
 
 
 def _locale_terms(locale: str | None) -> dict[str, list[str]]:

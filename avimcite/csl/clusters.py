@@ -126,11 +126,73 @@ def install(package) -> None:
                 return None
         return text
 
+    original_text_process = model.Text.process
+
+    def text_process(self, item, context=None, **kwargs):
+        result = original_text_process(self, item, context=context, **kwargs)
+        if _cite_state and self.get("variable") == "locator" and result is not None:
+            text = result[0] if isinstance(result, tuple) else result
+            if text is not None and str(text):
+                _cite_state[-1]["locator_printed"] = True  # the cite prints more than its number
+        return result
+
+    model.Text.process = text_process
     model.If._position = _position
     model.Text._variable = text_variable
     model.If._variable = if_variable
     model.Names.render = names_render
+    for cls in (model.Text, model.Number, model.Date, model.Names):
+        cls.render = _author_only_gate(cls, cls.render)
     _installed = True
+
+
+# text variables whose output counts as "something rendered" (citeproc-js's MULTI_FIELDS,
+# rendered through its transform), as names and dates do
+_SOMETHING = frozenset(("event", "publisher", "publisher-place", "event-place", "title", "container-title",
+                        "collection-title", "authority", "genre", "title-short", "medium", "country",
+                        "jurisdiction", "archive", "archive-place"))  # fmt: skip
+
+
+def _author_only_gate(cls, original):
+    """author-only as citeproc-js prints it (its element_trace "suppress-me"): the cite's
+    text, number, date and names elements print until one of them has printed names, a
+    date or a title-like variable; every element after it prints nothing, and no text or
+    number prints after a cs:names (printed or not) outside a cs:substitute. The locator is
+    not given to the cite, the layout's affixes are left out (render_clusters)."""
+    kind = cls.__name__
+
+    def render(self, item, *args, **kwargs):
+        state = _cite_state[-1] if _cite_state else None
+        if state is None or not state.get("author_only") or (kind == "Text" and "macro" in self.attrib):
+            return original(self, item, *args, **kwargs)
+        if state["something"] or (kind == "Text" and self.get("variable") == "citation-number"):
+            return None  # citeproc-js: an author-only cite never prints its number
+        if kind in ("Text", "Number") and state["after_names"] and not state["in_names"]:
+            # citeproc-js's can_block_substitute, false after a cs:names; a title-like
+            # variable it drops still counts as printed (its flag is set after the append)
+            if self.get("variable") in _SOMETHING:
+                text = original(self, item, *args, **kwargs)
+                state["something"] = state["something"] or (text is not None and bool(str(text)))
+            return None
+        if kind == "Names":
+            state["in_names"] += 1
+        try:
+            text = original(self, item, *args, **kwargs)
+        finally:
+            if kind == "Names":
+                state["in_names"] -= 1
+                state["after_names"] = state["after_names"] or not state["in_names"]
+        if text is not None and str(text) and (kind in ("Date", "Names") or self.get("variable") in _SOMETHING):
+            state["something"] = True
+        return text
+
+    return render
+
+
+def year_collapsed() -> bool:
+    """Is the cite being rendered one whose year the cite before printed (collapse
+    year-suffix: it prints its year suffix alone)?"""
+    return bool(_cite_state) and bool(_cite_state[-1].get("drop_year"))
 
 
 def _prints_names(names, item) -> bool:
@@ -277,12 +339,13 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         distance = int(citation_element.get("near-note-distance", "5"))
     except ValueError:
         distance = 5
+    grouped_sort = _groups_in_sort(csl, citation_element)
     documents = []
     for cluster in clusters:
         items = []
         for cite in cluster:
             extra = {}
-            if cite.get("locator") is not None and str(cite["locator"]).strip():
+            if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
                 # the locator's surrounding spaces are not part of it (citeproc-js trims them)
                 # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
                 label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
@@ -294,11 +357,10 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         citation.bibliography = bib
         known = [item for item in items if item.key in bib.source]
         if sort is not None and len(known) > 1:
-            # cites the style's keys do not tell apart stay in the bibliography's order (citeproc-js)
-            order = {key: i for i, key in enumerate(bib.keys)}
-            known.sort(key=lambda item: order.get(item.key, len(order)))
+            # cites the style's keys do not tell apart stay in the order given (citeproc-js's
+            # compareKeys ends on the cite items' seq, which they have not: a stable sort)
             try:
-                known = sort.sort(known, layout)
+                known = _grouped_sort(sort, known, layout) if grouped_sort else sort.sort(known, layout)
             except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
                 failed(known[0].key, exc)
         documents.append(known)
@@ -339,16 +401,15 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
                 continue
             finally:
                 fixes.text_before_cite.pop()
-            if rendered is None:
+            if rendered is None or not str(rendered[0]):
+                if cite.get("author-only"):
+                    break
                 continue
             text, names = rendered
-            if not str(text):
-                continue
             if cite.get("author-only"):
-                if names is None:
-                    continue
-                cites.append((item, names, names, {"author_only": True}))
-                continue
+                # citeproc-js renders no cite of the cluster after an author-only one
+                cites.append((item, text, names, {"author_only": True}))
+                break
             cites.append((item, text, names, {}))
         if not cites:
             if cluster and not cluster[0]["avim_cite"].get("suppress-author") and not cluster[0]["avim_cite"].get("author-only"):
@@ -369,6 +430,65 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             body = join([body, pieces[i][0]], pieces[i][1])
         out.append(layout.format(layout.wrap(body)))
     return out
+
+
+def _groups_in_sort(csl, citation_element) -> bool:
+    """citeproc-js's opt.grouped_sort: an in-text style that collapses, or one with a
+    cite-group-delimiter whose cites do not depend on their position or number."""
+    if citation_element.get("collapse") and csl.root.get("class") == "in-text":
+        return True
+    if not citation_element.get("cite-group-delimiter"):
+        return False
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    root = csl.root
+    for element in root.iter(ns + "if", ns + "else-if"):
+        if element.get("position"):
+            return False
+    for element in root.iter(ns + "text"):
+        if element.get("variable") == "citation-number":
+            return False
+    for element in root.iter(ns + "citation", ns + "names", ns + "name"):
+        for what in ("min", "use-first"):
+            later = element.get(f"et-al-subsequent-{what}")
+            if later is not None and later != element.get(f"et-al-{what}"):
+                return False
+    return True
+
+
+def _grouped_sort(sort, items, layout):
+    """citeproc-js's grouped sort: the cites sorted on their author string (the first names
+    the cite prints, none for a title in the author's place) before the style's keys; then
+    each run of one author string takes its first cite's first key and its place as the
+    first key ("" + key + i), and the cites are sorted again: an author's cites stay
+    together, in the place of the author's first cite."""
+    from functools import cmp_to_key
+
+    from avimcite.csl.fixes import collation_key, collation_locale, compare_sort_keys, sort_value
+
+    descending, rows = sort.keyed(items, layout)
+    locale = collation_locale[-1] if collation_locale else None
+    authors = []
+    from avimcite.csl import fixes
+
+    for item in items:
+        fixes.text_before_cite.append(False)
+        try:
+            rendered = _render_cite(layout, item, suppress=False)
+        finally:
+            fixes.text_before_cite.pop()
+        names = rendered[1] if rendered else None
+        authors.append(None if names is None or not str(names) else str(names))
+    first = [d for d in descending[:1]] + descending
+    keyed = [(item, [(author, sort_value(author, locale))] + row) for item, author, row in zip(items, authors, rows)]
+    keyed.sort(key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], first)))
+    last_author, this_key = object(), None
+    for i, (_, row) in enumerate(keyed):
+        if row[0][0] != last_author:
+            last_author, this_key = row[0][0], row[1][0] if len(row) > 1 else None
+        text = ("undefined" if this_key is None else str(this_key)) + str(i)
+        row[0] = (text, (1, collation_key(text, locale)))  # a string in citeproc-js, "20240" too
+    keyed.sort(key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], first)))
+    return [item for item, _ in keyed]
 
 
 def _text_before(position: int, prefix: str) -> bool:
@@ -404,13 +524,14 @@ def _number(bib, key):
         return None
 
 
-def _render_cite(layout, item, suppress: bool):
+def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
     """(cite text with its prefix and suffix, its first names output) or None."""
     from avimcite.csl._citeproc.model import VariableError
     from avimcite.csl._citeproc.string import String
 
     cite = item["avim_cite"]
-    state = {"suppress": suppress, "names_done": False, "names": None, "depth": 0}
+    state = {"suppress": suppress, "drop_year": drop_year, "names_done": False, "names": None, "depth": 0,
+             "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0}
     _cite_state.append(state)
     try:
         layout.repressed = {}
@@ -420,8 +541,10 @@ def _render_cite(layout, item, suppress: bool):
             output = None
     finally:
         _cite_state.pop()
-    if output is None:
-        return None
+    if output is None or (state["author_only"] and not str(output)):
+        if not state["author_only"] or not (cite.get("prefix") or cite.get("suffix")):
+            return None
+        output = String("")  # citeproc-js: an author-only cite that prints nothing keeps its affixes
     prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
     text = output
     from avimcite.csl.richtext import parse
@@ -431,6 +554,7 @@ def _render_cite(layout, item, suppress: bool):
     if suffix:
         text = text + String(parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     item["avim_text_var"] = bool(state.get("text_var"))
+    item["avim_locator_printed"] = bool(state.get("locator_printed"))
     return text, state["names"]
 
 
@@ -458,8 +582,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     alone ("2000a, b"), ranged "2000a–c" for three or more; the delimiter before each cite
     is CSL.getSpliceDelimiter's (after-collapse-delimiter after a collapsed run or a cite
     with a locator, cite-group-delimiter within a group, ", " within a group in an in-text
-    style). Cites are moved together by names only when the citation is sorted
-    (citeproc-js's grouped sort)."""
+    style). An author's cites were put together by the grouped sort (_grouped_sort)."""
     from avimcite.csl._citeproc.string import String
 
     delimiter = layout.get("delimiter", "")
@@ -467,12 +590,10 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     year_delimiter = citation_element.get("year-suffix-delimiter")
     collapsing = collapse in ("year", "year-suffix", "year-suffix-ranged")
     suffixes = collapse in ("year-suffix", "year-suffix-ranged") and citation_element.get("disambiguate-add-year-suffix") == "true"
-    in_text = layout.get_root().get("class") == "in-text"
-    if citation_element.sort is not None and ((in_text and collapsing) or group_delimiter is not None):
-        order: dict[str, int] = {}
-        for n, entry in enumerate(cites):
-            order.setdefault(str(entry[2]) if entry[2] is not None else f"\x00{n}", n)
-        cites = sorted(cites, key=lambda e: order[str(e[2]) if e[2] is not None else f"\x00{cites.index(e)}"])
+    # citeproc-js joins an author's collapsed cites with ", " in an in-text style that is not
+    # numeric (its update_mode NUMERIC: the citation prints citation-number)
+    in_text = layout.get_root().get("class") == "in-text" and not citation_element.xpath_search(
+        ".//cs:text[@variable='citation-number']")
     pieces = []  # [text, delimiter before it, year-suffix letter, prints only its suffix]
     last_names, last_collapsed, previous = None, False, None
     for item, text, names, _info in cites:
@@ -490,8 +611,14 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             short = _without_author(layout, item)
             shown = String("") if short is None else short
         letter = _letter(item)
-        if suffixes and have and previous is not None and letter and _plain_cite(item) and _same_year(previous[0], item):
-            shown, only_suffix = String(letter), True
+        if suffixes and have and previous is not None and letter and _same_year(previous[0], item):
+            # citeproc-js prints the cite without its names and year: "2000a, b, p. 4"; the
+            # year-suffix delimiter joins a suffix printed alone after a cite without a suffix
+            rendered = _render_cite(layout, item, suppress=True, drop_year=True)
+            shown = rendered[0] if rendered else String(letter)
+            cite = item["avim_cite"]
+            only_suffix = not (cite.get("prefix") or cite.get("suffix") or item.get("avim_locator_printed")
+                               or previous[0]["avim_cite"].get("suffix"))  # fmt: skip
         last_locator = previous is not None and previous[0]["avim_cite"].get("locator") not in (None, "")
         if after_collapse is not None:
             if last_locator or (last_collapsed and not have) or (not last_collapsed and not have and collapse != "year-suffix"):
@@ -591,7 +718,10 @@ def _collapse_numbers(cites, delimiter, after_collapse):
     for entry in cites:
         item = entry[0]
         number = None
-        if _plain_cite(item):
+        cite = item["avim_cite"]
+        # citeproc-js ranges the cites that print their number alone: a locator the style
+        # does not print in citations keeps no cite out of a range
+        if not (item.get("avim_locator_printed") or cite.get("prefix") or cite.get("suffix") or cite.get("suppress-author")):
             try:
                 number = item.number
             except Exception:  # noqa: BLE001

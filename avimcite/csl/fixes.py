@@ -826,8 +826,19 @@ def _implicit_year_suffix(model) -> None:
     original_part = model.Date_Part.render
 
     def part_render(self, *args, **kwargs):
-        text = original_part(self, *args, **kwargs)
+        from avimcite.csl.clusters import year_collapsed
+
         state = _suffix_state[-1] if _suffix_state else None
+        if self.get("name") == "year" and year_collapsed():
+            # citeproc-js, collapse="year-suffix": the year of the cite before is not printed
+            # again, its year suffix is ("Kılıç 2023a, b")
+            from avimcite.csl._citeproc.string import String
+
+            if state and state["in_issued"] and state["pending"]:
+                suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
+                return suffix
+            return String("")
+        text = original_part(self, *args, **kwargs)
         if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
             from avimcite.csl._citeproc.string import String
 
@@ -873,13 +884,43 @@ def collation_key(text: str, locale: str) -> tuple:
     return (primary, base, folded, text)
 
 
+def sort_value(value, locale):
+    """A sort key as compared: numbers as numbers, text by the locale's collation, None for none."""
+    if value is None:
+        return None
+    text = str(value)
+    try:
+        return (0, int(text), collation_key(text, locale))
+    except ValueError:
+        return (1, collation_key(text, locale))
+
+
+def compare_sort_keys(left, right, descending) -> int:
+    """citeproc-js's compareKeys over rows of (text, comparable) keys: an empty key sorts last
+    in either direction, ties stay in the order given."""
+    for (_, a), (_, b), desc in zip(left, right, descending):
+        if a is None and b is None:
+            continue
+        if a is None:
+            return 1
+        if b is None:
+            return -1
+        if a[0] != b[0]:  # a number beside a text ("2024", "2023b"): compared as text, as citeproc-js's strings
+            a, b = a[-1], b[-1]
+        else:
+            a, b = a[:2], b[:2]
+        result = (a > b) - (a < b)
+        if result:
+            return -result if desc else result
+    return 0
+
+
 def _locale_aware_sorting(model) -> None:
     """Sort keys compared as a collator for the style's locale would (citeproc-py compared code
     points, which put Ç, Ö, Ş, İ after Z)."""
 
-    def sort(self, items, context):
-        if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
-            return list(items)
+    def keyed(self, items, context):
+        """(descending flag per key, per item its keys as (text or None, comparable or None))."""
         locale = collation_locale[-1]
         fmt = render_context.format
         from avimcite.csl.markup import plain
@@ -907,37 +948,16 @@ def _locale_aware_sorting(model) -> None:
             return [list(row) for row in zip(*out)] if out else [[] for _ in chunk]
 
         rows_of_keys = forked_map(columns, list(items))
-        keys = [list(column) for column in zip(*rows_of_keys)] if key_elements else []
+        return descending, [[(value, sort_value(value, locale)) for value in row] for row in rows_of_keys]
 
-        def prepared(value):
-            if value is None:
-                return None
-            text = str(value)
-            try:
-                return (0, int(text))
-            except ValueError:
-                return (1, collation_key(text, locale))
+    def sort(self, items, context):
+        if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
+            return list(items)
+        descending, rows = self.keyed(items, context)
+        pairs = sorted(zip(items, rows), key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], descending)))
+        return [item for item, _ in pairs]
 
-        rows = [(item, *[prepared(k[i]) for k in keys]) for i, item in enumerate(items)]
-
-        def compare(left, right):
-            for i, desc in enumerate(descending, start=1):
-                a, b = left[i], right[i]
-                if a is None and b is None:
-                    continue
-                if a is None:
-                    return 1
-                if b is None:
-                    return -1
-                if a[0] != b[0]:
-                    a, b = (a[0],), (b[0],)
-                result = (a > b) - (a < b)
-                if result:
-                    return -result if desc else result
-            return 0
-
-        return [row[0] for row in sorted(rows, key=cmp_to_key(compare))]
-
+    model.Sort.keyed = keyed
     model.Sort.sort = sort
 
 
@@ -1075,8 +1095,18 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
             key += f"{int(number):02d}" if isinstance(number, int) and number else "00"
         return String(key + "100000")  # an open end: year 0, month and day 00
 
+    original_text_variable = model.Text._variable
+
+    def text_variable(self, item, context):
+        # citeproc-js renders a sort key with disambig_override: no year suffix in it (the
+        # key of "İnan 2024a" is the key of "Şir 2024")
+        if _sort_macro and self.get("variable") == "year-suffix":
+            raise model.VariableError
+        return original_text_variable(self, item, context)
+
     model.Key.sort_keys = sort_keys
     model.Date.render = render
+    model.Text._variable = text_variable
 
 
 def _name_affixes_apply_to_each_person(model) -> None:
