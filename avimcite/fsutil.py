@@ -166,20 +166,9 @@ def _write(path: Path, chunks, binary: bool, guard: tuple | None) -> None:
             os.chmod(tmp_name, path.stat().st_mode & 0o7777)
         except FileNotFoundError:
             os.chmod(tmp_name, 0o666 & ~_umask())
-        if guard is not None and read_bytes_if_any(real_path(guard[0])) != guard[1]:
-            raise ChangedUnderneath(
-                f"{guard[0]} was changed by another program while avimcite worked on it; "
-                "nothing was written (run the command again)."
-            )
-        os.replace(tmp_name, path)
+        _replace_if_unchanged(tmp_name, path, None if guard is None else (guard[0], guard[1], real_path(guard[0])))
     except BaseException as exc:
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise FileAccessError(f"cannot write {path}: {exc.strerror or exc}.") from None
-        raise
+        raise _abandoned(tmp_name, path, exc) from None
 
 
 def _new_temp_file(folder: Path, name: str) -> tuple[int, str]:
@@ -211,19 +200,33 @@ def keep_backup(path: Path, held: bytes) -> None:
         atomic_write_bytes(backup, held, guard=(path, held))
         return
     try:
-        if read_bytes_if_any(link_name) != held:
-            raise ChangedUnderneath(
-                f"{path} was changed by another program while avimcite worked on it; nothing was written (run the command again)."
-            )
-        os.replace(link_name, backup)
+        _replace_if_unchanged(link_name, backup, (path, held, link_name))
     except BaseException as exc:
-        try:
-            os.unlink(link_name)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise FileAccessError(f"cannot write {backup}: {exc.strerror or exc}.") from None
-        raise
+        raise _abandoned(link_name, backup, exc) from None
+
+
+def _replace_if_unchanged(tmp_name: str, target: Path, check: tuple | None) -> None:
+    """Rename `tmp_name` over `target`, unless `check` = (the file named, the bytes it held, where
+    to read it now) finds other bytes there: ChangedUnderneath, a hand edit saved meanwhile is
+    never lost."""
+    if check is not None and read_bytes_if_any(check[2]) != check[1]:
+        raise ChangedUnderneath(
+            f"{check[0]} was changed by another program while avimcite worked on it; "
+            "nothing was written (run the command again)."
+        )
+    os.replace(tmp_name, target)
+
+
+def _abandoned(tmp_name: str, target: Path, exc: BaseException) -> BaseException:
+    """After a failed write: the temporary file removed, and the error to raise (an OSError
+    as one line naming `target`)."""
+    try:
+        os.unlink(tmp_name)
+    except OSError:
+        pass
+    if isinstance(exc, OSError):
+        return FileAccessError(f"cannot write {target}: {exc.strerror or exc}.")
+    return exc
 
 
 def _write_direct(path: Path, chunks, binary: bool, append: bool = False) -> None:
