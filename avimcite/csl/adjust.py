@@ -67,6 +67,16 @@ def _unmarked(string_module, text):
     return type(text)(str(text))
 
 
+def _marked_as_group(string_module, element, text):
+    """A group's or macro call's output: it starts and ends with its own decoration and the last
+    character of its own suffix, or is an ordinary piece when it has neither."""
+    decorated = _decorated(element)
+    suffix = element.get("suffix", "")[-1:]
+    if not (decorated or suffix):
+        return text
+    return _mark(string_module, text, _Ends(decorated, decorated, False, suffix))
+
+
 def _decorated(element, quotes: bool = False) -> bool:
     attrib = element.attrib
     if any(name in attrib for name in _DECORATIONS):
@@ -109,12 +119,7 @@ def _elements_say_what_they_print(model, string) -> None:
         text = text_render(self, *args, **kwargs)
         if text is None or "macro" not in self.attrib:
             return text
-        text = _unmarked(string, text)  # a macro call is a group
-        decorated = _decorated(self)
-        suffix = self.get("suffix", "")[-1:]
-        if not (decorated or suffix):
-            return text
-        return _mark(string, text, _Ends(decorated, decorated, False, suffix))
+        return _marked_as_group(string, self, _unmarked(string, text))  # a macro call is a group
 
     model.Text.markup = markup
     model.Text.render = render
@@ -125,12 +130,7 @@ def _elements_say_what_they_print(model, string) -> None:
         text = group_render(self, *args, **kwargs)
         if text is None:
             return None
-        text = _unmarked(string, text)
-        decorated = _decorated(self)
-        suffix = self.get("suffix", "")[-1:]
-        if not (decorated or suffix):
-            return text
-        return _mark(string, text, _Ends(decorated, decorated, False, suffix))
+        return _marked_as_group(string, self, _unmarked(string, text))
 
     model.Group.render = render_group
 
