@@ -855,33 +855,7 @@ def _implicit_year_suffix(model) -> None:
 
 # --- sorting --------------------------------------------------------------------------
 
-_LEADING_MARKS = _lazy_re(r"^[\W_]+")
-_TURKISH_ORDER = {ch: i for i, ch in enumerate("abcçdefgğhıijklmnoöprsştuüvwxyz")}
-
-
-def collation_key(text: str, locale: str) -> tuple:
-    """A sort key like a Unicode collator's for the locale: letters by the alphabet
-    (Turkish: c < ç < d, ı < i, ö after o, ş after s, ü after u), case and other
-    accents only as a tie-break."""
-    if locale.startswith("tr"):
-        text = _LEADING_MARKS.sub("", text)
-        lowered = text.translate(_TR_LOWER).lower()
-        primary = []
-        for ch in lowered:  # white space and punctuation < digits < letters, as in Unicode collation
-            base = ch if ch in _TURKISH_ORDER else (unicodedata.normalize("NFKD", ch)[:1] or ch)
-            if base in _TURKISH_ORDER:
-                primary.append((3, _TURKISH_ORDER[base]))
-            elif base.isdigit():
-                primary.append((1, ord(base)))
-            else:
-                primary.append((0 if not base.isalnum() else 2, ord(base)))
-        return (tuple(primary), lowered, text)
-    text = _LEADING_MARKS.sub("", text)  # a substituted title sorts by its words, not its quote mark
-    folded = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
-    base = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    # citeproc-js compares with ignorePunctuation: "SEÇİMİ”" sorts before "SEÇİMİNE DIŞ"
-    primary = "".join(ch for ch in base if ch.isalnum() or ch.isspace())
-    return (primary, base, folded, text)
+from avimcite.csl.sortkeys import collation_key, keystring  # noqa: E402 - the engine's sorting module
 
 
 def sort_value(value, locale):
@@ -944,7 +918,7 @@ def _locale_aware_sorting(model) -> None:
                             column.append(None)
                 # as citeproc-js: a key is compared as plain text whatever the output format
                 # (an italic title sorted under "i" in HTML)
-                out.append([v if v is None or isinstance(v, int) else plain(str(v), fmt) for v in column])
+                out.append([v if v is None or isinstance(v, int) else keystring(plain(str(v), fmt)) for v in column])
             return [list(row) for row in zip(*out)] if out else [[] for _ in chunk]
 
         rows_of_keys = forked_map(columns, list(items))
@@ -1050,6 +1024,13 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
 
 
 _sort_macro = _per_render("fixes.sort_macro")  # [bool] set while a sort key's macro renders
+_sort_dates = _per_render("fixes.sort_dates")  # [[str]] the date keys a macro with a cs:date printed
+
+
+def _has_date(macro) -> bool:
+    """Has the macro a cs:date element of its own (citeproc-js's flagDateMacros; a macro it
+    calls does not count)?"""
+    return macro is not None and next(macro.iter("{http://purl.org/net/xbiblio/csl}date"), None) is not None
 
 
 def _dates_in_sort_macros_sort_by_date(model) -> None:
@@ -1065,7 +1046,20 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
             return original_sort_keys(self, items, context)
         _sort_macro.append(True)
         try:
-            return original_sort_keys(self, items, context)
+            if not _has_date(self.get_macro(self.get("macro"))):
+                return original_sort_keys(self, items, context)
+            # citeproc-js's "macro-has-date": a macro with a cs:date in it (in any branch)
+            # keys by its dates alone, the rest of its output dropped (uppsala-universitet-
+            # historia's title macro keys a report by nothing, so such entries keep their order)
+            keys = []
+            for item in items:
+                _sort_dates.append([])
+                try:
+                    original_sort_keys(self, [item], context)
+                finally:
+                    dates = _sort_dates.pop()
+                keys.append(String("".join(dates)) if dates else None)
+            return keys
         finally:
             _sort_macro.pop()
 
@@ -1093,7 +1087,10 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
         for part in ("month", "day"):
             number = begin.get(part) if part in shown else None
             key += f"{int(number):02d}" if isinstance(number, int) and number else "00"
-        return String(key + "100000")  # an open end: year 0, month and day 00
+        key += "100000"  # an open end: year 0, month and day 00
+        if _sort_dates:
+            _sort_dates[-1].append(key)
+        return String(key)
 
     original_text_variable = model.Text._variable
 
