@@ -31,7 +31,8 @@ def _ours(document: str, style: str) -> list[str]:
     items = json.loads((CSL / "input" / f"{_input(document)}.json").read_text(encoding="utf-8"))
     clusters = json.loads((CSL / "clusters" / f"{document}.json").read_text(encoding="utf-8"))
     result = render(items, style, locale="en-US", clusters=clusters, mode="both")
-    return result.citations + ["----"] + result.bibliography
+    # each line with its white space collapsed and trimmed, as the harness prints citeproc-js's
+    return [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography]
 
 
 def _known() -> set[tuple[str, str, int]]:

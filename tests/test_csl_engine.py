@@ -89,6 +89,40 @@ def test_public_render_takes_style_text_and_any_path(tmp_path):
         render(items, tmp_path / "missing.xml")
 
 
+_POSITIONS = ('<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="note">'
+              '<citation near-note-distance="3"><layout><text variable="title"/><choose><if position="ibid">'
+              '<text value=" ibid"/></if><else-if position="near-note"><text value=" near"/></else-if>'
+              '<else-if position="subsequent"><text value=" far"/></else-if></choose>'
+              '<choose><if type="book"><text value=" (book)"/></if></choose></layout></citation></style>')
+
+
+def test_public_render_takes_citeproc_js_citations_and_given_positions():
+    """Clusters as citeproc-js's citations ({"citationItems", "properties": {"noteIndex"}}):
+    near-note is counted in the notes given (CSL 1.0.2, near-note-distance), ibid follows the
+    note just before (citeproc-js); cites that give a
+    position keep it (makeCitationCluster); an item may come without a type."""
+    from avimcite.csl import render
+    from avimcite.errors import UsageError
+
+    items = [{"id": "a", "title": "A"}, {"id": "b", "title": "B", "type": "book"}]
+
+    def cite(*notes):
+        return render(items, _POSITIONS, mode="citation",
+                      clusters=[{"citationItems": [{"id": key}], "properties": {"noteIndex": n}} for key, n in notes]).citations
+
+    assert cite(("a", 1), ("b", 2), ("a", 3)) == ["A", "B (book)", "A near"]
+    assert cite(("a", 1), ("b", 2), ("a", 9)) == ["A", "B (book)", "A far"]
+    # ibid only from the note just before (citeproc-js), else a subsequent cite
+    assert cite(("a", 1), ("a", 2)) == ["A", "A ibid"]
+    assert cite(("a", 1), ("a", 9)) == ["A", "A far"]
+    given = render(items, _POSITIONS, mode="citation", clusters=[[{"id": "a", "position": 2}], [{"id": "b", "position": "subsequent"}]])
+    assert given.citations == ["A ibid", "B far (book)"]
+    with pytest.raises(UsageError, match="position 7"):
+        render(items, _POSITIONS, mode="citation", clusters=[[{"id": "a", "position": 7}]])
+    with pytest.raises(UsageError, match="item 2 has no id"):
+        render([{"id": "a"}, {"title": "x"}], _POSITIONS, mode="citation", clusters=[[{"id": "a"}]])
+
+
 def test_renders_in_threads_each_carry_their_own_state():
     """Each render has its own context (avimcite.csl.context): eight renders of four styles
     and three formats at once, in threads, print what each prints alone. (With the engine's
