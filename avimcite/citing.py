@@ -134,13 +134,13 @@ def _locale_terms(locale: str | None) -> dict[str, list[str]]:
         root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
     except Exception:  # noqa: BLE001 - English terms only
         return {}
-    from avimcite.csl.pandoc_cites import _EN_TERMS
+    from avimcite.csl.pandoc_cites import LOCATOR_TERMS
 
     ns = "{http://purl.org/net/xbiblio/csl}"
     found: dict[str, list[str]] = {}
     for term in root.iter(ns + "term"):
         name = term.get("name")
-        if name not in _EN_TERMS:
+        if name not in LOCATOR_TERMS:
             continue
         forms = [term.text or ""] + [child.text or "" for child in term]
         found.setdefault(name, []).extend(f for f in forms if f.strip())

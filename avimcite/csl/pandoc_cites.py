@@ -7,46 +7,47 @@
     @2023/63                                    a cite alone (a cluster of one)
     [@{odd key;with;semicolons}, 5]             a braced key; a bare number is a page
 
-As pandoc reads them (Text.Pandoc.Citeproc.Locator, pandoc's manual "Citation syntax"): a
-key starts with a letter, digit or `_` and may hold internal punctuation (`:.#$%&-+?<>~/`)
-followed by a letter or digit; after the key, `, ` and a locator term (the locale's terms,
-long or short, singular or plural: p., pp., para., sec., §, ch., chap., fig., vol., n., l.,
-col., ...) begins a locator, whose value is numbers, roman numerals, ranges and lists
-("33-35, 38"), or anything in braces; a value that starts with a digit without a term is a
-page. What follows is the suffix. `@key` outside brackets is pandoc's in-text form; a
-line holding only it is taken as a cluster of that one cite (CSL has no in-text mode of its
-own: citeproc-js renders a cluster).
+As pandoc 3 reads them (a port of Text.Pandoc.Citeproc.Locator's pLocatorWords; checked
+against pandoc itself in tests/test_csl_pandoc_cites.py): a key starts with a letter, digit
+or `_` and may hold internal punctuation (`:.#$%&-+?<>~/`) followed by a letter or digit.
+After the key, an optional `,` and space, then a locator: a term of the locale (pandoc's
+locator terms: book, chapter, column, figure, folio, issue, line, note, opus, page,
+paragraph, part, section, sub-verbo, verse, volume; their long, short and symbol forms,
+singular and plural: p., pp., para., ¶, sec., §, chap., fig., vol., n., l., col., no., ...)
+followed by words that hold a digit or a roman numeral ("33-35, 38", "xii", "34(1)",
+"2.3"), or, without a term, words that hold a digit (a page: "33", "C22"); or `{...}`
+holding a term and anything ("{p. iv, and 12}"). What follows is the suffix; when no
+locator is found the whole is the suffix, with ", " before it if it starts with a word
+("[@a xii]" keeps its space: "A xii"). "ch." is no en-US term, so "[@a, ch. 3]" is a suffix,
+as in pandoc. `@key` outside brackets is pandoc's in-text form; a line holding only it is
+taken as a cluster of that one cite (CSL has no in-text mode of its own: citeproc-js
+renders a cluster).
 """
 
 from __future__ import annotations
 
 import re
 
-# label -> the forms pandoc accepts in English (en-US locale terms, plus pandoc's own extras)
+# The locator terms pandoc reads (Text.Pandoc.Citeproc.Locator.locatorTerms), an earlier one
+# winning a form two share, and their forms in the en-US locale file (long, short, symbol;
+# singular and plural): the table when no other locale's terms are read.
+LOCATOR_TERMS = ("book", "chapter", "column", "figure", "folio", "issue", "line", "note", "opus", "page",
+                 "number-of-pages", "paragraph", "part", "section", "sub-verbo", "verse", "volume")  # fmt: skip
 _EN_TERMS = {
-    "act": ["act", "acts"],
-    "appendix": ["appendix", "appendices", "app.", "apps."],
-    "article": ["article", "articles", "art.", "arts."],
     "book": ["book", "books", "bk.", "bks."],
-    "canon": ["canon", "canons"],
-    "chapter": ["chapter", "chapters", "chap.", "chaps.", "ch.", "chs."],
-    "clause": ["clause", "clauses", "cl.", "cls."],
+    "chapter": ["chapter", "chapters", "chap.", "chaps.", "c.", "cc."],
     "column": ["column", "columns", "col.", "cols."],
-    "equation": ["equation", "equations", "eq.", "eqs."],
     "figure": ["figure", "figures", "fig.", "figs."],
-    "folio": ["folio", "folios", "fol.", "fols.", "fo.", "fos."],
+    "folio": ["folio", "folios", "fol.", "fols."],
+    "issue": ["issue", "issues", "no.", "nos."],
     "line": ["line", "lines", "l.", "ll."],
     "note": ["note", "notes", "n.", "nn."],
-    "number": ["number", "numbers", "no.", "nos.", "#"],
     "opus": ["opus", "opera", "op.", "opp."],
-    "page": ["page", "pages", "p.", "pp.", "pg.", "pgs."],
-    "paragraph": ["paragraph", "paragraphs", "para.", "paras.", "¶", "¶¶", "par.", "pars."],
+    "page": ["page", "pages", "p.", "pp."],
+    "paragraph": ["paragraph", "paragraphs", "para.", "paras.", "¶", "¶¶"],
     "part": ["part", "parts", "pt.", "pts."],
-    "rule": ["rule", "rules", "r.", "rr."],
     "section": ["section", "sections", "sec.", "secs.", "§", "§§"],
-    "sub verbo": ["sub verbo", "sub verbis", "s.v.", "s.vv."],
-    "table": ["table", "tables", "tbl.", "tbls."],
-    "title": ["title", "titles", "tit.", "tits."],
+    "sub-verbo": ["sub verbo", "sub verbis", "s.v.", "s.vv."],
     "verse": ["verse", "verses", "v.", "vv."],
     "volume": ["volume", "volumes", "vol.", "vols."],
 }
@@ -60,15 +61,16 @@ class ClusterSyntaxError(ValueError):
         self.key = key
 
 
-def locator_terms(locale_terms: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
-    """(form, label), longest form first, so "pp." is tried before "p."."""
+def locator_terms(locale_terms: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Case-folded form -> locator label: the locale's forms of pandoc's locator terms (an
+    earlier term of LOCATOR_TERMS winning), then en-US's for forms the locale lacks."""
     table: dict[str, str] = {}
-    for source in (_EN_TERMS, locale_terms or {}):
-        for label, forms in source.items():
-            for form in forms:
+    for source in (locale_terms or {}, _EN_TERMS):
+        for label in LOCATOR_TERMS:
+            for form in source.get(label, ()):
                 if form and form.strip():
-                    table.setdefault(form.strip().lower(), label)
-    return sorted(table.items(), key=lambda pair: -len(pair[0]))
+                    table.setdefault(form.strip().casefold(), label)
+    return table
 
 
 _KEY_START = re.compile(r"[\w]", re.UNICODE)
@@ -99,51 +101,281 @@ def _read_key(text: str, i: int) -> tuple[str, int]:
     return text[i:j], j
 
 
-_ROMAN = r"[ivxlcdmIVXLCDM]+"
-_NUMBERISH = re.compile(rf"(?:\d+[A-Za-z]?|{_ROMAN})(?=$|[\s,;:\-–—]|\)|\])")
-_VALUE = re.compile(rf"(?:\d+[A-Za-z]?|{_ROMAN})(?:\s*[-–—]\s*(?:\d+[A-Za-z]?|{_ROMAN}))?")
+# --- the locator: a port of pandoc's Text.Pandoc.Citeproc.Locator (pLocatorWords) ----------
+#
+# The suffix is split as pandoc's reader and splitInp split it: white space runs are one space
+# token, each punctuation character but ':' a token of its own, the rest words.
+
+_SPACE, _NBSP = " ", "\u00a0"
+_ROMAN_NUMERAL = re.compile(r"M*(?:CM)?D?(?:CD)?C*(?:XC)?L?(?:XL)?X*(?:IX)?V?(?:IV)?I*")
+_BRACES = {"(": ")", "[": "]", "{": "}"}
 
 
-def _read_locator(rest: str, terms) -> tuple[str | None, str | None, str]:
-    """(label, locator, suffix) from what follows a key ("" when nothing does)."""
-    match = re.match(r"\s*,\s*", rest)
-    if not match:
-        return None, None, rest
-    after = rest[match.end() :]
-    label = None
-    lowered = after.lower()
-    for form, name in terms:
-        if lowered.startswith(form):
-            tail = after[len(form) :]
-            # a word form must end at a word boundary ("page 3", not "pages" read as "page")
-            if form[-1].isalnum() and tail[:1].isalnum():
-                continue
-            label, after = name, tail.lstrip()
-            break
-    if after.startswith("{"):
-        end = after.find("}")
-        if end < 0:
-            raise ClusterSyntaxError("a braced locator is not closed (no '}')")
-        return label or "page", after[1:end], after[end + 1 :]
-    value = _VALUE.match(after)
-    if value is None or not _NUMBERISH.match(after):
-        if label is not None and after.strip():
-            # "sec. A" — a term with a word after it: pandoc takes the word as the locator
-            word = re.match(r"[^\s,;]+", after)
+def _is_punct(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch).startswith("P")
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if ch.isspace() and ch != _NBSP:
             if word:
-                return label, word.group(0), after[word.end() :]
-        return None, None, rest  # no locator: all of it is the suffix
-    end = value.end()
-    # "33-35, 38": a list goes on while a comma is followed by another number
-    while True:
-        more = re.match(r"\s*,\s*", after[end:])
-        if not more:
-            break
-        nxt = _VALUE.match(after, end + more.end())
-        if nxt is None or not _NUMBERISH.match(after, end + more.end()):
-            break
-        end = nxt.end()
-    return label or "page", after[:end].strip(), after[end:]
+                out.append(word)
+                word = ""
+            if not out or out[-1] != _SPACE:
+                out.append(_SPACE)
+        elif ch == _NBSP or (_is_punct(ch) and ch != ":"):
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+class _Fail(Exception):
+    pass
+
+
+class _LocatorParser:
+    """pandoc's parser over the tokens; each method returns (value, next index) or raises _Fail."""
+
+    def __init__(self, tokens: list[str], terms: dict[str, str]) -> None:
+        self.toks, self.terms = tokens, terms
+
+    def tok(self, i: int) -> str:
+        if i >= len(self.toks):
+            raise _Fail
+        return self.toks[i]
+
+    def char(self, i: int, test) -> int:
+        t = self.tok(i)
+        if len(t) == 1 and t != _SPACE and test(t):
+            return i + 1
+        raise _Fail
+
+    def space(self, i: int) -> int:
+        if self.tok(i) in (_SPACE, _NBSP):
+            return i + 1
+        raise _Fail
+
+    def words(self, i: int):
+        """pLocatorWords: (label, locator) or None, and the index where the suffix starts."""
+        try:
+            i = self.char(i, lambda c: c == ",")
+        except _Fail:
+            pass
+        try:
+            i = self.space(i)
+        except _Fail:
+            pass
+        try:
+            (label, loc), j = self.delimited(i)
+        except _Fail:
+            (label, loc), j = self.integrated(i)
+        return (None if not label and not loc else (label, loc)), j
+
+    # {p. iv, and 12}
+    def delimited(self, i: int):
+        i = self.char(i, lambda c: c == "{")
+        while self.toks[i:i + 1] in ([_SPACE], [_NBSP]):
+            i += 1
+        label, i = self.label_delimited(i)
+        parts = []
+        while True:
+            try:
+                (_, text), i = self.balanced(i, "{[", lambda k: ((True, self.tok(k)), k + 1))
+            except _Fail:
+                break
+            parts.append(text)
+        i = self.char(i, lambda c: c == "}")
+        return (label, "".join(parts)), i
+
+    def label_delimited(self, i: int):
+        try:
+            _raw, label, j = self.label(i, lambda k: (None, k + 1) if k < len(self.toks) else self.fail())
+            return label, j
+        except _Fail:
+            pass
+        try:
+            self.char(i, str.isdigit)
+            return "page", i
+        except _Fail:
+            return "", i
+
+    def fail(self):
+        raise _Fail
+
+    # p. 33-35, 38
+    def integrated(self, i: int):
+        try:
+            _raw, label, i = self.label(i, lambda k: self.word(k, True, self.roman_or_digits))
+            implicit = False
+        except _Fail:
+            self.word(i, True, self.digits)  # lookahead: a word with digits is a page
+            label, implicit = "page", True
+        check = self.digits if implicit else self.roman_or_digits
+        text, i = self.word(i, not implicit, check)
+        parts = [text]
+        while True:
+            try:
+                text, i = self.word(i, False, check)
+                parts.append(text)
+            except _Fail:
+                break
+        return (label, "".join(parts)), i
+
+    def label(self, i: int, lookahead):
+        """pLocatorLabel': the longest run of tokens, each step up to where `lookahead`
+        matches, that is a locator term (case-folded, white space stripped)."""
+        best = None
+        acc, k = "", i
+        while True:
+            if k >= len(self.toks):
+                break
+            acc += self.toks[k]
+            k += 1
+            while True:  # manyTill anyToken (lookAhead lim)
+                try:
+                    lookahead(k)
+                    break
+                except _Fail:
+                    if k >= len(self.toks):
+                        k = None
+                        break
+                    acc += self.toks[k]
+                    k += 1
+            if k is None:
+                break
+            name = self.terms.get(acc.strip().casefold())
+            if name is not None:
+                best = (acc, name, k)
+        if best is None:
+            raise _Fail
+        return best
+
+    def digits(self, digit_like: bool, text: str) -> bool:
+        return any(ch.isdigit() for ch in text)
+
+    def roman_or_digits(self, digit_like: bool, text: str) -> bool:
+        return digit_like
+
+    def word(self, i: int, first: bool, check):
+        """pLocatorWordIntegrated, then the check: (text, next index)."""
+        punct = ""
+        if not first:
+            try:
+                i2 = self.char(i, lambda c: c in ",;")
+                punct, i = self.toks[i], i2
+            except _Fail:
+                pass
+        sp = ""
+        try:
+            i = self.space(i)
+            sp = " "
+        except _Fail:
+            pass
+        (digit_like, text), i = self.balanced_seq(i)
+        if not check(digit_like, text):
+            raise _Fail
+        return punct + sp + text, i
+
+    def balanced_seq(self, i: int):
+        """pBalancedBraces [(), [], {}] pPageSeq."""
+        return self.balanced(i, "([{", self.page_seq)
+
+    def balanced(self, i: int, opens: str, inner):
+        """pBalancedBraces: one or more units, each `inner` bare or inside one pair of the
+        brackets `opens` (not nested further): ((any digit-like, text), next index)."""
+        units = []
+        while True:
+            try:
+                unit, i = self.surround(i, opens, inner)
+            except _Fail:
+                break
+            units.append(unit)
+        if not units:
+            raise _Fail
+        return (any(d for d, _ in units), "".join(t for _, t in units)), i
+
+    def surround(self, i: int, opens: str, inner):
+        t = self.tok(i)
+        if t in opens:
+            close = _BRACES[t]
+            try:
+                (digit_like, middle), j = self.excepted(i + 1, opens, inner)
+            except _Fail:
+                (digit_like, middle), j = (False, ""), i + 1
+            if self.toks[j:j + 1] == [close]:
+                return (digit_like, t + middle + close), j + 1
+            raise _Fail
+        return self.excepted(i, opens, inner)
+
+    def excepted(self, i: int, opens: str, inner):
+        t = self.tok(i)
+        if len(t) == 1 and (t in opens or t in "".join(_BRACES[o] for o in opens)):
+            raise _Fail
+        return inner(i)
+
+    def page_seq(self, i: int):
+        """pPageSeq: a page unit and more after periods (1, 1.2, 1.2.3), or .2."""
+        try:
+            (digit_like, text), i = self.page_unit(i)
+        except _Fail:
+            (digit_like, text), i = self.with_period(i)
+            return (digit_like, text), i
+        while True:
+            try:
+                (d, t), i = self.with_period(i)
+                digit_like, text = digit_like or d, text + t
+            except _Fail:
+                break
+        return (digit_like, text), i
+
+    def with_period(self, i: int):
+        i = self.char(i, lambda c: c == ".")
+        (d, t), i = self.page_unit(i)
+        return (d, "." + t), i
+
+    def page_unit(self, i: int):
+        t = self.tok(i)
+        if t not in (_SPACE, _NBSP) and _ROMAN_NUMERAL.fullmatch(t.upper()) and t:
+            return (True, t), i + 1
+        start = i
+        while i < len(self.toks):
+            t = self.toks[i]
+            if t in (_SPACE, _NBSP) or (len(t) == 1 and _is_punct(t) and t not in "-–:"):
+                break
+            i += 1
+        if i == start:
+            raise _Fail
+        text = "".join(self.toks[start:i])
+        return (any(ch.isdigit() for ch in text), text), i
+
+
+def _read_locator(rest: str, terms: dict[str, str]) -> tuple[str | None, str | None, str]:
+    """(label, locator, suffix) from what follows a key, as pandoc reads it; without a
+    locator the suffix gets pandoc's ", " before a word (maybeAddComma)."""
+    tokens = _tokens(rest)
+    parser = _LocatorParser(tokens, terms)
+    try:
+        found, end = parser.words(0)
+    except _Fail:
+        found, end = None, 0
+    if found is None:
+        tail = tokens[end:] if end else tokens
+        text = "".join(tail)
+        if text and not tail[0] == _SPACE and not _is_punct(text[0]):
+            text = ", " + text
+        return None, None, text
+    label, loc = found
+    return label or "page", loc, "".join(tokens[end:])
 
 
 def parse_cite(text: str, terms) -> dict:
