@@ -547,12 +547,16 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
         output = String("")  # citeproc-js: an author-only cite that prints nothing keeps its affixes
     prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
     text = output
-    from avimcite.csl.richtext import parse
+    from avimcite.csl.richtext import STAY, parse
 
     if prefix:
         text = String(parse(prefix, layout.get_formatter().preformat, quotes="affix")) + text
     if suffix:
-        text = text + String(parse(suffix, layout.get_formatter().preformat, quotes="affix"))
+        # citeproc-js appends the suffix as a text of its own: its leading ":.;!?" become that
+        # text's prefix, which moves into a closing quote before it ("“The Title.” And"), any
+        # other mark stays where it is ("“Title”, n. 2" with punctuation-in-quote too)
+        stay = "" if suffix[0] in ":.;!?" else STAY
+        text = text + String(stay + parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     item["avim_text_var"] = bool(state.get("text_var"))
     item["avim_locator_printed"] = bool(state.get("locator_printed"))
     return text, state["names"]
@@ -569,7 +573,7 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     after_collapse = citation_element.get("after-collapse-delimiter")
     after_collapse = delimiter if after_collapse is None else after_collapse
     if collapse == "citation-number":
-        return _collapse_numbers(cites, delimiter, after_collapse)
+        return _collapse_numbers(_names_cut(layout, cites), delimiter, after_collapse)
     if not grouping:
         return [(text, delimiter) for _item, text, _names, _info in cites]
     return _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element)
@@ -710,6 +714,26 @@ def _year(reference):
         return begin.get("year")
     except Exception:  # noqa: BLE001 - a literal date
         return None
+
+
+def _names_cut(layout, cites):
+    """citeproc-js's _collapseAuthor under any collapse (citation-number too, in a note or
+    in-text style that prints names): a cite whose first names print as the cite before's
+    prints without them ("AVİM 2017e ; 2020"); one that printed nothing else is left out."""
+    from avimcite.csl._citeproc.string import String
+
+    out, last = [], None
+    for item, text, names, info in cites:
+        key = None if names is None else str(names)
+        if key is not None and key == last:
+            short = _without_author(layout, item)
+            text = String("") if short is None else short
+            if not str(text):
+                continue
+        elif key is not None:
+            last = key
+        out.append((item, text, names, info))
+    return out
 
 
 def _collapse_numbers(cites, delimiter, after_collapse):

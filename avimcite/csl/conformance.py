@@ -23,6 +23,7 @@ def install(package) -> None:
     _text_case_on_a_macro_call_is_ignored(model)
     _citation_label(model)
     _apostrophes_in_terms(model)
+    _short_url(model)
     _installed = True
 
 
@@ -188,3 +189,25 @@ def _apostrophes_in_terms(model) -> None:
         return text
 
     model.Text._term = _term
+
+
+_URL_PATH = rx.compile(r"(.*\.[^/]+)/.*")
+_URL_SCHEME = rx.compile(r"https?://")
+
+
+def _short_url(model) -> None:
+    """`<text variable="URL" form="short"/>` prints the URL up to its host, without the
+    scheme when the host starts with "www." (citeproc-js, node_text.js: "www.avim.org.tr",
+    "https://avim.org.tr"); citeproc-py printed the whole URL."""
+    original = model.Text._variable
+
+    def _variable(self, item, context):
+        text = original(self, item, context)
+        if text is None or self.get("variable") != "URL" or self.get("form") != "short":
+            return text
+        value = _URL_PATH.sub(r"\1", str(text), count=1)
+        if "//www." in value:
+            value = _URL_SCHEME.sub("", value, count=1)
+        return type(text)(value)
+
+    model.Text._variable = _variable

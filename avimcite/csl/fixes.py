@@ -328,10 +328,21 @@ def _display_attribute(model) -> None:
     ignored it ("…AVIMAVİM Yorum No…"); line breaks become spaces in a one-line entry."""
     original = model.Affixed.wrap
 
+    transparent = (model.Choose, model.If, model.Else)
+
+    def top_level(element) -> bool:
+        # citeproc-js applies display to an element of the layout itself only (its
+        # render_nesting_level 0; cs:choose does not nest): inside a group or a macro it
+        # prints nothing ("AVİM (2010). EMEKLİ", not "AVİM (2010) . EMEKLİ")
+        parent = element.getparent()
+        while isinstance(parent, transparent):
+            parent = parent.getparent()
+        return isinstance(parent, model.Layout)
+
     def wrap(self, text):
         text = original(self, text)
         display = self.get("display") if text is not None else None
-        if display in _DISPLAY and str(text):
+        if display in _DISPLAY and str(text) and top_level(self):
             if render_context.format == "html":  # citeproc-js's divs (avimcite.csl.display)
                 from avimcite.csl import display as html_display
 
@@ -1024,13 +1035,23 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
 
 
 _sort_macro = _per_render("fixes.sort_macro")  # [bool] set while a sort key's macro renders
-_sort_dates = _per_render("fixes.sort_dates")  # [[str]] the date keys a macro with a cs:date printed
+_sort_date_only = _per_render("fixes.sort_date_only", lambda: [False])  # citeproc-js's doing-macro-with-date
+_sort_options = _per_render("fixes.sort_options")  # [dict] the name options of the sort key rendering
+
+
+_macros_with_dates = _per_render("fixes.macros_with_dates", dict)  # macro name -> has a cs:date
 
 
 def _has_date(macro) -> bool:
     """Has the macro a cs:date element of its own (citeproc-js's flagDateMacros; a macro it
     calls does not count)?"""
-    return macro is not None and next(macro.iter("{http://purl.org/net/xbiblio/csl}date"), None) is not None
+    if macro is None:
+        return False
+    name = macro.get("name")
+    found = _macros_with_dates.get(name)
+    if found is None:
+        found = _macros_with_dates[name] = next(macro.iter("{http://purl.org/net/xbiblio/csl}date"), None) is not None
+    return found
 
 
 def _dates_in_sort_macros_sort_by_date(model) -> None:
@@ -1045,23 +1066,53 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
         if "macro" not in self.attrib:
             return original_sort_keys(self, items, context)
         _sort_macro.append(True)
+        _sort_date_only[0] = False
         try:
-            if not _has_date(self.get_macro(self.get("macro"))):
-                return original_sort_keys(self, items, context)
-            # citeproc-js's "macro-has-date": a macro with a cs:date in it (in any branch)
-            # keys by its dates alone, the rest of its output dropped (uppsala-universitet-
-            # historia's title macro keys a report by nothing, so such entries keep their order)
-            keys = []
-            for item in items:
-                _sort_dates.append([])
-                try:
-                    original_sort_keys(self, [item], context)
-                finally:
-                    dates = _sort_dates.pop()
-                keys.append(String("".join(dates)) if dates else None)
-            return keys
+            keys = original_sort_keys(self, items, context)
+            return [key if key is None or str(key) else None for key in keys]
         finally:
             _sort_macro.pop()
+            _sort_date_only[0] = False
+
+    # citeproc-js's "macro-has-date": in a sort key, a macro with a cs:date in it (in any
+    # branch) prints its dates alone, the rest of its output dropped (uppsala-universitet-
+    # historia's title macro keys a report by nothing, so such entries keep their order).
+    # The flag is set on entering such a macro and cleared on leaving one, not restored: after
+    # a nested date macro the rest of the macro around it prints again, as in citeproc-js.
+    original_macro_render = model.Macro.render
+
+    def macro_render(self, item, *args, **kwargs):
+        if not _sort_macro:
+            return original_macro_render(self, item, *args, **kwargs)
+        # a macro the key's macro calls renders its names in sort order too (citeproc-js
+        # sorts "Alev Kılıç" under K); citeproc-py's cs:text passes no sort options on
+        options = kwargs.get("sort_options")
+        if options is None and _sort_options:
+            kwargs["sort_options"] = _sort_options[-1]
+        _sort_options.append(kwargs.get("sort_options"))
+        flagged = _has_date(self)
+        if flagged:
+            _sort_date_only[0] = True
+        try:
+            return original_macro_render(self, item, *args, **kwargs)
+        finally:
+            _sort_options.pop()
+            if flagged:
+                _sort_date_only[0] = False
+
+    def dropped_in_date_macro(cls):
+        original = cls.render
+
+        def render(self, *args, **kwargs):
+            if _sort_macro and _sort_date_only[0] and not (cls is model.Text and "macro" in self.attrib):
+                return None
+            return original(self, *args, **kwargs)
+
+        cls.render = render
+
+    for cls in (model.Text, model.Names, model.Number, model.Label):
+        dropped_in_date_macro(cls)
+    model.Macro.render = macro_render
 
     original_render = model.Date.render
 
@@ -1088,8 +1139,6 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
             number = begin.get(part) if part in shown else None
             key += f"{int(number):02d}" if isinstance(number, int) and number else "00"
         key += "100000"  # an open end: year 0, month and day 00
-        if _sort_dates:
-            _sort_dates[-1].append(key)
         return String(key)
 
     original_text_variable = model.Text._variable

@@ -44,6 +44,9 @@ _ALL = (ITALIC, BOLD, SMALL_CAPS, SUP, SUB, UNDERLINE, NOCASE, QUOTE, NODECOR, N
         NORMAL_VARIANT, BASELINE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)  # fmt: skip
 _QUOTES = (QUOTE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)
 _MOVING = {QUOTE[1], SINGLE_QUOTE[1]}  # closing quotes punctuation-in-quote moves marks into
+# what starts a cite's own suffix: no mark of it moves into a closing quote before it
+# (citeproc-js appends the suffix as a text blob of its own, which Queue.adjust never merges)
+STAY = "\ue024"
 DELETE = "\ue01a"  # a seam's mark that gives way to the one after it (":" then "!" prints "!")
 LESS, GREATER = "\ue01b", "\ue01c"  # "<" and ">" of a number variable in HTML (escaped at the end)
 OPENERS = {pair[0]: pair for pair in _ALL}
@@ -433,6 +436,8 @@ def serialise(text: str, fmt: str, quotes: tuple[str, str, str, str], in_quote: 
             close, saved = stack.pop()
             out.append(close)
             state = saved
+        elif token == STAY:
+            continue
         else:
             out.append(token)
     while stack:
