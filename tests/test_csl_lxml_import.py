@@ -1,0 +1,67 @@
+"""avimcite.csl._lxml: lxml.etree imported without inspect and gzip, and every lxml feature
+that uses them still working as lxml documents it (checked in a fresh interpreter, where the
+engine is the first to import lxml)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+FRESH = r"""
+import json, sys
+import avimcite.csl._citeproc  # the engine's private citeproc-py: imports lxml.etree first
+from lxml import etree
+report = {"loaded": [m for m in ("inspect", "gzip") if m in sys.modules],
+          "placeholders": [type(m).__name__ for m in sys.modules.values() if type(m).__name__ == "_Placeholder"]}
+
+# lxml's gzip path (_FilelikeWriter -> GzipFile): a compressed document that gzip reads back
+import io
+buffer = io.BytesIO()
+etree.ElementTree(etree.fromstring("<a>ğüşİ</a>")).write(buffer, compression=6, encoding="utf-8")
+import gzip
+report["gzip_roundtrip"] = gzip.decompress(buffer.getvalue()).decode("utf-8")
+report["gzip_real"] = type(gzip).__name__ == "module" and gzip.__file__.endswith("gzip.py")
+
+# lxml's parser-target path (inspect_getargspec): a start() taking nsmap is given the nsmap
+class Target:
+    def __init__(self):
+        self.seen = []
+    def start(self, tag, attrib, nsmap):
+        self.seen.append((tag, dict(nsmap)))
+    def close(self):
+        return self.seen
+parser = etree.XMLParser(target=Target())
+report["target"] = etree.fromstring('<x:a xmlns:x="urn:x"><x:b/></x:a>', parser)
+import inspect
+report["inspect_real"] = inspect.__file__.endswith("inspect.py") and inspect.getfullargspec(len) is not None
+print(json.dumps(report))
+"""
+
+
+def _fresh(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_lxml_is_imported_without_inspect_and_gzip_and_its_features_work():
+    report = _fresh(FRESH)
+    assert report["loaded"] == []  # neither module was loaded for lxml's start
+    assert report["placeholders"] == []  # and no placeholder is left filed under their names
+    assert report["gzip_roundtrip"] == "<a>ğüşİ</a>"  # lxml's compressed output, read by gzip
+    assert report["gzip_real"] is True
+    # lxml passes the nsmap only to a start() whose signature it read with inspect
+    assert report["target"] == [["{urn:x}a", {"x": "urn:x"}], ["{urn:x}b", {}]]  # each start: the namespaces it declares
+    assert report["inspect_real"] is True
+
+
+def test_a_program_that_imported_inspect_and_gzip_first_keeps_them():
+    code = "import inspect, gzip\nbefore = (inspect, gzip)\n" + FRESH.replace(
+        "print(json.dumps(report))",
+        'report["same"] = sys.modules["inspect"] is before[0] and sys.modules["gzip"] is before[1]\nprint(json.dumps(report))',
+    )
+    report = _fresh(code)
+    assert report["same"] is True
+    assert report["loaded"] == ["inspect", "gzip"]
+    assert report["gzip_roundtrip"] == "<a>ğüşİ</a>"
