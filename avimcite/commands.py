@@ -383,6 +383,7 @@ def cite_clusters(source: str, ids, style: str, locale: Optional[str], mode: str
             raise FileAccessError(f"cannot read the clusters file {source}: {why}.") from None
     from avimcite.citing import cite_csl, read_clusters
 
+    text = text.removeprefix("\ufeff")  # a byte-order mark (Windows editors) is no part of line 1
     keys = state.keys()
     posts, clusters = read_clusters(text, state.catalogue(), keys, locale)
     lines = cite_csl(posts, keys, style, locale, mode, fmt, when, clusters=clusters)

@@ -116,6 +116,15 @@ def test_a_bad_line_prints_nothing_and_names_the_line(run, text, code, words):
     assert result.code == code and result.out == "" and words in result.err and result.err.count("\n") == 1
 
 
+def test_a_windows_file_with_a_byte_order_mark_and_crlf_reads_the_same(run, tmp_path):
+    plain, windows = tmp_path / "plain.txt", tmp_path / "windows.txt"
+    plain.write_bytes(b"[@2023/63, para. 4; @yorum/2020/5]\n[-@analiz/2018/7]\n")
+    windows.write_bytes(b"\xef\xbb\xbf[@2023/63, para. 4; @yorum/2020/5]\r\n[-@analiz/2018/7]\r\n")
+    want = run("cite", "--clusters", str(plain), "-s", "apa", "--accessed", "2026-06-25")
+    got = run("cite", "--clusters", str(windows), "-s", "apa", "--accessed", "2026-06-25")
+    assert want.code == got.code == 0 and got.lines == want.lines == ["(AVİM, 2020; Kuzio, 2023, para. 4)", "(2018)"]
+
+
 def test_keys_are_ids_short_ids_or_citation_keys(run):
     one = run("cite", "--clusters", "-", "-s", "ieee", stdin="[@blog/2023/63]\n[@2023/63]\n[@kuzio2023ending]\n")
     assert one.code == 0 and one.lines == ["[1]", "[1]", "[1]"]
