@@ -207,7 +207,7 @@ def ids_or_stdin(ids: Optional[list[str]], hint: str = "") -> list[str]:
     if ids:
         return ids
     if not output.stdin_is_tty():
-        found = [line.strip() for line in sys.stdin]
+        found = [line.strip().removeprefix("\ufeff") for line in sys.stdin]  # a byte-order mark is no part of an id
         found = [line for line in found if line and not line.startswith("#")]
         if found:
             return found
@@ -341,6 +341,10 @@ def cite(ids, style: str, locale: Optional[str], mode: Optional[str], accessed: 
     if not house and lang:
         raise UsageError("--lang is for the house styles; a CSL style takes --locale (e.g. --locale tr-TR).")
     posts, missing = chosen_posts(ids, all_, filters)
+    if not posts:  # every id unknown, or filters that match nothing: as the house styles and export
+        if missing:
+            raise missing
+        return
     if house:
         if lang:
             posts = in_language(posts, lang)

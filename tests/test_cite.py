@@ -35,6 +35,25 @@ def test_ids_from_stdin_one_per_line(run):
     assert result.lines == [SEED_AVIM]  # the same post, asked for twice, is one entry
 
 
+@pytest.mark.parametrize("style", ["avim", "apa", "ieee"])
+def test_only_unknown_ids_is_the_unknown_id_error_in_every_style(run, style):
+    """Not "the style has no bibliography" (exit 2), as a CSL style said before."""
+    for args, stdin in ((["2023/99"], None), ([], "2023/99\n")):
+        result = run("cite", *args, "--style", style, stdin=stdin)
+        assert (result.code, result.out) == (3, "") and "no post '2023/99'" in result.err and result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("style", ["avim", "apa"])
+def test_filters_matching_nothing_print_nothing_in_every_style(run, style):
+    result = run("cite", "--year", "1900", "--style", style)
+    assert (result.code, result.out, result.err) == (0, "", "")
+
+
+def test_piped_ids_with_a_byte_order_mark(run):
+    result = run("cite", "--accessed", "2026-06-25", stdin="\ufeff2023/63\n")
+    assert result.code == 0 and result.lines == [SEED_AVIM]
+
+
 def test_order_is_the_order_given(run):
     result = run("cite", "commentary/2024/38", "2023/63", "yorum/2020/5", "--accessed", "2026-06-25")
     assert [line[:12] for line in result.lines] == ['"AN OVERVIEW', "Taras KUZIO.", '"ONBİRİNCİ K']
