@@ -25,6 +25,7 @@ STYLES = (CSL / "untuned-styles.txt").read_text(encoding="utf-8").split()
 def test_untuned_style_equals_citeproc_js(style, locale, name):
     items = json.loads((CSL / "input" / f"{name}.json").read_text(encoding="utf-8"))
     lines = (CSL / "golden-untuned" / name / style / f"{locale}.txt").read_text(encoding="utf-8").splitlines()
+    lines = [line for line in lines if line != "!! NO BIBLIOGRAPHY in style"]  # a note style without one prints none
     at = lines.index("----")
     result = render(items, resolve_style(style), locale, "both", "text")
     ours = result.citations + ["----"] + result.bibliography

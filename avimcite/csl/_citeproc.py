@@ -94,6 +94,7 @@ def _load():
         importlib.import_module("avimcite.csl.substitute").install(module)
         importlib.import_module("avimcite.csl.sortkeys").install(module)
         importlib.import_module("avimcite.csl.adjust").install(module)  # seams that read the elements
+        importlib.import_module("avimcite.csl.braces").install(module)  # nested parentheses in note styles
     except BaseException:
         sys.modules.pop(__name__, None)
         sys.modules.pop(__name__ + ".source.bibtex", None)

@@ -23,6 +23,9 @@ itself, so any later operation on it (a new string) forgets it, which is what th
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
+
 from avimcite.csl.context import per_render
 
 _PUNCT = ".,;:!?"
@@ -33,13 +36,16 @@ _seams = per_render("adjust.seams")  # ["literal" | "drop" | "raw"]: how the sea
 class _Ends:
     """What a rendered piece starts and ends with, for the next seam."""
 
-    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix")
+    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix")
 
-    def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix=""):
+    def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix="", text_suffix=""):
         self.head_decorated = head_decorated  # starts with a decorated element
         self.tail_decorated = tail_decorated  # ends with a decorated element (quotes aside)
         self.tail_field = tail_field  # ends with a decorated variable, term or value
         self.tail_suffix = tail_suffix  # ends with an element's own suffix: its last character
+        # ends with a plain text element's own suffix (all of it) that an enclosing suffix's
+        # mark goes in front of, through groups without a suffix of their own (see _migrated)
+        self.text_suffix = text_suffix
 
 
 def _ends(text) -> _Ends | None:
@@ -75,6 +81,61 @@ def _marked_as_group(string_module, element, text):
     if not (decorated or suffix):
         return text
     return _mark(string_module, text, _Ends(decorated, decorated, False, suffix))
+
+
+def _as_group(string_module, element, text):
+    """A group's or macro call's output marked as one piece (_marked_as_group); without a
+    suffix or decoration of its own it still ends with what its last element ended with, for
+    a mark that moves down to a text element's suffix (_migrated)."""
+    inner = _ends(text)
+    output = _marked_as_group(string_module, element, _unmarked(string_module, text))
+    if inner is not None and inner.text_suffix and _ends(output) is None and not element.get("suffix"):
+        output = _mark(string_module, output, _Ends(text_suffix=inner.text_suffix))
+    return output
+
+
+def _merged(left: str, right: str) -> str | None:
+    """What two marks that meet print (citeproc-js's LtoR_MAP, avimcite.csl.fixes._MERGED)."""
+    from avimcite.csl.fixes import _MERGED
+
+    return _MERGED.get(left, {}).get(right)
+
+
+def _migrates(mark: str, suffix: str) -> bool:
+    """citeproc-js moves an enclosing suffix's `mark` down to a text element whose own suffix
+    ends with a mark the two merge into one (blobHasDescendantMergingPunctuation)."""
+    return len(_merged(suffix[-1:], mark) or "..") == 1
+
+
+def _migrated(string_module, text, mark: str):
+    """`text` (ending with a plain text element's own suffix) with `mark` merged into the
+    element's text before that suffix, as citeproc-js's downward pass merges it into the
+    field: "(AVİM)" with suffix ";" in a layout with suffix "." prints "(AVİM).;"."""
+    ends = _ends(text)
+    own = ends.text_suffix
+    whole = str(text)
+    if not whole.endswith(own):
+        return None
+    field = whole[: -len(own)]
+    last = field[-1:]
+    if not last or last == mark:
+        merged = field
+    elif _merged(last, mark):
+        merged = field[:-1] + _merged(last, mark)
+    else:
+        merged = field + mark
+    return string_module.String(merged + own)
+
+
+def ending_as(piece, output):
+    """`output`, which ends with `piece`, as ending with what `piece` ends with (a text
+    element's suffix that an enclosing suffix's mark goes in front of)."""
+    ends = _ends(piece)
+    if ends is None or not ends.text_suffix or _ends(output) is not None:
+        return output
+    from avimcite.csl._citeproc import string
+
+    return _mark(string, output, _Ends(text_suffix=ends.text_suffix))
 
 
 def _decorated(element, quotes: bool = False) -> bool:
@@ -113,13 +174,18 @@ def _elements_say_what_they_print(model, string) -> None:
                 _seams.pop()
         if output is None or not (decorated or field or suffix):
             return output
-        return _mark(string, output, _Ends(decorated, decorated, field, suffix))
+        own = ""
+        if suffix in _MIGRATING and not _decorated(self, quotes=True) and self.get("variable") not in _NUMBERS:
+            own = self.get("suffix", "")
+            if str(text)[-1:] == own[:1] or re.search(r"&#?\w+;$", own):  # "&gt;" (HTML) is no mark
+                own = ""  # the suffix's mark merged with the text's own: an ordinary seam
+        return _mark(string, output, _Ends(decorated, decorated, field, suffix, own))
 
     def render(self, *args, **kwargs):
         text = text_render(self, *args, **kwargs)
         if text is None or "macro" not in self.attrib:
             return text
-        return _marked_as_group(string, self, _unmarked(string, text))  # a macro call is a group
+        return _as_group(string, self, text)  # a macro call is a group
 
     model.Text.markup = markup
     model.Text.render = render
@@ -130,9 +196,28 @@ def _elements_say_what_they_print(model, string) -> None:
         text = group_render(self, *args, **kwargs)
         if text is None:
             return None
-        return _marked_as_group(string, self, _unmarked(string, text))
+        return _as_group(string, self, text)
 
     model.Group.render = render_group
+
+    wrap = model.Affixed.wrap
+
+    def wrap_migrating(self, text):
+        ends = _ends(text) if text is not None else None
+        if ends is None or not ends.text_suffix or isinstance(self, (model.Text, model.Date_Part)) and "macro" not in self.attrib:
+            return wrap(self, text)
+        suffix = self.get("suffix", "")
+        if suffix and suffix[0] in _PUNCT and _migrates(suffix[0], ends.text_suffix):
+            moved = _migrated(string, text, suffix[0])
+            if moved is not None:
+                with _suffix_as(self, suffix[1:]):
+                    return wrap(self, moved)
+        output = wrap(self, text)
+        if not suffix and output is not None and _ends(output) is None:
+            output = _mark(string, output, _Ends(text_suffix=ends.text_suffix))  # a prefix: the end is the same
+        return output
+
+    model.Affixed.wrap = wrap_migrating
 
     names_render = model.Names.render
 
@@ -141,6 +226,21 @@ def _elements_say_what_they_print(model, string) -> None:
         return None if text is None else _unmarked(string, text)
 
     model.Names.render = render_names
+
+
+_MIGRATING = ":;!?"  # a text element's suffix mark that an enclosing mark can go in front of
+_NUMBERS = {"number", "page", "locator", "volume", "issue", "edition", "number-of-pages", "number-of-volumes",
+            "chapter-number", "collection-number", "citation-number"}  # citeproc-js's numbers: no migration
+
+
+@contextmanager
+def _suffix_as(element, suffix: str):
+    saved = element.get("suffix")
+    element.set("suffix", suffix)
+    try:
+        yield
+    finally:
+        element.set("suffix", saved)
 
 
 def _seams_read_the_elements(model, string) -> None:
@@ -182,21 +282,38 @@ def _seams_read_the_elements(model, string) -> None:
             try:
                 if delimiter:
                     output = output + seam(output, delimiter)
-                    if mode:  # the delimiter is in: the piece after it meets it as usual
+                    if mode:
                         _seams.pop()
                         mode = None
+                    # the piece after a delimiter only loses a leading mark or space the
+                    # delimiter ends with (citeproc-js's upward pass); it merges with nothing
+                    # else ("Mİ?" + "." + ": <URL>" prints "Mİ?: <URL>", as the delimiter's
+                    # mark went into the piece before it)
+                    last = delimiter[-1]
+                    piece = string._strip_first_char(item) if str(item)[:1] == last and last in _PUNCT + " " else item
+                    _seams.append("raw")
+                    try:
+                        output = output + piece
+                    finally:
+                        _seams.pop()
+                    continue
                 output = output + seam(output, item)
             finally:
                 if mode:
                     _seams.pop()
         if len(items) > 1:
             first, last = _ends(items[0]), _ends(items[-1])
-            if (first and first.head_decorated) or last:
+            printed = next((piece for piece in reversed(items) if str(piece)), None)
+            # a text element's suffix ends the output whatever printed nothing after it
+            text_suffix = "" if printed is None or (delimiter and printed is not items[-1]) else \
+                getattr(_ends(printed), "text_suffix", "")
+            if (first and first.head_decorated) or last or text_suffix:
                 # cs:choose is transparent: its branch's pieces are the group's
                 output = _mark(string, output, _Ends(bool(first and first.head_decorated),
                                                      bool(last and last.tail_decorated),
                                                      bool(last and last.tail_field),
-                                                     last.tail_suffix if last else ""))  # fmt: skip
+                                                     last.tail_suffix if last else "",
+                                                     text_suffix))  # fmt: skip
         return output
 
     string.join = join

@@ -387,15 +387,19 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
     group_delimiter = citation_element.get("cite-group-delimiter")
     grouping = collapse in ("year", "year-suffix", "year-suffix-ranged") or group_delimiter is not None
     out = []
+    from avimcite.csl import braces, fixes
+
     for cluster in documents:
         cites = []  # (item, text, names, info)
-        from avimcite.csl import fixes
-
+        braces.begin_citation(csl.root)
+        with braces.counting():
+            layout_prefix = braces.update(layout.get("prefix", ""))
         for k, item in enumerate(cluster):
             cite = item["avim_cite"]
             fixes.text_before_cite.append(_text_before(k, cite.get("prefix") or ""))
             try:
-                rendered = _render_cite(layout, item, suppress=bool(cite.get("suppress-author")))
+                with braces.counting():
+                    rendered = _render_cite(layout, item, suppress=bool(cite.get("suppress-author")))
             except Exception as exc:  # noqa: BLE001 - one bad cite must not take the document down
                 failed(item.key, exc)
                 continue
@@ -428,7 +432,10 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         body = pieces[0][0]
         for i in range(1, len(pieces)):
             body = join([body, pieces[i][0]], pieces[i][1])
-        out.append(layout.format(layout.wrap(body)))
+        with braces.counting():
+            layout_suffix = braces.update(layout.get("suffix", ""))
+        with braces.affixes(layout, layout_prefix, layout_suffix):
+            out.append(layout.format(layout.wrap(body)))
     return out
 
 
@@ -533,6 +540,9 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
     state = {"suppress": suppress, "drop_year": drop_year, "names_done": False, "names": None, "depth": 0,
              "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0}
     _cite_state.append(state)
+    from avimcite.csl import braces
+
+    prefix = braces.update(prefix_text(cite.get("prefix") or ""))  # counted before the cite's elements
     try:
         layout.repressed = {}
         try:
@@ -541,11 +551,11 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
             output = None
     finally:
         _cite_state.pop()
+    suffix = braces.update(suffix_text(cite.get("suffix") or ""))
     if output is None or (state["author_only"] and not str(output)):
         if not state["author_only"] or not (cite.get("prefix") or cite.get("suffix")):
             return None
         output = String("")  # citeproc-js: an author-only cite that prints nothing keeps its affixes
-    prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
     text = output
     from avimcite.csl.richtext import STAY, parse
 

@@ -126,15 +126,16 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
 
 
 def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line) -> Rendered:
-    from avimcite.csl import budget, clusters as clustering, fixes as citeproc_fixes, markup
+    from avimcite.csl import braces, budget, clusters as clustering, fixes as citeproc_fixes, markup, richtext
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
 
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
-        source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat, html=fmt == "html"))
         csl = _parse_style(CitationStylesStyle, style, locale)
+        richtext.read_locale_quotes(csl.root)  # fields are read with the style's quotes
+        source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat, html=fmt == "html"))
         budget.check(csl.root, style.id)
         citeproc_fixes.decode_character_references(csl.root)
         if fmt != "text":
@@ -162,7 +163,8 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
                 result.citations.append(_finish(_entry(text, one_line), csl) if text is not None else None)
             result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
-            result.bibliography = [_finish(_entry(e, one_line), csl) for e in bib.bibliography()]
+            with braces.bibliography():  # nested parentheses count on from the last citation
+                result.bibliography = [_finish(_entry(e, one_line), csl) for e in bib.bibliography()]
         seen = set()
         for key, exc in citeproc_fixes.entry_failures:
             if key not in seen:

@@ -315,10 +315,12 @@ def render_person(element, name, *, language, inverted: bool, form: str, initial
 
 
 def _literal(element, name, language) -> str:
-    """An institution's literal name: the family name-part's text-case, formatting and affixes
-    (as citeproc-py applied them)."""
+    """An institution's literal name: the family name-part's text-case and formatting, not its
+    affixes (citeproc-js's addInstitutionNodes copies the INSTITUTION_KEYS, font-style,
+    font-variant, font-weight, text-decoration and text-case, to the institution-part it
+    makes: a family suffix ", " is not printed after "European Jewish Congress")."""
     parts = _Parts(element, language)
-    return parts.affix("family", parts.decor("family", _rich(str(name["literal"]))))
+    return parts.decor("family", _rich(str(name["literal"])))
 
 
 def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, context, sort_options=None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from avimcite.csl.context import per_render
 from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
 
 # --- markers ---------------------------------------------------------------------------
@@ -79,6 +80,39 @@ _CLOSING_TAGS = {closer for _, closer in _TAG_TYPES.values()}
 _TOKENS = sorted(set(_TAG_TYPES) | _CLOSING_TAGS, key=len, reverse=True)
 _TOKEN = _lazy_re("(" + "|".join(re.escape(t) for t in _TOKENS) + ")")
 _TAG_TOKEN = _lazy_re("(" + "|".join(re.escape(t) for t in _TOKENS if t.startswith("<")) + ")")
+_CURLY = ("\u201c", "\u2018")  # the defaults' curly openers: the locale's quotes replace them
+_STRAIGHT = (' "', " '", '"', "'")
+_field_quotes = per_render("richtext.field_quotes", dict)  # the style's quote tags, once it is read
+
+
+def read_locale_quotes(root) -> None:
+    """Fields are read with the locale's quote marks as citeproc-js's FlipFlopper reads them:
+    the open-quote and close-quote term pair is a quote (outer), the inner pair an inner
+    quote, and curly marks that are neither are text ("“x”" under a style whose quotes are
+    ‘…’ and “…” prints as inner quotes; under «…» as typed). Straight quotes are always read."""
+    def term(name):  # as written (the style's formatter is not set yet)
+        found = root.get_term(name)
+        if found is None:
+            return ""
+        single = found.find("cs:single", found.nsmap)
+        return (single.text if single is not None else found.text) or ""
+
+    open_quote, close_quote = term("open-quote"), term("close-quote")
+    open_inner, close_inner = term("open-inner-quote"), term("close-inner-quote")
+    types = {tag: kind for tag, kind in _TAG_TYPES.items() if tag not in _CURLY}
+    for opener, closer, pair in ((open_quote, close_quote, QUOTE), (open_inner, close_inner, SINGLE_QUOTE)):
+        if opener and closer and opener not in _STRAIGHT:
+            types[opener] = (pair, closer)
+    tokens = sorted(set(types) | {closer for _, closer in types.values()}, key=len, reverse=True)
+    _field_quotes["types"] = types
+    _field_quotes["token"] = re.compile("(" + "|".join(re.escape(t) for t in tokens) + ")")
+
+
+def _tag_table():
+    """(the openers and what they open, the pattern that splits a field on its tags)."""
+    if "types" in _field_quotes:
+        return _field_quotes["types"], _field_quotes["token"]
+    return _TAG_TYPES, _TOKEN
 _SC_NORMAL = _lazy_re(r'(<span)\s+(style="font-variant:)\s*(small-caps);?"[^>]*(>)')
 _CLASS_NORMAL = _lazy_re(r'(<span)\s+(class="no(?:case|decor)")[^>]*(>)')
 _ROMANESQUE = "a-zA-Z\u0080-\u024f\u0370-\u03ff\u0400-\u052f\u1e00-\u1fff"
@@ -110,13 +144,14 @@ def parse(text: str, escape=None, quotes: bool | str = True) -> str:
         text = french_spacing(text)
     text = _CLASS_NORMAL.sub(r"\1 \2\3", _SC_NORMAL.sub(r'\1 \2\3;"\4', text))
     source = " " + (_INNER_APOSTROPHE.sub(r"\1'\2", text) if quotes else _NAME_APOSTROPHE.sub("\u2019", text))
-    parts = (_TOKEN if quotes else _TAG_TOKEN).split(source)
+    tag_types, token = _tag_table()
+    parts = (token if quotes else _TAG_TOKEN).split(source)
     strings, tags = parts[0::2], parts[1::2]
     if not tags:
         return escape(text)
     forced = [False] * len(tags)
     for i in range(len(tags) - 1):
-        if tags[i] in _TAG_TYPES and strings[i + 1] == "" and tags[i + 1] in ('"', "'"):
+        if tags[i] in tag_types and strings[i + 1] == "" and tags[i + 1] in ('"', "'"):
             tags[i + 1] = " " + tags[i + 1]
             forced[i + 1] = True
     stack: list[tuple[str, int]] = []  # (closing tag, position)
@@ -136,8 +171,8 @@ def parse(text: str, escape=None, quotes: bool | str = True) -> str:
         if tag == " '" and following[:1] == " ":
             strings[i + 1], tags[i] = " \u2019" + following, ""
             continue
-        if tag in _TAG_TYPES:
-            stack.append((_TAG_TYPES[tag][1], i))
+        if tag in tag_types:
+            stack.append((tag_types[tag][1], i))
             continue
         while True:  # a closing tag
             if stack and stack[-1][0] == tag:
@@ -160,8 +195,8 @@ def parse(text: str, escape=None, quotes: bool | str = True) -> str:
     out, open_stack = [escape(strings[0])], []
     for i, tag in enumerate(tags):
         if tag:
-            if tag in _TAG_TYPES:
-                pair = _TAG_TYPES[tag][0]
+            if tag in tag_types:
+                pair = tag_types[tag][0]
                 if quotes == "affix":
                     pair = _AFFIX.get(pair, pair)
                 if pair in _QUOTES and tag[0] in " (" and not forced[i]:
