@@ -158,6 +158,12 @@ def _elements_say_what_they_print(model, string) -> None:
     def markup(self, text, language):
         if "macro" in self.attrib or not text:
             return text_markup(self, text, language)
+        from avimcite.csl.richtext import STAY, stays_outside
+
+        if stays_outside(str(text)):
+            # a value ", " after a quoted title is no suffix of the title: it stays out of
+            # its quotes ("“Title”, AVİM Blog"), as in citeproc-js
+            text = string.String(STAY) + text
         from avimcite.csl.richtext import MARKERS
 
         decorated = _decorated(self)
@@ -297,7 +303,15 @@ def _seams_read_the_elements(model, string) -> None:
                     finally:
                         _seams.pop()
                     continue
-                output = output + seam(output, item)
+                piece = seam(output, item)
+                if mode == "raw" and str(piece)[:1] in _PUNCT:
+                    # citeproc-js moves a sibling's leading mark onto the element before it
+                    # only when neither is decorated (Queue.adjust's leftward), so here it
+                    # stays out of a closing quote as well ("“Title”, 2023")
+                    from avimcite.csl.richtext import STAY
+
+                    piece = string.String(STAY) + piece
+                output = output + piece
             finally:
                 if mode:
                     _seams.pop()

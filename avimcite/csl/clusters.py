@@ -557,15 +557,14 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
             return None
         output = String("")  # citeproc-js: an author-only cite that prints nothing keeps its affixes
     text = output
-    from avimcite.csl.richtext import STAY, parse
+    from avimcite.csl.richtext import STAY, parse, stays_outside
 
     if prefix:
         text = String(parse(prefix, layout.get_formatter().preformat, quotes="affix")) + text
     if suffix:
-        # citeproc-js appends the suffix as a text of its own: its leading ":.;!?" become that
-        # text's prefix, which moves into a closing quote before it ("“The Title.” And"), any
-        # other mark stays where it is ("“Title”, n. 2" with punctuation-in-quote too)
-        stay = "" if suffix[0] in ":.;!?" else STAY
+        # citeproc-js appends the suffix as a text of its own: "“The Title.” And", but
+        # "“Title”, n. 2" with punctuation-in-quote too
+        stay = STAY if stays_outside(suffix) else ""
         text = text + String(stay + parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     item["avim_text_var"] = bool(state.get("text_var"))
     item["avim_locator_printed"] = bool(state.get("locator_printed"))

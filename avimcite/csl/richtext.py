@@ -48,6 +48,18 @@ _MOVING = {QUOTE[1], SINGLE_QUOTE[1]}  # closing quotes punctuation-in-quote mov
 # what starts a cite's own suffix: no mark of it moves into a closing quote before it
 # (citeproc-js appends the suffix as a text blob of its own, which Queue.adjust never merges)
 STAY = "\ue024"
+_TERMINAL = ":.;!? "  # citeproc-js's TERMINAL_PUNCTUATION
+
+
+def stays_outside(text: str) -> bool:
+    """Does a printed text's leading mark stay where it is, out of a closing quote before it?
+    citeproc-js's Queue.append makes the leading run of ":.;!? " of a text its prefix (which
+    may move into the quote) when some text follows the run; a "," or a text that is all
+    marks ("; ", ". ") keeps them as its text, which nothing moves."""
+    text = strip(text)
+    if not text or text[0] not in ".,!?":
+        return False
+    return text[0] == "," or not text.lstrip(_TERMINAL)
 DELETE = "\ue01a"  # a seam's mark that gives way to the one after it (":" then "!" prints "!")
 LESS, GREATER = "\ue01b", "\ue01c"  # "<" and ">" of a number variable in HTML (escaped at the end)
 OPENERS = {pair[0]: pair for pair in _ALL}
