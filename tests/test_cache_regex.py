@@ -121,3 +121,41 @@ def test_a_kept_table_changes_no_output(tmp_path):
     runs.append(subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120))
     assert runs[0].returncode == 0 and runs[0].stdout.count("\n") == 2, runs[0].stderr
     assert [(r.returncode, r.stdout, r.stderr) for r in runs[1:]] == [(runs[0].returncode, runs[0].stdout, runs[0].stderr)] * 2
+
+
+def test_patterns_that_imports_compile_are_kept_and_given_to_re_next_time(monkeypatch):
+    tag = f"{os.getpid()}x{id(object())}"  # patterns no earlier test put in re's cache
+    in_import = [(rf"imported-{tag}-(\d+)[\u00c0-\u024f]*", 0), (rf"(?P<a>x{tag})|y".encode(), re.I)]
+    after = (rf"after-{tag}", 0)
+    table = rx._read_table()
+    with rx.imports_compiling(table):
+        first = [re.compile(p, f) for p, f in in_import]  # as lxml.etree does when it starts
+    re.compile(*after)  # a render's own re use, after the imports: not kept
+    assert table.seeds == in_import
+    rx.save_table(table)
+
+    re.purge()  # a new process: re's cache empty
+    again = rx._read_table()
+    assert again.seeds == in_import
+
+    def not_compiled(*args):
+        raise AssertionError("compiled by re although its code was kept")
+
+    monkeypatch.setattr(re._compiler, "compile", not_compiled)
+    with rx.imports_compiling(again):
+        seeded = [re.compile(p, f) for p, f in in_import]
+    monkeypatch.undo()
+    for a, b in zip(first, seeded):
+        _same(a, b)
+    assert seeded[0].match(f"imported-{tag}-42ğü").group(1) == "42"
+    assert seeded[1].match(f"X{tag}".encode()).groupdict() == {"a": f"X{tag}".encode()}
+
+
+def test_a_failed_import_keeps_nothing():
+    tag = f"{os.getpid()}y{id(object())}"
+    table = rx._read_table()
+    with pytest.raises(ImportError):
+        with rx.imports_compiling(table):
+            re.compile(rf"half-{tag}")
+            raise ImportError("a module that did not import")
+    assert table.seeds == [] and table.new == 0

@@ -19,9 +19,11 @@ from importlib.machinery import ModuleSpec, PathFinder, SourceFileLoader
 
 
 class _OnFirstUse(types.ModuleType):
-    """citeproc-py's BibTeX reader (source.bibtex, with its LaTeX macros: a few ms of imports
-    and regexes), which citeproc-py imports at its own start and avimcite never renders from:
-    filed under its name, and read from citeproc-py's files on the first use of any of its
+    """A module citeproc-py imports at its own start that avimcite never renders with: its
+    BibTeX reader (source.bibtex, with its LaTeX macros: a few ms of imports and regexes) and
+    its HTML formatter (formatter.html, whose `from html import escape` loads the table of
+    2,000 named entities: 8M instructions; avimcite renders through avimcite.csl.markup).
+    Filed under its name, and read from citeproc-py's files on the first use of any of its
     names, as a plain import would have been."""
 
     def __getattr__(self, name):
@@ -31,20 +33,33 @@ class _OnFirstUse(types.ModuleType):
         if spec is None:  # loading (or failed): a name it does not have
             raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
         self.__spec__, self.__loader__, self.__file__ = spec, spec.loader, spec.origin
-        self.__path__, self.__package__ = list(spec.submodule_search_locations), self.__name__
+        if spec.submodule_search_locations is not None:  # a package
+            self.__path__, self.__package__ = list(spec.submodule_search_locations), self.__name__
+        else:
+            self.__package__ = spec.parent
         spec.loader.exec_module(self)
         return getattr(self, name)
 
 
-def _defer_bibtex(package_dir: str) -> None:
-    name = __name__ + ".source.bibtex"
-    folder = os.path.join(package_dir, "source", "bibtex")
-    init = os.path.join(folder, "__init__.py")
-    if name in sys.modules or not os.path.isfile(init):
+def _defer(package_dir: str, dotted: str) -> None:
+    """File a placeholder for the submodule `dotted` of the copy (a package or a module)."""
+    name = f"{__name__}.{dotted}"
+    path = os.path.join(package_dir, *dotted.split("."))
+    if name in sys.modules:
+        return
+    if os.path.isfile(os.path.join(path, "__init__.py")):
+        spec = _package_spec(name, os.path.join(path, "__init__.py"), [path])
+    elif os.path.isfile(path + ".py"):
+        spec = ModuleSpec(name, SourceFileLoader(name, path + ".py"), origin=path + ".py")
+        spec.has_location = True
+    else:
         return
     placeholder = _OnFirstUse(name)
-    placeholder._avimcite_spec = _package_spec(name, init, [folder])
+    placeholder._avimcite_spec = spec
     sys.modules[name] = placeholder
+
+
+_DEFERRED = ("source.bibtex", "formatter.html")
 
 
 def _package_spec(name: str, init: str, folders: list) -> ModuleSpec:
@@ -73,11 +88,14 @@ def _load():
     module = _module_from_spec(spec)
     sys.modules[__name__] = module  # the import system returns what is filed here
     try:
+        from avimcite import rx
         from avimcite.csl._lxml import etree
 
-        etree()  # before citeproc-py's own `from lxml import etree`: without inspect and gzip
-        _defer_bibtex(next(iter(upstream.submodule_search_locations)))
-        spec.loader.exec_module(module)
+        with rx.imports_compiling():  # lxml's, citeproc-py's and glob's patterns, from the table
+            etree()  # before citeproc-py's own `from lxml import etree`: without inspect and gzip
+            for deferred in _DEFERRED:
+                _defer(spec.submodule_search_locations[0], deferred)
+            spec.loader.exec_module(module)
         from avimcite.csl import clusters, dates, disambiguation, display, fixes, pages
 
         fixes.install(module)
@@ -97,7 +115,8 @@ def _load():
         importlib.import_module("avimcite.csl.braces").install(module)  # nested parentheses in note styles
     except BaseException:
         sys.modules.pop(__name__, None)
-        sys.modules.pop(__name__ + ".source.bibtex", None)
+        for deferred in _DEFERRED:
+            sys.modules.pop(f"{__name__}.{deferred}", None)
         raise
     return module
 

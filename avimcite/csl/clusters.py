@@ -23,10 +23,15 @@ needs each cite's names and number, which only the rendered cites know.
 
 from __future__ import annotations
 
-import re
-
 from avimcite import rx
 from avimcite.csl.context import per_render
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
+
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_TAG = _lazy_re(r"<[^>]+>")
+_CLOSING_MARKS = _lazy_re(r"[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$")
+_CLOSING_BRACKET_OR_DIGIT = _lazy_re(r"[)\],0-9]$")
+_SPACE_RUNS = _lazy_re(r"\s+")
 
 FIRST, SUBSEQUENT, IBID, IBID_WITH_LOCATOR = "first", "subsequent", "ibid", "ibid-with-locator"
 NO_PRINTED_FORM = "[NO_PRINTED_FORM]"
@@ -305,12 +310,12 @@ def prefix_text(prefix: str) -> str:
     """citeproc-js's checkPrefixSpaceAppend: "see" -> "see ", "cf.," -> "cf., "."""
     if not prefix:
         return ""
-    test = re.sub(r"<[^>]+>", "", prefix)
-    test = re.sub(r"[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$", "", test)
+    test = _TAG.sub("", prefix)
+    test = _CLOSING_MARKS.sub("", test)
     space = ""
-    if _ROMANESQUE_END.search(test) or (test[-1:] and test[-1] in ":.;!?") or re.search(r"[)\],0-9]$", test):
+    if _ROMANESQUE_END.search(test) or (test[-1:] and test[-1] in ":.;!?") or _CLOSING_BRACKET_OR_DIGIT.search(test):
         space = " "
-    return re.sub(r"\s+", " ", prefix + space)
+    return _SPACE_RUNS.sub(" ", prefix + space)
 
 
 def suffix_text(suffix: str) -> str:
@@ -505,7 +510,7 @@ def _text_before(position: int, prefix: str) -> bool:
     "Nocapsafter. ibid.")."""
     if not prefix:
         return position > 0
-    test = re.sub(r"[\"'\u201d\u2019\u00bb\u202f\u00a0 ]+$", "", re.sub(r"<[^>]+>", "", prefix))
+    test = _CLOSING_MARKS.sub("", _TAG.sub("", prefix))
     return not (test[-1:] in (":", ".", ";", "!", "?") and test != "" and " " in prefix.strip())
 
 

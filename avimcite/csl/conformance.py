@@ -8,9 +8,13 @@ differing lines by cause; each is a CSL rule as citeproc-js runs it, never a sty
 
 from __future__ import annotations
 
-import re
-
 from avimcite import rx
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
+
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_LOWER_PARTICLES = _lazy_re(r"^([ '\u2019a-z]+\s+)")
+_ARTICLE = _lazy_re(r"^(a\s+|the\s+|an\s+)")
+_SPACE_RUNS = _lazy_re(r"\s+")
 
 _installed = False
 
@@ -102,10 +106,10 @@ def citation_label(reference, reference_term: str = "reference") -> str:
                 break
             family = name.get("family") if hasattr(name, "get") else None
             if family:
-                myname = re.sub(r"^([ '\u2019a-z]+\s+)", "", str(family))
+                myname = _LOWER_PARTICLES.sub("", str(family))
             elif hasattr(name, "get") and name.get("literal"):
                 myname = str(name.get("literal"))
-            m = re.match(r"^(a\s+|the\s+|an\s+)", myname.lower())
+            m = _ARTICLE.match(myname.lower())
             if m:
                 myname = myname[len(m.group(1)) :]
             myname = _NOT_ROMANESQUE.sub("", myname)
@@ -116,7 +120,7 @@ def citation_label(reference, reference_term: str = "reference") -> str:
     if not label:
         title = reference.get("title") if hasattr(reference, "get") else None
         if title:
-            words = [w for w in re.split(r"\s+", str(title)) if w not in _SKIP_WORDS]
+            words = [w for w in _SPACE_RUNS.split(str(title)) if w not in _SKIP_WORDS]
             label = _capitalised("".join(words)[: params[0][0][0]])
     year = "0000"
     issued = reference.get("issued") if hasattr(reference, "get") else None

@@ -23,9 +23,11 @@ Rendering:
 
 from __future__ import annotations
 
-import re
-
 from avimcite import rx
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
+
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_INTEGER = _lazy_re(r"\s*-?\d+\s*")
 
 _ISO = rx.compile(r"^\s*(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
@@ -39,7 +41,7 @@ def _number(value):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+    if isinstance(value, str) and _INTEGER.fullmatch(value):
         return int(value)
     return None
 

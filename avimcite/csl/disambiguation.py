@@ -21,9 +21,13 @@ The state of one render (the name register, each item's settings) is a `Session`
 
 from __future__ import annotations
 
-import re
-
 from avimcite.csl import names as names_module
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
+
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_SPACES = _lazy_re(r"\s+")
+_LAST_NAME = _lazy_re(r"[,!]* ([^,]+)$")
+_NAME_BREAKS = _lazy_re(r"[\s\-]+")
 
 _installed = False
 
@@ -84,7 +88,7 @@ class Frame:
 
 
 def _strip_periods(text) -> str:
-    return re.sub(r"\s+", " ", str(text or "").replace(".", " ")).rstrip()
+    return _SPACES.sub(" ", str(text or "").replace(".", " ")).rstrip()
 
 
 class Session:
@@ -124,10 +128,10 @@ class Session:
         if self.demote == "never" and ndp and family:
             pkey = f"{pkey} {ndp}"
         skey = _strip_periods(given)
-        m = re.search(r"[,!]* ([^,]+)$", skey)
+        m = _LAST_NAME.search(skey)
         if m and m.group(1) == m.group(1).lower():
-            skey = re.sub(r"[,!]* [^,]+$", "", skey)
-        ikey = "".join(part[0] + "%s" for part in re.split(r"[\s\-]+", skey) if part)
+            skey = _LAST_NAME.sub("", skey)
+        ikey = "".join(part[0] + "%s" for part in _NAME_BREAKS.split(skey) if part)
         if self.rule == "by-cite":
             pkey = key + pkey
         return pkey, ikey, skey

@@ -22,6 +22,20 @@ from avimcite.csl import context as _context
 from avimcite.csl.context import per_render as _per_render
 from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
 
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_TAG_RUNS = _lazy_re(r"(?:-*<[^>]+>-*)")
+_TRAILING_SPACE = _lazy_re(r"^(.*[^\s])*(\s+)$", re.S)
+_TAGS_RUN = _lazy_re(r"(?:<[^>]+>)+")
+_TRAILING_BLANKS = _lazy_re(r"[\u0009\u000a\u000b\u000c\u000d\u0020\ufeff\u00a0]+$")
+_BLANK_RUNS = _lazy_re(r"[\u0009\u000a\u000b\u000c\u000d\u0020]+")
+_SPACED_HYPHEN = _lazy_re(r"\s*-\s*")
+_SPACE_RUNS = _lazy_re(r"\s+")
+_HYPHEN_LOWER = _lazy_re(r"-([a-z])")
+_AFTER_LAST_PERIOD = _lazy_re(r"[^.]+$")
+_EN_DASH_LOWER = _lazy_re("\u2013([a-z])")
+_LAST_PERIOD = _lazy_re(r"^(.*)\.(.*)$", re.S)
+_TRAILING_BOM = _lazy_re("\ufeff$")
+
 _installed = False
 TEXT_TAG = "{http://purl.org/net/xbiblio/csl}text"
 
@@ -1584,24 +1598,24 @@ _TAG = rx.compile(r"^(?:<[^>]+>)*")
 
 
 def _mergetag(tagstr: str, newstr: str) -> str:
-    tags = re.findall(r"(?:-*<[^>]+>-*)", tagstr)
+    tags = _TAG_RUNS.findall(tagstr)
     if not tags:
         return newstr
     tagstr = "".join(tags)
-    m = re.match(r"^(.*[^\s])*(\s+)$", newstr, re.S)
+    m = _TRAILING_SPACE.match(newstr)
     if m:
         return (m.group(1) or "") + tagstr + m.group(2)
     return newstr + tagstr
 
 
 def _tagonly(text: str) -> str:
-    m = re.search(r"(?:<[^>]+>)+", text)
+    m = _TAGS_RUN.search(text)
     return m.group(0) if m else text
 
 
 def _tidy_initials(text: str) -> str:
-    text = re.sub(r"[\u0009\u000a\u000b\u000c\u000d\u0020\ufeff\u00a0]+$", "", text)
-    return re.sub(r"[\u0009\u000a\u000b\u000c\u000d\u0020]+", " ", re.sub(r"\s*-\s*", "-", text))
+    text = _TRAILING_BLANKS.sub("", text)
+    return _BLANK_RUNS.sub(" ", _SPACED_HYPHEN.sub("-", text))
 
 
 def initialize_given(name: str, terminator: str, normalize_only: bool = False) -> str:
@@ -1613,18 +1627,18 @@ def initialize_given(name: str, terminator: str, normalize_only: bool = False) -
     terminator = terminator or ""
     if name in ("Lord", "Lady") or (not _STARTS_ROMANESQUE.match(_TAG.sub("", name)) and "%s" not in terminator):
         return name
-    name = re.sub(r"\s+", " ", re.sub(r"\s*-\s*", "-", name))
-    name = re.sub(r"-([a-z])", "\u2013\\1", name)
+    name = _SPACE_RUNS.sub(" ", _SPACED_HYPHEN.sub("-", name))
+    name = _HYPHEN_LOWER.sub("\u2013\\1", name)
     for i in range(len(name) - 2, -1, -1):
         if name[i] == "." and name[i + 1:i + 2] != " ":
             name = name[:i] + ". " + name[i + 1:]
     parts = _NAME_SPLIT.split(name)  # strings and the separators between them, alternating
     if len(parts) == 1:
-        m = re.search(r"[^.]+$", parts[0])
+        m = _AFTER_LAST_PERIOD.search(parts[0])
         if m and len(m.group(0)) == 1 and m.group(0) != m.group(0).lower():
             parts[0] += "."
     result = _normalize_initials(parts, terminator) if normalize_only else _initialize_parts(parts, terminator)
-    return re.sub("\u2013([a-z])", "-\\1", result)
+    return _EN_DASH_LOWER.sub("-\\1", result)
 
 
 def _normalize_initials(names: list[str], terminator: str) -> str:
@@ -1632,7 +1646,7 @@ def _normalize_initials(names: list[str], terminator: str) -> str:
     for i, n in enumerate(names):
         bare = _TAG.sub("", n)
         if len(bare) > 1 and bare.endswith("."):
-            names[i] = re.sub(r"^(.*)\.(.*)$", r"\1\2", n, flags=re.S)
+            names[i] = _LAST_PERIOD.sub(r"\1\2", n)
             abbrev.append(True)
         elif len(n) == 1 and n.upper() == n:
             abbrev.append(True)
@@ -1646,7 +1660,7 @@ def _normalize_initials(names: list[str], terminator: str) -> str:
             if not abbrev[i + 2]:
                 names[i + 1] = _tagonly(names[i + 1]) + " "
             if len(names[i + 2]) > 1:
-                names[i + 1] = re.sub("\ufeff$", "", terminator) + names[i + 1]
+                names[i + 1] = _TRAILING_BOM.sub("", terminator) + names[i + 1]
             else:
                 names[i + 1] = _mergetag(names[i + 1], terminator)
         if i == len(names) - 1:

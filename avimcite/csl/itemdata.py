@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
-import re
-
 from avimcite import rx
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
+
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_DOUBLE_BAR = _lazy_re(r"\s*\|\|\s*")
 
 SHORT_FORM_ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 
@@ -87,7 +89,7 @@ def _note_variables(item: dict) -> None:
                 lines[i] = ""
         elif not item.get(key):
             if key in _NAME_VARIABLES:
-                parts = re.split(r"\s*\|\|\s*", value)
+                parts = _DOUBLE_BAR.split(value)
                 if len(parts) == 1:
                     names.setdefault(key, []).append({"literal": parts[0]})
                 elif len(parts) == 2:

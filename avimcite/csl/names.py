@@ -56,6 +56,11 @@ import importlib
 import re
 
 from avimcite import rx
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
+
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_SUFFIX_COMMA = _lazy_re(r"(\s*,!*\s*)")
+_NBSP_OR_BOM = _lazy_re("[\u00a0\ufeff]")
 
 _FAMILY_PARTICLE = rx.compile(r"^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$", re.S)
 _GIVEN_PARTICLE = rx.compile(r"^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$", re.S)
@@ -119,7 +124,7 @@ def _parse_suffix(data: dict) -> None:
     given = data.get("given")
     if data.get("suffix") or not isinstance(given, str):
         return
-    m = re.search(r"(\s*,!*\s*)", given)
+    m = _SUFFIX_COMMA.search(given)
     if not m:
         return
     possible = given[m.end():]
@@ -309,7 +314,7 @@ def render_person(element, name, *, language, inverted: bool, form: str, initial
         second = _join([d, n, f], nbsp)
     second = parts.affix("family", _join([second, suffix], ", " if name.get("comma-suffix") else " "))
     space = " "
-    if isinstance(initialize_with, str) and re.search("[\u00a0\ufeff]", initialize_with) and given:
+    if isinstance(initialize_with, str) and _NBSP_OR_BOM.search(initialize_with) and given:
         space = nbsp
     return _join([parts.affix("given", g), second], comma_dp + space)
 

@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 
 from avimcite import rx
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
+
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_DIGITS = _lazy_re(r"\d+")
 
 _RANGE = rx.compile(r"(?<![\\\w])([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)\s*[-\u2013]\s*([0-9]*[a-zA-Z]+0*)?([0-9]+[a-z]*)(?!\w)")
 _NUMERIC_RANGE = rx.compile(r"(?<=[0-9])\s*(?<!\\)-\s*(?=[0-9])")
@@ -49,7 +53,7 @@ def _minimize(begin: str, end: str, minchars: int = 0) -> str:
 
 
 def _shorten(begin: str, end: str, fmt: str | None) -> str:
-    first, last = int(re.match(r"\d+", begin)[0]), int(re.match(r"\d+", end)[0])
+    first, last = int(_DIGITS.match(begin)[0]), int(_DIGITS.match(end)[0])
     if fmt == "minimal":
         return _minimize(begin, end)
     if fmt == "minimal-two":
@@ -131,7 +135,7 @@ def install(package) -> None:
     model.Text._variable = text_variable
 
 
-_AMPERSAND = re.compile(r"\s*&\s*")
+_AMPERSAND = _lazy_re(r"\s*&\s*")
 
 
 def _ampersands(element, value: str) -> str:

@@ -22,6 +22,11 @@ import re
 from avimcite.csl.context import per_render
 from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
 
+# Patterns of the functions below (compiled on first use, their code kept by avimcite.rx).
+_FIRST_LETTER = _lazy_re(r"(\s*)(.)(.*)", re.S)
+_GREEK_LETTER = _lazy_re("[\u0370-\u03ff]$")
+_PERIOD_NOT_BEFORE_LOWER = _lazy_re(r"\.(?![a-z])")
+
 # --- markers ---------------------------------------------------------------------------
 
 ITALIC = ("\ue000", "\ue001")
@@ -255,8 +260,8 @@ def _lower(text: str, turkish: bool) -> str:
 
 
 def _capitalise(word: str, turkish: bool) -> str:
-    m = re.match(r"(\s*)(.)(.*)", word, re.S)
-    if m and not (re.match("[\u0370-\u03ff]$", m.group(2)) and not m.group(3)):
+    m = _FIRST_LETTER.match(word)
+    if m and not (_GREEK_LETTER.match(m.group(2)) and not m.group(3)):
         return m.group(1) + _upper(m.group(2), turkish) + m.group(3)
     return word
 
@@ -718,7 +723,7 @@ def _text_case_as_citeproc_js(model, string) -> None:
         if isinstance(text, int):
             text = string.String(str(text))
         if self.get("strip-periods", "false").lower() == "true" and text is not None:
-            return string.String(re.sub(r"\.(?![a-z])", "", str(text)))
+            return string.String(_PERIOD_NOT_BEFORE_LOWER.sub("", str(text)))
         return text
 
     model.StrippedPeriods.strip_periods = strip_periods

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
 
-_NUMBER = re.compile(r"\s*(-?[0-9]+)")
-_LEADING_MARKS = re.compile(r"^[\W_]+")
-_PIECES = re.compile(r"[0-9]+|\s|.", re.S)
+_NUMBER = _lazy_re(r"\s*(-?[0-9]+)")
+_LEADING_MARKS = _lazy_re(r"^[\W_]+")
+_PIECES = _lazy_re(r"[0-9]+|\s|.", re.S)
 _TR_LOWER = str.maketrans({"İ": "i", "I": "ı"})
 _TURKISH_ORDER = {ch: i for i, ch in enumerate("abcçdefgğhıijklmnoöprsştuüvwxyz")}
 

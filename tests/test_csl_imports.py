@@ -1,6 +1,7 @@
-"""avimcite.csl._lxml: lxml.etree imported without inspect and gzip, and every lxml feature
-that uses them still working as lxml documents it (checked in a fresh interpreter, where the
-engine is the first to import lxml)."""
+"""What a render imports: lxml.etree without inspect and gzip (avimcite.csl._lxml), citeproc-py's
+HTML formatter and BibTeX reader only when used (avimcite.csl._citeproc), no `html` package;
+and every feature that would have used them still working as its documentation says
+(checked in fresh interpreters, where the engine is the first to import lxml)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,40 @@ def test_a_program_that_imported_inspect_and_gzip_first_keeps_them():
     assert report["same"] is True
     assert report["loaded"] == ["inspect", "gzip"]
     assert report["gzip_roundtrip"] == "<a>ğüşİ</a>"
+
+
+RENDERED = r"""
+import json, sys
+from avimcite.csl import render
+item = {"id": "k", "type": "post-weblog", "title": "Fish & chips < 3 > 2", "issued": {"date-parts": [[2023]]},
+        "author": [{"family": "Kılıç", "given": "Alev"}]}
+text = render([item], "apa", format="text")
+report = {"text": text.bibliography, "loaded": [m for m in ("html", "html.entities", "inspect", "gzip") if m in sys.modules]}
+html_out = render([item], "apa", format="html")
+report["html"] = html_out.bibliography
+import avimcite.csl._citeproc as copy, citeproc.formatter.html as upstream
+report["formatter"] = [copy.formatter.html.preformat("<a & 'b'>"), upstream.preformat("<a & 'b'>")]
+report["formatter_file"] = copy.formatter.html.__file__ == upstream.__file__
+report["bibtex"] = copy.source.bibtex.BibTeX.__name__
+print(json.dumps(report))
+"""
+
+
+def test_a_text_render_loads_no_html_package_and_the_deferred_modules_still_work():
+    report = _fresh(RENDERED)
+    assert report["loaded"] == []  # a plain-text render: no html, html.entities, inspect or gzip
+    assert report["text"] == ["Kılıç, A. (2023). Fish & chips < 3 > 2."]
+    assert report["html"] == ["Kılıç, A. (2023). <i>Fish &amp; chips &lt; 3 &gt; 2</i>."]  # escaped as html.escape does
+    assert report["formatter"][0] == report["formatter"][1] == "&lt;a &amp; 'b'&gt;"  # citeproc-py's own, loaded on use
+    assert report["formatter_file"] is True
+    assert report["bibtex"] == "BibTeX"
+
+
+def test_markup_escapes_as_html_escape():
+    import html
+
+    from avimcite.csl import markup
+
+    samples = ["", "plain", "a & b", "<i>x</i>", "&amp;", "\"quoted\" 'single'", "ğüşİ <>&&", "&#8220;"]
+    for text in samples:
+        assert markup.HTML.preformat(text) == html.escape(text, quote=False)
