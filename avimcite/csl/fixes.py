@@ -1191,47 +1191,9 @@ def _dates_in_sort_macros_sort_by_date(model) -> None:
             raise model.VariableError
         return original_text_variable(self, item, context)
 
-    original_text_render = model.Text.render
-
-    def text_render(self, item, *args, **kwargs):
-        # a macro with a cs:date of its own, called anywhere inside a sort key, prints its
-        # dates alone there too (citeproc-js's doing-macro-with-date is set by the macro, not
-        # by the key): "AVİM 2010" keys before "AVİM 2023" whatever the titles
-        if not _sort_macro or "macro" not in self.attrib or not _has_date(self.get_macro(self.get("macro"))):
-            return original_text_render(self, item, *args, **kwargs)
-        _sort_dates.append([])
-        try:
-            original_text_render(self, item, *args, **kwargs)
-        except model.VariableError:
-            pass
-        finally:
-            dates = _sort_dates.pop()
-        if _sort_dates:
-            _sort_dates[-1].extend(dates)
-        return String("".join(dates)) if dates else None
-
-    original_text_process = model.Text.process
-
-    def text_process(self, item, context=None, **kwargs):
-        # a macro called inside a sort key's macro renders as part of the key: its names in
-        # sort order too (citeproc-js's sort_key_flag holds while the key renders; citeproc-py
-        # dropped the key's options at the nested macro: "Alev Kılıç" keyed before "AVİM")
-        sort_options = kwargs.get("sort_options")
-        if sort_options is None or "macro" not in self.attrib:
-            return original_text_process(self, item, context, **kwargs)
-        if context is None:
-            context = self
-        try:
-            language = item.reference.language[:2]
-        except model.VariableError:
-            language = self.get_root().get("default-locale", "en")[:2]
-        return self.get_macro(self.get("macro")).render(item, context, sort_options=sort_options), language
-
     model.Key.sort_keys = sort_keys
     model.Date.render = render
     model.Text._variable = text_variable
-    model.Text.render = text_render
-    model.Text.process = text_process
 
 
 def _name_affixes_apply_to_each_person(model) -> None:
