@@ -47,6 +47,8 @@ def run() -> None:
     from avimcite import rx
 
     rx.save()
+    if "avimcite.csl.stylefacts" in sys.modules:
+        sys.modules["avimcite.csl.stylefacts"].save_pending()
     if fast:
         try:
             sys.stdout.flush()

@@ -9,7 +9,7 @@ to `_sre.compile`, as re._compiler.compile does.
 
 Nothing rendered or computed from user data is kept: an entry is (pattern, flags) -> the
 compiler's output, and the file's key is a digest of the interpreter (its version string,
-the regex engine's MAGIC, CODESIZE and maxunicode) and of the bytes of re/_parser.py,
+the regex engine's MAGIC, CODESIZE and maxunicode, avimcite's version) and of the bytes of re/_parser.py,
 re/_compiler.py and re/_constants.py, so a code produced by another Python or another
 regular-expression compiler is never used. The file is read only from a folder that is the
 user's own (avimcite.cache.read_private: owned by them, no group or other write, no
@@ -152,9 +152,12 @@ def _interpreter_key() -> str | None:
         import _sre
         from re import _compiler, _constants, _parser
 
+        from avimcite import __version__
         from avimcite.paths import blake2b
 
-        h = blake2b(f"{FORMAT}\0{sys.version}\0{sys.implementation.cache_tag}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{sys.maxunicode}".encode())
+        # avimcite's version too: each release starts a table of its own patterns, instead of
+        # one that keeps every pattern of every earlier release (and is read whole by every run)
+        h = blake2b(f"{FORMAT}\0{__version__}\0{sys.version}\0{sys.implementation.cache_tag}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{sys.maxunicode}".encode())
         for module in (_parser, _compiler, _constants):
             with open(module.__file__, "rb") as handle:
                 h.update(b"\0" + handle.read())

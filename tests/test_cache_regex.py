@@ -159,3 +159,11 @@ def test_a_failed_import_keeps_nothing():
             re.compile(rf"half-{tag}")
             raise ImportError("a module that did not import")
     assert table.seeds == [] and table.new == 0
+
+
+def test_each_avimcite_version_has_a_table_of_its_own(monkeypatch):
+    import avimcite
+
+    before = rx._interpreter_key()
+    monkeypatch.setattr(avimcite, "__version__", avimcite.__version__ + ".post1")
+    assert rx._interpreter_key() not in (before, None)

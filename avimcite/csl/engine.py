@@ -126,18 +126,22 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
 
 
 def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line) -> Rendered:
-    from avimcite.csl import braces, budget, clusters as clustering, fixes as citeproc_fixes, markup, richtext
+    from avimcite.csl import braces, budget, clusters as clustering, fixes as citeproc_fixes, markup, richtext, stylefacts
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
 
     with warnings.catch_warnings(), citeproc_fixes.collating(locale):
         warnings.simplefilter("ignore")
         output = markup.formatter(fmt)
-        csl = _parse_style(CitationStylesStyle, style, locale)
+        csl, facts = _parse_style(CitationStylesStyle, style, locale)
         richtext.read_locale_quotes(csl.root)  # fields are read with the style's quotes
         source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat, html=fmt == "html"))
-        budget.check(csl.root, style.id)
-        citeproc_fixes.decode_character_references(csl.root)
+        if facts is None:  # not known from an earlier run: walk the parsed style
+            budget.check(csl.root, style.id)
+            facts = {"budget": True, "references": citeproc_fixes.holds_references(csl.root)}
+            if csl.facts_key is not None:
+                stylefacts.remember(csl.facts_key, facts)
+        citeproc_fixes.decode_character_references(csl.root, facts["references"])
         if fmt != "text":
             citeproc_fixes.escape_style_literals(csl.root, output.preformat)
         keys = [str(item["id"]) for item in items]
@@ -205,13 +209,22 @@ def _failing_element(exc: BaseException) -> str | None:
 
 
 def _parse_style(CitationStylesStyle, style: Style, locale: str):
-    """The style, parsed once; what is not CSL XML is one line (exit 2)."""
+    """The style, parsed once, and what its bytes are known to decide (stylefacts, or None);
+    what is not CSL XML is one line (exit 2)."""
+    import io
+
     from lxml import etree
 
+    from avimcite.csl import stylefacts
     from avimcite.errors import UsageError
 
     try:
-        csl = CitationStylesStyle(str(style.path), locale=locale, validate=False)
+        data = style.path.read_bytes()  # the very bytes parsed are the ones the facts are kept for
+    except OSError:
+        data = None
+    try:
+        source = io.BytesIO(data) if data is not None else str(style.path)
+        csl = CitationStylesStyle(source, locale=locale, validate=False)
     except etree.XMLSyntaxError as exc:
         raise UsageError(f"the style {style.path} is not valid XML ({exc.msg}).") from None
     except Exception:
@@ -222,7 +235,8 @@ def _parse_style(CitationStylesStyle, style: Style, locale: str):
         raise
     if csl.root.tag != "{http://purl.org/net/xbiblio/csl}style":
         raise UsageError(f"{style.path} is not a CSL style (its root element is not <style> in the CSL namespace).")
-    return csl
+    csl.facts_key = stylefacts.key(data) if data is not None else None
+    return csl, stylefacts.load(csl.facts_key) if csl.facts_key is not None else None
 
 
 def settle(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None) -> list:

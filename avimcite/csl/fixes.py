@@ -1364,15 +1364,21 @@ def _decode_reference(match: re.Match) -> str:
     return _NAMED[match.group(3)]
 
 
-def decode_character_references(root) -> None:
+def holds_references(root) -> bool:
+    """Whether any text or attribute of the parsed style holds an "&" (serialised, each is
+    "&amp;"): a fact of the style's bytes, kept by avimcite.csl.stylefacts."""
+    from lxml import etree
+
+    return b"&amp;" in etree.tostring(root)
+
+
+def decode_character_references(root, holds: bool | None = None) -> None:
     """citeproc-js reads a style with its own XML parser, which decodes character
     references once more after XML has: a style that writes `prefix="&amp;#9;"` gets a
     tab, not the text "&#9;" (journal-of-juridical-sciences). Do the same to the parsed
     style's attributes and texts."""
-    from lxml import etree
-
-    if b"&amp;" not in etree.tostring(root):
-        return  # speed only: no "&" in any text or attribute (serialised, each is "&amp;"), nothing to decode
+    if not (holds_references(root) if holds is None else holds):
+        return  # speed only: no "&" in any text or attribute, nothing to decode
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # a comment or processing instruction
