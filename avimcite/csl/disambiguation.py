@@ -617,6 +617,8 @@ def install(model) -> None:
     def process(self, item, variable, context=None, sort_options=None, **kwargs):
         s = session()
         frame = s.frames[-1] if s is not None and s.frames else None
+        if frame is not None and not frame.citation and s.add_names and s.add_givenname and sort_options is None and frame.key == getattr(item, "key", None):
+            return _bibliography_names(self, s, frame, original_process, item, variable, context, kwargs)
         if frame is None or not frame.citation or sort_options is not None or frame.key != getattr(item, "key", None):
             return original_process(self, item, variable, context=context, sort_options=sort_options, **kwargs)
         option = lambda name: self.get_option(name, context)  # noqa: E731
@@ -719,6 +721,35 @@ def install(model) -> None:
     model.Name._inherited = inherited
     model.Name.process = process
     _installed = True
+
+
+def _bibliography_names(self, s, frame, original_process, item, variable, context, kwargs):
+    """A bibliography entry's names with disambiguate-add-names and -add-givenname:
+    citeproc-js gives the entry the item's disambiguation request (api_cite.js with
+    disambig_override: the names are copied under add-names, the request is made under
+    add-givenname), so a list the citation showed more of than the bibliography's
+    et-al-use-first keeps that many names (_imposeNameConstraints): three authors cited
+    whole under a citation et-al-min="4" print whole under a bibliography et-al-min="3"
+    et-al-use-first="1"."""
+    option = lambda name: self.get_option(name, context)  # noqa: E731
+    names = list(item.reference.get(variable, None) or [])
+    if option("form") == "count" or not names:
+        return original_process(self, item, variable, context=context, **kwargs)
+    pos = frame.nameset
+    frame.nameset += 1
+    config = s.registry.get(frame.key)
+    requested = config.names[pos] if config is not None and pos < len(config.names) else 0
+    count, etal_min, use_first = len(names), option("et-al-min"), option("et-al-use-first")
+    if not (requested and etal_min and use_first and requested > use_first and count >= etal_min >= use_first
+            and names_module._is_set(self, "et-al-use-first", context, None) and not option("et-al-use-last")):
+        return original_process(self, item, variable, context=context, **kwargs)
+    shown = min(requested, count)
+    initials = option("initialize-with")
+    initialize_on = str(self._inherited("initialize", context) or "true").lower() != "false"
+    form = option("form")
+    default_level = 0 if form != "long" else (1 if isinstance(initials, str) and initialize_on else 2)
+    return _render_names(self, original_process, item, variable, names, shown, [default_level] * shown, default_level,
+                         initials, s.rule.endswith("-with-initials"), context, kwargs)  # fmt: skip
 
 
 def _render_names(self, original_process, item, variable, names, shown, levels, default_level, initials, with_initials,

@@ -107,3 +107,30 @@ def install(model) -> None:
         return join(texts, delimiter)
 
     model.Layout.render_children = render_children
+
+
+def suffix_lost(model, layout, item) -> bool:
+    """Does the bibliography layout's suffix print nowhere for this entry?
+
+    citeproc-js (node_layout.js, setSuffix): when the first element of the bibliography's
+    layout has `display` (its `using_display`), the layout's suffix is not put after the entry
+    but set as the suffix of the layout's last output blob. A macro call leaves a blob even
+    when it prints nothing, so a layout that ends with a `cs:text macro=` that prints nothing
+    for the entry prints no suffix at all (currents-in-biblical-research: "…(AVİM)), February
+    28", no final ". ")."""
+    if not layout.get("suffix") or _aligned(model, layout):
+        return False
+    children = [child for child in layout.iterchildren() if isinstance(child, model.CitationStylesElement)]
+    if not children or children[0].get("display") not in _CLASSES:
+        return False
+    last = children[-1]
+    if not isinstance(last, model.Text) or "macro" not in last.attrib:
+        return False
+    saved = dict(layout.repressed)  # rendered again, after the entry: what it suppressed stays
+    try:
+        text = last.render(item)
+    except model.VariableError:
+        text = None
+    finally:
+        layout.repressed = saved
+    return text is None or not str(text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 
 from avimcite.csl.styles import Style
+from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
 
 
 class Rendered:
@@ -35,6 +36,7 @@ _CSL_ONLY = ("custom", "citation-key")
 
 
 _NOT_TEXT = ("id", "type", "language", "issued", "accessed")
+_SPACES = _lazy_re(" {2,}")  # runs of spaces (see _finish)
 
 
 def _escaped(value, escape):
@@ -164,11 +166,11 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
                                                    states=result.states):  # fmt: skip
-                result.citations.append(_finish(_entry(text, one_line), csl) if text is not None else None)
+                result.citations.append(_finish(_entry(text, one_line), csl, one_line) if text is not None else None)
             result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
             with braces.bibliography():  # nested parentheses count on from the last citation
-                result.bibliography = [_finish(_entry(e, one_line), csl) for e in bib.bibliography()]
+                result.bibliography = [_finish(_entry(e, one_line), csl, one_line) for e in bib.bibliography()]
         seen = set()
         for key, exc in citeproc_fixes.entry_failures:
             if key not in seen:
@@ -295,10 +297,16 @@ def _entry(entry, one_line: bool = True) -> str:
     return " ".join(str(entry).split()) if one_line else str(entry)
 
 
-def _finish(text: str, csl) -> str:
+def _finish(text: str, csl, one_line: bool = False) -> str:
     # The engine's marker text in the output format: decorations, quotes and punctuation in
     # quotes (avimcite.csl.richtext). Marks that meet at seams were merged as they met
     # (avimcite.csl.adjust: citeproc-js keeps "?." after a decorated title).
     from avimcite.csl.richtext import finish
 
-    return finish(text, csl.root)
+    text = finish(text, csl.root)
+    if one_line and "  " in text:
+        # spaces that only a marker kept apart meet once the markers are gone (a delimiter
+        # ", " then a prefix " consulté le" in a font-style="normal" group); a one-line entry
+        # has runs of spaces as one, as before
+        text = _SPACES.sub(" ", text)
+    return text

@@ -206,6 +206,7 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         # prints nothing.
         started = _started[-1] if _started else None
         output, attempted, succeeded = _render_as_group(model, self, item, None, context=context, sort_options=sort_options)
+        _choice["macro"] = attempted  # what the call tried, for the group around it
         if output and (succeeded or not attempted):
             from avimcite.csl._citeproc.string import join
 
@@ -243,7 +244,7 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
     model.Macro.render = macro_render
 
 
-_choice = _per_render("fixes.choice", lambda: {"attempted": False, "succeeded": False})  # the cs:choose branch just rendered
+_choice = _per_render("fixes.choice", lambda: {"attempted": False, "succeeded": False, "macro": None})  # the cs:choose branch just rendered
 
 
 def _render_as_group(model, parent, item, delimiter, **kwargs):
@@ -254,9 +255,16 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
     try:
         children = _children_cache[parent]
     except KeyError:  # the style tree does not change while it renders: once per element
-        children = _children_cache[parent] = [(child, isinstance(child, model.Choose), child.calls_variable())
-                                              for child in parent.iterchildren()]  # fmt: skip
+        children = _children_cache[parent] = [
+            (child, isinstance(child, model.Choose),
+             _MACRO_CALL if isinstance(child, model.Text) and "macro" in child.attrib else child.calls_variable())
+            for child in parent.iterchildren()]  # fmt: skip
     for child, is_choose, calls in children:
+        if calls is _MACRO_CALL:
+            # a macro call tried what its cs:choose branches took, not every variable it
+            # names (citeproc-js: "In" before a container-contributors macro that names
+            # editors only for chapters prints for a report)
+            _choice["macro"] = None
         try:
             if is_choose and delimiter is not None:
                 text = child.render(item, delimiter=delimiter, **kwargs)
@@ -264,6 +272,9 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
                 text = child.render(item, **kwargs)
         except model.VariableError:
             text = None
+        if calls is _MACRO_CALL:
+            tried = _choice["macro"]
+            calls = child.calls_variable() if tried is None else tried
         attempted = attempted or (_choice["attempted"] if is_choose else calls)
         if text is not None:
             output.append(text)
@@ -272,6 +283,7 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
 
 
 _children_cache = _per_render("fixes.children", dict)
+_MACRO_CALL = object()  # in _children_cache: the child is a macro call (what it tried is read as it renders)
 
 
 def _child_succeeded(model, child) -> bool:
@@ -658,6 +670,8 @@ def _subsequent_author_substitute(model) -> None:
         return forked_map(entries, list(citation_items))
 
     def render_entries(self, citation_items, substitute, previous=None):
+        from avimcite.csl import display
+
         output, chain = [], {"reset": False}
         self.entry_chain = chain
         for item in citation_items:
@@ -668,6 +682,8 @@ def _subsequent_author_substitute(model) -> None:
                 self.repressed = {}
                 self.suffix_dropped = False
                 text = self.render_children(item)
+                if not self.suffix_dropped and text is not None and display.suffix_lost(model, self, item):
+                    self.suffix_dropped = True  # the layout's suffix went to a macro that printed nothing
                 if self.suffix_dropped and text is not None:
                     from avimcite.csl._citeproc.string import String
 

@@ -687,13 +687,18 @@ def _decorations_are_markers(model) -> None:
 
 def _text_case_as_citeproc_js(model, string) -> None:
     """text-case as citeproc-js (words between punctuation and markup, its stop words, the
-    last word, nocase); title case only for English items, as before."""
+    last word, nocase); title case only for English items, as before, except on a term or a
+    value: citeproc-js keeps an item's language from title case in its transform of the
+    text variables (util_transform.js), which a term never goes through ("Available At",
+    "Erişim Adresi" for a Turkish post)."""
 
     def case(self, text, language=None):
         text_case = self.get("text-case")
         if text_case is None or text is None:
             return text
-        if text_case == "title" and language != "en":
+        if text_case == "title" and language != "en" and not (
+            isinstance(self, model.Text) and ("term" in self.attrib or "value" in self.attrib)
+        ):
             return text if isinstance(text, (string.String, string.MixedString)) else string.String(str(text))
         return string.String(apply_case(str(text), text_case, turkish=language == "tr"))
 
