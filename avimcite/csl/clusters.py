@@ -634,15 +634,41 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             joiner = ", "
         else:
             joiner = delimiter
-        if only_suffix:
-            joiner = group_delimiter if group_delimiter is not None else year_delimiter if year_delimiter is not None else delimiter
         last_collapsed, previous = have, (item,)
         if not str(shown):
             continue  # the names were all it printed
         pieces.append([shown, joiner, letter, only_suffix])
+    _join_suffix_runs(pieces, group_delimiter if group_delimiter is not None else year_delimiter
+                      if year_delimiter is not None else delimiter)  # fmt: skip
     if collapse == "year-suffix-ranged":
         pieces = _ranged(pieces, layout)
     return [(text, joiner) for text, joiner, *_ in pieces]
+
+
+def _join_suffix_runs(pieces, successor: str) -> None:
+    """The delimiters within each run of year suffixes printed alone, as citeproc-js joins
+    them as numbers (NumericBlob.checkNext and checkLast): a suffix that follows the one
+    before it ("a", "b") takes the successor delimiter (cite-group-delimiter,
+    year-suffix-delimiter or the layout's), any other keeps the cites' delimiter, except the
+    last such one of the run, which takes the successor delimiter too ("2017b, f,c",
+    "2017b,d,e")."""
+    def follows(before, letter) -> bool:
+        return bool(before and letter and len(before) == len(letter) == 1 and ord(letter) == ord(before) + 1)
+
+    i = 0
+    while i < len(pieces):
+        j = i + 1
+        while j < len(pieces) and pieces[j][3]:
+            j += 1
+        run = range(i + 1, j)  # pieces[i] is the whole cite the run's suffixes join
+        successors = {k for k in run if follows(pieces[k - 1][2], pieces[k][2])}
+        for k in reversed(run):
+            if k not in successors:
+                successors.add(k)
+                break
+        for k in successors:
+            pieces[k][1] = successor
+        i = j
 
 
 def _letter(item) -> str | None:
