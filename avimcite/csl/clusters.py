@@ -359,10 +359,17 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         if sort is not None and len(known) > 1:
             # cites the style's keys do not tell apart stay in the order given (citeproc-js's
             # compareKeys ends on the cite items' seq, which they have not: a stable sort)
+            # citeproc-js renders a cite's sort keys from the item alone (getSortKeys): no
+            # locator in them ("2016a, p. iii" keys as "2016a")
+            locators = {id(item): item.pop("locator") for item in known if "locator" in item}
             try:
                 known = _grouped_sort(sort, known, layout) if grouped_sort else sort.sort(known, layout)
             except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
                 failed(known[0].key, exc)
+            finally:
+                for item in known:
+                    if id(item) in locators:
+                        item["locator"] = locators[id(item)]
         documents.append(known)
     plain = [[{"id": item.key, "locator": item["avim_cite"].get("locator"), "label": item["avim_cite"].get("label") or
                ("page" if item["avim_cite"].get("locator") not in (None, "") else None),
@@ -622,6 +629,11 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             cite = item["avim_cite"]
             only_suffix = not (cite.get("prefix") or cite.get("suffix") or item.get("avim_locator_printed")
                                or previous[0]["avim_cite"].get("suffix"))  # fmt: skip
+        elif suffixes and have and previous is not None and _same_year(previous[0], item):
+            # without a year suffix the year goes too (citeproc-js's years_used): the item
+            # cited again prints its locator alone, or nothing ("AVİM, 2023", not "2023, 2023")
+            rendered = _render_cite(layout, item, suppress=True, drop_year=True)
+            shown = rendered[0] if rendered else String("")
         last_locator = previous is not None and previous[0]["avim_cite"].get("locator") not in (None, "")
         if after_collapse is not None:
             if last_locator or (last_collapsed and not have) or (not last_collapsed and not have and collapse != "year-suffix"):
