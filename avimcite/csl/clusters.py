@@ -411,6 +411,9 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             if rendered is None or not str(rendered[0]):
                 if cite.get("author-only"):
                     break
+                empty = _empty_cite(layout, cite, len(cluster))
+                if empty is not None:
+                    cites.append((item, empty, None, {}))
                 continue
             text, names = rendered
             if cite.get("author-only"):
@@ -529,6 +532,20 @@ def _number(bib, key):
         return bib.keys.index(key)
     except ValueError:
         return None
+
+
+def _empty_cite(layout, cite: dict, cites: int):
+    """What a cite that prints nothing stands as in its cluster (citeproc-js): its prefix
+    and suffix ("cf. ."), or, with neither in a cluster of several, the error marker
+    ("[CSL STYLE ERROR: reference with no printed form.]; AVİM."); None: nothing."""
+    from avimcite.csl._citeproc.string import String
+    from avimcite.csl.richtext import parse
+
+    prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
+    if prefix or suffix:
+        preformat = layout.get_formatter().preformat
+        return String(parse(prefix, preformat, quotes="affix") + parse(suffix, preformat, quotes="affix"))
+    return String(NO_PRINTED_CITE) if cites > 1 else None
 
 
 def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
