@@ -182,7 +182,9 @@ def cli(catalogue: Path, style: str, clusters_file: Path) -> list[str]:
                            "--mode", "both"], cwd=REPO, capture_output=True, text=True)  # fmt: skip
     if done.returncode not in (0,):
         return [f"!! EXIT {done.returncode}: {done.stderr.strip()[-200:]}"]
-    lines = [" ".join(line.split()) for line in done.stdout.rstrip("\n").split("\n")]
+    # the output's last newline only: `--mode both` with no bibliography ends in its blank line
+    text = done.stdout[:-1] if done.stdout.endswith("\n") else done.stdout
+    lines = [" ".join(line.split()) for line in text.split("\n")]
     return ["----" if not line else line for line in lines]
 
 

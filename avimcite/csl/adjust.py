@@ -36,9 +36,10 @@ _seams = per_render("adjust.seams")  # ["literal" | "drop" | "raw"]: how the sea
 class _Ends:
     """What a rendered piece starts and ends with, for the next seam."""
 
-    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix")
+    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix", "suffix_head")
 
-    def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix="", text_suffix=""):
+    def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix="", text_suffix="",
+                 suffix_head=""):  # fmt: skip
         self.head_decorated = head_decorated  # starts with a decorated element
         self.tail_decorated = tail_decorated  # ends with a decorated element (quotes aside)
         self.tail_field = tail_field  # ends with a decorated variable, term or value
@@ -46,6 +47,7 @@ class _Ends:
         # ends with a plain text element's own suffix (all of it) that an enclosing suffix's
         # mark goes in front of, through groups without a suffix of their own (see _migrated)
         self.text_suffix = text_suffix
+        self.suffix_head = suffix_head  # the first character of that element's own suffix
 
 
 def _ends(text) -> _Ends | None:
@@ -80,7 +82,7 @@ def _marked_as_group(string_module, element, text):
     suffix = element.get("suffix", "")[-1:]
     if not (decorated or suffix):
         return text
-    return _mark(string_module, text, _Ends(decorated, decorated, False, suffix))
+    return _mark(string_module, text, _Ends(decorated, decorated, False, suffix, "", element.get("suffix", "")[:1]))
 
 
 def _as_group(string_module, element, text):
@@ -99,6 +101,24 @@ def _merged(left: str, right: str) -> str | None:
     from avimcite.csl.fixes import _MERGED
 
     return _MERGED.get(left, {}).get(right)
+
+
+def _doubled_at_end(element, text, mark: str) -> bool:
+    """Does `text` end with `mark` as the last element's own suffix left it (formatting aside),
+    and not after quotes that punctuation-in-quote moves the mark into (citeproc-js moves it
+    there first, and the group's suffix is then an ordinary one)?"""
+    from avimcite.csl.richtext import MARKERS, QUOTE, SINGLE_QUOTE
+
+    whole = str(text)
+    visible = whole.rstrip(MARKERS)
+    if visible[-1:] != mark:
+        return False
+    if any(q in whole[-4:] for q in (QUOTE[1], SINGLE_QUOTE[1])):
+        try:
+            return str(element.get_root().get_locale_option("punctuation-in-quote")).lower() != "true"
+        except Exception:  # noqa: BLE001 - a locale without style options
+            return True
+    return True
 
 
 def _migrates(mark: str, suffix: str) -> bool:
@@ -125,6 +145,16 @@ def _migrated(string_module, text, mark: str):
     else:
         merged = field + mark
     return string_module.String(merged + own)
+
+
+@contextmanager
+def raw_seams():
+    """Pieces joined inside meet as they are: no mark merges, none is dropped."""
+    _seams.append("raw")
+    try:
+        yield
+    finally:
+        _seams.pop()
 
 
 def ending_as(piece, output):
@@ -185,7 +215,7 @@ def _elements_say_what_they_print(model, string) -> None:
             own = self.get("suffix", "")
             if str(text)[-1:] == own[:1] or re.search(r"&#?\w+;$", own):  # "&gt;" (HTML) is no mark
                 own = ""  # the suffix's mark merged with the text's own: an ordinary seam
-        return _mark(string, output, _Ends(decorated, decorated, field, suffix, own))
+        return _mark(string, output, _Ends(decorated, decorated, field, suffix, own, self.get("suffix", "")[:1]))
 
     def render(self, *args, **kwargs):
         text = text_render(self, *args, **kwargs)
@@ -210,9 +240,19 @@ def _elements_say_what_they_print(model, string) -> None:
 
     def wrap_migrating(self, text):
         ends = _ends(text) if text is not None else None
-        if ends is None or not ends.text_suffix or isinstance(self, (model.Text, model.Date_Part)) and "macro" not in self.attrib:
+        if ends is None or isinstance(self, (model.Text, model.Date_Part)) and "macro" not in self.attrib:
             return wrap(self, text)
         suffix = self.get("suffix", "")
+        if (len(suffix) > 1 and ends.tail_suffix == suffix[0] and ends.suffix_head in _PUNCT + " "
+                and isinstance(self, model.Group) and _doubled_at_end(self, text, suffix[0])):
+            # citeproc-js's downward pass, a last child whose own suffix ends with the mark the
+            # group's suffix starts with: the group's suffix loses its last character, then the
+            # doubled mark ("…AVİM." in a group with suffix ". " prints "…AVİM.Ankara"). Not
+            # for a macro call: its last child there is the macro's own group, without a suffix.
+            with _suffix_as(self, suffix[1:-1]):
+                return wrap(self, text)
+        if not ends.text_suffix:
+            return wrap(self, text)
         if suffix and suffix[0] in _PUNCT and _migrates(suffix[0], ends.text_suffix):
             moved = _migrated(string, text, suffix[0])
             if moved is not None:
@@ -327,7 +367,7 @@ def _seams_read_the_elements(model, string) -> None:
                                                      bool(last and last.tail_decorated),
                                                      bool(last and last.tail_field),
                                                      last.tail_suffix if last else "",
-                                                     text_suffix))  # fmt: skip
+                                                     text_suffix, last.suffix_head if last else ""))  # fmt: skip
         return output
 
     string.join = join

@@ -364,10 +364,17 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         if sort is not None and len(known) > 1:
             # cites the style's keys do not tell apart stay in the order given (citeproc-js's
             # compareKeys ends on the cite items' seq, which they have not: a stable sort)
+            # citeproc-js renders a cite's sort keys from the item alone (getSortKeys): no
+            # locator in them ("2016a, p. iii" keys as "2016a")
+            locators = {id(item): item.pop("locator") for item in known if "locator" in item}
             try:
                 known = _grouped_sort(sort, known, layout) if grouped_sort else sort.sort(known, layout)
             except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
                 failed(known[0].key, exc)
+            finally:
+                for item in known:
+                    if id(item) in locators:
+                        item["locator"] = locators[id(item)]
         documents.append(known)
     plain = [[{"id": item.key, "locator": item["avim_cite"].get("locator"), "label": item["avim_cite"].get("label") or
                ("page" if item["avim_cite"].get("locator") not in (None, "") else None),
@@ -413,6 +420,9 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             if rendered is None or not str(rendered[0]):
                 if cite.get("author-only"):
                     break
+                empty = _empty_cite(layout, cite, len(cluster))
+                if empty is not None:
+                    cites.append((item, empty, None, {}))
                 continue
             text, names = rendered
             if cite.get("author-only"):
@@ -536,6 +546,20 @@ def _number(bib, key):
         return None
 
 
+def _empty_cite(layout, cite: dict, cites: int):
+    """What a cite that prints nothing stands as in its cluster (citeproc-js): its prefix
+    and suffix ("cf. ."), or, with neither in a cluster of several, the error marker
+    ("[CSL STYLE ERROR: reference with no printed form.]; AVİM."); None: nothing."""
+    from avimcite.csl._citeproc.string import String
+    from avimcite.csl.richtext import parse
+
+    prefix, suffix = prefix_text(cite.get("prefix") or ""), suffix_text(cite.get("suffix") or "")
+    if prefix or suffix:
+        preformat = layout.get_formatter().preformat
+        return String(parse(prefix, preformat, quotes="affix") + parse(suffix, preformat, quotes="affix"))
+    return String(NO_PRINTED_CITE) if cites > 1 else None
+
+
 def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
     """(cite text with its prefix and suffix, its first names output) or None."""
     from avimcite.csl._citeproc.model import VariableError
@@ -637,6 +661,11 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             cite = item["avim_cite"]
             only_suffix = not (cite.get("prefix") or cite.get("suffix") or item.get("avim_locator_printed")
                                or previous[0]["avim_cite"].get("suffix"))  # fmt: skip
+        elif suffixes and have and previous is not None and _same_year(previous[0], item):
+            # without a year suffix the year goes too (citeproc-js's years_used): the item
+            # cited again prints its locator alone, or nothing ("AVİM, 2023", not "2023, 2023")
+            rendered = _render_cite(layout, item, suppress=True, drop_year=True)
+            shown = rendered[0] if rendered else String("")
         last_locator = previous is not None and previous[0]["avim_cite"].get("locator") not in (None, "")
         if after_collapse is not None:
             if last_locator or (last_collapsed and not have) or (not last_collapsed and not have and collapse != "year-suffix"):
@@ -649,15 +678,41 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             joiner = ", "
         else:
             joiner = delimiter
-        if only_suffix:
-            joiner = group_delimiter if group_delimiter is not None else year_delimiter if year_delimiter is not None else delimiter
         last_collapsed, previous = have, (item,)
         if not str(shown):
             continue  # the names were all it printed
         pieces.append([shown, joiner, letter, only_suffix])
+    _join_suffix_runs(pieces, group_delimiter if group_delimiter is not None else year_delimiter
+                      if year_delimiter is not None else delimiter)  # fmt: skip
     if collapse == "year-suffix-ranged":
         pieces = _ranged(pieces, layout)
     return [(text, joiner) for text, joiner, *_ in pieces]
+
+
+def _join_suffix_runs(pieces, successor: str) -> None:
+    """The delimiters within each run of year suffixes printed alone, as citeproc-js joins
+    them as numbers (NumericBlob.checkNext and checkLast): a suffix that follows the one
+    before it ("a", "b") takes the successor delimiter (cite-group-delimiter,
+    year-suffix-delimiter or the layout's), any other keeps the cites' delimiter, except the
+    last such one of the run, which takes the successor delimiter too ("2017b, f,c",
+    "2017b,d,e")."""
+    def follows(before, letter) -> bool:
+        return bool(before and letter and len(before) == len(letter) == 1 and ord(letter) == ord(before) + 1)
+
+    i = 0
+    while i < len(pieces):
+        j = i + 1
+        while j < len(pieces) and pieces[j][3]:
+            j += 1
+        run = range(i + 1, j)  # pieces[i] is the whole cite the run's suffixes join
+        successors = {k for k in run if follows(pieces[k - 1][2], pieces[k][2])}
+        for k in reversed(run):
+            if k not in successors:
+                successors.add(k)
+                break
+        for k in successors:
+            pieces[k][1] = successor
+        i = j
 
 
 def _letter(item) -> str | None:

@@ -378,6 +378,13 @@ def _display_attribute(model) -> None:
             before, after = _DISPLAY[display]
             if display == "left-margin" and isinstance(self.getparent(), model.Layout):
                 after = ""  # the layout sets a left margin apart (see _second_field_align)
+            lead = str(text)[:1]
+            if before.startswith("\n") and lead and lead in ".,;:!?":
+                # citeproc-js moves a first mark up out of the block (Queue.adjust's upward),
+                # where it meets the entry before it ("Blog." then ". URL": "Blog. URL")
+                from avimcite.csl._citeproc import string as string_module
+
+                return String(lead) + String(before) + string_module._strip_first_char(text) + String(after)
             text = String(before) + text + String(after)
         return text
 

@@ -328,12 +328,29 @@ def _literal(element, name, language) -> str:
     return parts.decor("family", _rich(str(name["literal"])))
 
 
-def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, context, sort_options=None,
-         institution_last: bool = False):  # fmt: skip
+def join(element, texts: list, inverted: list, **kwargs):
     """A rendered name list joined as citeproc-js joins it (see the module docstring).
     `texts` are the persons' texts, `inverted` whether each is written inverted;
     `institution_last`: the last name is a literal one, joined by cs:institution's "and"
-    (which has no after-inverted-name rule of its own)."""
+    (which has no after-inverted-name rule of its own). A person's own suffix (cs:name's
+    affixes go around each person) and the delimiter after it are both printed: citeproc-js
+    joins the persons' pieces without merging their marks ("Şir, A.Y.,, Işık, İ.," for
+    suffix="," and delimiter ", ")."""
+    return _join_list(element, texts, inverted, **kwargs)
+
+
+def _persons(element, texts: list, delimiter: str, affixed: bool):
+    """The persons joined by the delimiter; with affixes of their own, their marks unmerged."""
+    if not affixed:
+        return element.join(texts, delimiter)
+    from avimcite.csl.adjust import raw_seams
+
+    with raw_seams():
+        return element.join(texts, delimiter)
+
+
+def _join_list(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, context, sort_options=None,
+               institution_last: bool = False):  # fmt: skip
     from avimcite.csl._citeproc.string import String
 
     def option(name):
@@ -350,7 +367,7 @@ def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, c
     if et_al:
         term = element.et_al()
         if not term or not str(term).strip():  # an empty term (or one of only XML whitespace)
-            return element.join(texts, delimiter)
+            return _persons(element, texts, delimiter, affixed)
         found = element.xpath_search("./following-sibling::cs:et-al[1]")
         plain = element.get_single_term(found[0].get("term", "et-al") if found else "et-al")
         precedes = option("delimiter-precedes-et-al") or "contextual"
@@ -363,16 +380,16 @@ def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, c
             single, multiple = delimiter, " "
         if not _STARTS_ROMANESQUE.match(str(plain or "")):
             single, multiple = ("" if single == " " else single), ("" if multiple == " " else multiple)
-        return finish(_cat(element.join(texts, delimiter), single if len(texts) == 1 else multiple, term))
+        return finish(_cat(_persons(element, texts, delimiter, affixed), single if len(texts) == 1 else multiple, term))
     if len(texts) < 2:
-        return element.join(texts, delimiter)
+        return _persons(element, texts, delimiter, affixed)
     precedes = option("delimiter-precedes-last") or "contextual"
     if ellipsis:
         single, multiple, term, after = " ", delimiter, element.unicode_character("horizontal ellipsis"), " "
     else:
         and_ = option("and")
         if and_ not in ("text", "symbol"):
-            return element.join(texts, delimiter)
+            return _persons(element, texts, delimiter, affixed)
         term = str(element.get_single_term(name="and") if and_ == "text" else element.preformat("&"))
         if _STARTS_ROMANESQUE.match(str(term)):
             single, multiple, after = " ", delimiter, " "
@@ -388,7 +405,7 @@ def join(element, texts: list, inverted: list, *, et_al: bool, ellipsis: bool, c
     prefix = single if len(texts) == 2 else multiple
     if precedes == "after-inverted-name" and inverted[-2]:
         prefix = delimiter
-    text = _cat(element.join(texts[:-1], delimiter), prefix, term, after, texts[-1])
+    text = _cat(_persons(element, texts[:-1], delimiter, affixed), prefix, term, after, texts[-1])
     return finish(text) if ellipsis else text
 
 

@@ -560,11 +560,25 @@ def finish(text, root, fmt: str | None = None) -> str:
     text = superscripts(str(text), fmt)
     if not _MARKER.search(text):
         return text
-    try:
-        in_quote = str(root.get_locale_option("punctuation-in-quote")).lower() == "true"
-    except Exception:  # noqa: BLE001 - a locale without style options
-        in_quote = False
-    return serialise(text, fmt, quote_terms(root), in_quote)
+    return serialise(text, fmt, quote_terms(root), punctuation_in_quote(root))
+
+
+def punctuation_in_quote(root) -> bool:
+    """The first locale in the search order whose style-options set punctuation-in-quote:
+    citeproc-js merges a style's own locale over the locale file attribute by attribute, so
+    an empty <style-options/> in the style leaves en-US's "true" in force."""
+    locales = getattr(root.get_root(), "locales", None)
+    if locales is None:
+        try:
+            return str(root.get_locale_option("punctuation-in-quote")).lower() == "true"
+        except Exception:  # noqa: BLE001 - a locale without style options
+            return False
+    for locale in locales:
+        options = locale.find("cs:style-options", locale.nsmap)
+        value = None if options is None else options.get("punctuation-in-quote")
+        if value is not None:
+            return value.lower() == "true"
+    return False
 
 
 # --- installing ---------------------------------------------------------------------------

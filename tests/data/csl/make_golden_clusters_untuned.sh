@@ -2,6 +2,9 @@
 # Golden files for cluster documents from bench/csl_clusters_agreement.py (seed 7: shipped-0
 # and mine-1, copied to clusters-untuned/ as shipped-r0.json and mine-r1.json) in styles that
 # were never tuned (cluster-styles-untuned.txt), from citeproc-js (never from avimcite's output).
+# Styles 9-18 were added on the clusters3 branch: the untuned styles where its rules (URL form
+# "short", names cut under any collapse, marks kept out of quotes, date macros in sort keys,
+# nested display, year-suffix runs) changed lines.
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc CSL_LOCALES_DIR=<citeproc-py's locales> bash tests/data/csl/make_golden_clusters_untuned.sh
 # Each golden: the clusters as citeproc-js renders them (note n for the n-th cluster), ----,
 # the bibliography. Items: input/NAME.json (NAME minus its -rN suffix).
