@@ -177,3 +177,21 @@ def test_generated_documents_in_untuned_styles_equal_citeproc_js(document, style
     differing = {n for n, (want, got) in enumerate(zip(gold, ours)) if want != got}
     known = {n for d, s, n in UNTUNED_KNOWN if (d, s) == (document, style)}
     assert differing == known, [(n, gold[n], ours[n]) for n in sorted(differing ^ known)]
+
+
+_GROUPED = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+            '<citation disambiguate-add-year-suffix="true" collapse="year" cite-group-delimiter="{}">'
+            '<layout prefix="(" suffix=")" delimiter="; "><group delimiter=", "><names variable="author">'
+            '<name form="short"/></names><date variable="issued"><date-part name="year"/></date></group>'
+            '</layout></citation></style>')
+
+
+@pytest.mark.parametrize(("delimiter", "js"), [("", "(Doe, 2020a, 2020b)"), ("+", "(Doe, 2020a+2020b)")])
+def test_an_empty_cite_group_delimiter_is_none(delimiter, js):
+    """citeproc-js 1.4 (render_citeprocjs.js --clusters) sets the option only for a value: an
+    empty one (urban-geography) joins an author's cites as if none were given."""
+    from avimcite.csl import render
+
+    items = [{"id": "a", "type": "book", "title": "Alpha", "author": [{"family": "Doe", "given": "J"}], "issued": {"date-parts": [[2020, 7, 23]]}},
+             {"id": "b", "type": "book", "title": "Beta", "author": [{"family": "Doe", "given": "J"}], "issued": {"date-parts": [[2020, 1, 27]]}}]  # fmt: skip
+    assert render(items, _GROUPED.format(delimiter), mode="citation", clusters=[[{"id": "a"}, {"id": "b"}]]).citations == [js]

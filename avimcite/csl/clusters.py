@@ -396,7 +396,9 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
                             _number(bib, item.key), str(bib.source[item.key].get("year_suffix", "")), settings.get(item.key, ()))
                            for item in cluster])  # fmt: skip
     collapse = citation_element.get("collapse")
-    group_delimiter = citation_element.get("cite-group-delimiter")
+    # an empty cite-group-delimiter is none at all (citeproc-js sets the option only when the
+    # attribute has a value): urban-geography's cite-group-delimiter="" joins "2017a, 2017b"
+    group_delimiter = citation_element.get("cite-group-delimiter") or None
     grouping = collapse in ("year", "year-suffix", "year-suffix-ranged") or group_delimiter is not None
     out = []
     from avimcite.csl import braces, fixes

@@ -857,6 +857,9 @@ def _static_style_queries_are_cached(model) -> None:
 _suffix_state = _per_render("fixes.suffix_state")  # [dict] per item being laid out: {"pending": suffix or None, "in_issued": bool}
 
 
+_SUFFIX_MARKS = frozenset(".,:;!?")
+
+
 def _implicit_year_suffix(model) -> None:
     """CSL 1.0.2, Disambiguation: "By default, the year-suffix is appended to the first year
     rendered through cs:date in the cite and in the bibliographic entry", unless the style
@@ -918,9 +921,12 @@ def _implicit_year_suffix(model) -> None:
             from avimcite.csl._citeproc.string import String
 
             # as citeproc-js: the suffix follows the year with the year part's own affixes and
-            # formatting ("2016b"; "(2016)(b)" for a year printed in parentheses)
+            # formatting ("2016b"; "(2016)(b)" for a year printed in parentheses), after the
+            # mark a cs:date delimiter starts with ("23.07.2020.a", "1, 2020,b"; not "-" or "/")
             suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
-            text = text + suffix
+            parent = self.getparent()
+            mark = (parent.get("delimiter") or "")[:1] if parent is not None else ""
+            text = text + (mark if mark in _SUFFIX_MARKS else "") + suffix
         return text
 
     model.Layout.render_children = render_children
