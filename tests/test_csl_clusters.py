@@ -195,3 +195,17 @@ def test_an_empty_cite_group_delimiter_is_none(delimiter, js):
     items = [{"id": "a", "type": "book", "title": "Alpha", "author": [{"family": "Doe", "given": "J"}], "issued": {"date-parts": [[2020, 7, 23]]}},
              {"id": "b", "type": "book", "title": "Beta", "author": [{"family": "Doe", "given": "J"}], "issued": {"date-parts": [[2020, 1, 27]]}}]  # fmt: skip
     assert render(items, _GROUPED.format(delimiter), mode="citation", clusters=[[{"id": "a"}, {"id": "b"}]]).citations == [js]
+
+
+def test_a_document_citing_some_items_renders_them_in_one_pass():
+    """Clusters that cite 2 of the 24 items: the bibliography of those two goes on from the
+    last citation, as in citeproc-js (a note style's bracket count: "[31 October 2023]" inside
+    parentheses). Golden: render_citeprocjs.js input/shipped.json melbourne-school-of-theology
+    en-US --mode both --clusters golden-subset/clusters.json (citeproc-js 1.4)."""
+    from avimcite.csl import render
+
+    items = json.loads((CSL / "input" / "shipped.json").read_text(encoding="utf-8"))
+    clusters = json.loads((CSL / "golden-subset" / "clusters.json").read_text(encoding="utf-8"))
+    gold = (CSL / "golden-subset" / "melbourne-school-of-theology.txt").read_text(encoding="utf-8").splitlines()
+    result = render(items, "melbourne-school-of-theology", locale="en-US", clusters=clusters, mode="both")
+    assert [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography] == gold

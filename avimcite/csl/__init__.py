@@ -101,17 +101,16 @@ def render(items: list[dict], style: "str | Path | Style", *, locale: str | None
         forced = any(field in cite for cites in clusters for cite in cites for field in FORCED_FIELDS)
     from avimcite.csl.engine import render as engine_render
 
+    if clusters is not None:
+        # a document's items are the ones it cites (as citeproc-js registers them), rendered in
+        # one pass: the bibliography goes on from the last citation (note styles' bracket count)
+        cited = {cite["id"] for cluster in clusters for cite in cluster}
+        items = [item for item in items if item["id"] in cited]
     rendered = engine_render(items, style, locale, mode, format, clusters=clusters, notes=notes, document=not forced,
                              one_line=False)  # fmt: skip
     if rendered.errors:
         raise rendered.errors[0]
-    cited = None
-    if clusters is not None:
-        cited = {str(cite["id"]) for cluster in clusters for cite in cluster}
-    bibliography = rendered.bibliography
-    if cited is not None and len(cited) < len(known):
-        bibliography = _cited_entries(items, style, locale, format, cited, clusters) if mode != "citation" else []
-    return Result(rendered.citations, bibliography)
+    return Result(rendered.citations, rendered.bibliography)
 
 
 def _render_text_style(items, text: str, **options) -> Result:
@@ -129,16 +128,6 @@ def _render_text_style(items, text: str, **options) -> Result:
         return render(items, Style("style", Path(name)), **options)
     finally:
         os.unlink(name)
-
-
-def _cited_entries(items, style, locale, fmt, cited, clusters):
-    from avimcite.csl.engine import render as engine_render
-
-    subset = [item for item in items if str(item.get("id")) in cited]
-    rendered = engine_render(subset, style, locale, "bibliography", fmt, clusters=clusters, one_line=False)
-    if rendered.errors:
-        raise rendered.errors[0]
-    return rendered.bibliography
 
 
 _NO_NOTE = object()  # a cluster given as a list of cite items: in note n, the n-th cluster
