@@ -199,8 +199,7 @@ class _LocatorParser:
 
     def label_delimited(self, i: int):
         try:
-            _raw, label, j = self.label(i, lambda k: (None, k + 1) if k < len(self.toks) else self.fail())
-            return label, j
+            return self.label(i, self.tok)  # a term followed by any token
         except _Fail:
             pass
         try:
@@ -209,13 +208,10 @@ class _LocatorParser:
         except _Fail:
             return "", i
 
-    def fail(self):
-        raise _Fail
-
     # p. 33-35, 38
     def integrated(self, i: int):
         try:
-            _raw, label, i = self.label(i, lambda k: self.word(k, True, self.roman_or_digits))
+            label, i = self.label(i, lambda k: self.word(k, True, self.roman_or_digits))
             implicit = False
         except _Fail:
             self.word(i, True, self.digits)  # lookahead: a word with digits is a page
@@ -233,7 +229,8 @@ class _LocatorParser:
 
     def label(self, i: int, lookahead):
         """pLocatorLabel': the longest run of tokens, each step up to where `lookahead`
-        matches, that is a locator term (case-folded, white space stripped)."""
+        matches, that is a locator term (case-folded, white space stripped): (its label,
+        the index after it)."""
         best = None
         acc, k = "", i
         while True:
@@ -255,7 +252,7 @@ class _LocatorParser:
                 break
             name = self.terms.get(acc.strip().casefold())
             if name is not None:
-                best = (acc, name, k)
+                best = (name, k)
         if best is None:
             raise _Fail
         return best

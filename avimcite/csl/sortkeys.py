@@ -18,21 +18,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from avimcite import textfold
 from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use (avimcite.rx)
 
 _NUMBER = _lazy_re(r"\s*(-?[0-9]+)")
 _LEADING_MARKS = _lazy_re(r"^[\W_]+")
 _PIECES = _lazy_re(r"[0-9]+|\s|.", re.S)
-_TR_LOWER = str.maketrans({"İ": "i", "I": "ı"})
 _TURKISH_ORDER = {ch: i for i, ch in enumerate("abcçdefgğhıijklmnoöprsştuüvwxyz")}
 
 
 def collation_key(text: str, locale: str | None) -> tuple:
     """The primary weights of a sort key, as described above: (0, symbol) < (1, number) <
-    (2, letter), white space and punctuation left out; Turkish letters by the Turkish alphabet (c < ç < d, ı < i, ö after o)."""
+    (2, letter), white space and punctuation left out; Turkish letters by the Turkish
+    alphabet (c < ç < d, ı < i, ö after o)."""
     text = _LEADING_MARKS.sub("", text)  # a substituted title sorts by its words, not its quote mark
     turkish = bool(locale) and locale.startswith("tr")
-    lowered = text.translate(_TR_LOWER).lower() if turkish else text.casefold()
+    lowered = textfold.lower(text, "tr") if turkish else text.casefold()
     weights = []
     for piece in _PIECES.findall(lowered):
         if piece.isdigit() and piece.isascii():
