@@ -53,8 +53,11 @@ def test_head_closing_the_pipe_ends_quietly():
 
 
 def test_interrupt_exits_130_with_one_line():
+    # Ctrl-C as a terminal delivers it: a runner started in the background (bash's `&`) hands
+    # its children SIGINT ignored, and a program keeps that, as it should
     proc = subprocess.Popen(
-        [str(SCRIPT), "cite"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True
+        [str(SCRIPT), "cite"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(1.5)  # let it start and block on stdin
     proc.send_signal(signal.SIGINT)
