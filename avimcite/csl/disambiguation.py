@@ -87,6 +87,24 @@ class Frame:
         self.max_max = 0
 
 
+def _snapshot(frame: Frame) -> tuple:
+    """What rendering a cite left in its frame (settings and counts), as values."""
+    settings = frame.settings
+    return (settings.clone(), frame.nameset, list(frame.names_max), frame.count, frame.max_max)
+
+
+def _restore(frame: Frame, after: tuple) -> None:
+    """Put `after` (a _snapshot) into `frame`, into the very settings object the render would
+    have changed (a caller holds it)."""
+    config, frame.nameset, names_max, frame.count, frame.max_max = after
+    settings = frame.settings
+    settings.names = list(config.names)
+    settings.givens = [list(g) for g in config.givens]
+    settings.year_suffix = config.year_suffix
+    settings.disambiguate = config.disambiguate
+    frame.names_max = list(names_max)
+
+
 def _strip_periods(text) -> str:
     return _SPACES.sub(" ", str(text or "").replace(".", " ")).rstrip()
 
@@ -111,6 +129,10 @@ class Session:
         self.first_notes: dict[str, int] = {}
         self.next_frame: Frame | None = None
         self.last_frame: Frame | None = None
+        # ambiguous cites already rendered: (key, request, settings before, name register
+        # version) -> (text, the frame after); a run renders most of them again unchanged
+        self.memo: dict[tuple, tuple] = {}
+        self.namereg_version = 0
         modes = []
         if self.add_names or (self.add_givenname and self.rule == "by-cite"):
             modes.append("names")
@@ -142,11 +164,18 @@ class Session:
         pkey, ikey, skey = self._keys(key, name)
         if not pkey:
             return
-        entry = self.namereg.setdefault(pkey, {})
+        entry = self.namereg.get(pkey)
+        if entry is None:
+            entry = self.namereg[pkey] = {}
+            self.namereg_version += 1
         if ikey:
-            skeys = entry.setdefault(ikey, set())
-            if skey:
+            skeys = entry.get(ikey)
+            if skeys is None:
+                skeys = entry[ikey] = set()
+                self.namereg_version += 1
+            if skey and skey not in skeys:
                 skeys.add(skey)
+                self.namereg_version += 1
 
     def evalname(self, key: str, name, namenum: int, request_base, form: str, initials) -> int | None:
         pkey, ikey, _skey = self._keys(key, name)
@@ -194,6 +223,17 @@ class Session:
             frame = Frame(key, self.registry[key], True, True)
         else:
             frame = Frame(key, AmbigConfig(), False, True)
+        # The cite is a function of the item, its settings and the name register (which only
+        # grows, each addition counted): a cite rendered before with the same three is not
+        # rendered again; its text and what the render wrote into the settings and the frame
+        # are set as the render would set them.
+        memo_key = (key, frame.request, key in self.registry, frame.settings.signature(), self.namereg_version)
+        known = self.memo.get(memo_key)
+        if known is not None:
+            text, after = known
+            _restore(frame, after)
+            self.last_frame = frame
+            return text
         item = CitationItem(key)
         item["avim_position"] = "subsequent"
         item["avim_near_note"] = True
@@ -202,6 +242,7 @@ class Session:
         citation = Citation([item])
         citation.bibliography = self.bib
         self.next_frame = frame
+        failed = False
         try:
             text = str(self.bib.cite(citation, lambda _item: None))
         except Exception as exc:  # noqa: BLE001 - one bad entry must not take the others down
@@ -209,8 +250,11 @@ class Session:
 
             fixes.entry_failures.append((key, exc))
             text = None
+            failed = True
         finally:
             self.next_frame = None
+        if not failed and memo_key[4] == self.namereg_version:
+            self.memo[memo_key] = (text, _snapshot(frame))
         self.last_frame = frame
         return text
 
@@ -518,8 +562,22 @@ def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = 
         s.register(akey if akey is not None else ("failed", key), key, settings)
     order = {k: i for i, k in enumerate(bib.keys)}
     runner = _Run(s, order)
-    for akey in list(s.ambigcites):
-        runner.run(akey)
+    # Each group of cites that render alike is disambiguated by itself (its run reads and
+    # sets only its own items' settings), so a long list of groups is run on two cores, the
+    # largest groups dealt to both halves in turn; the settings come back as values.
+    groups = sorted((akey for akey, ids in s.ambigcites.items() if len(ids) > 1 and s.modes),
+                    key=lambda akey: -len(s.ambigcites[akey]))  # fmt: skip
+    groups = groups[0::2] + groups[1::2]
+
+    def disambiguate(chunk, _start):
+        out = []
+        for akey in chunk:
+            runner.run(akey)
+            out.extend((key, s.registry[key]) for key in s.ambigcites[akey])
+        return out
+
+    for key, config in fixes.forked_map(disambiguate, groups, [len(s.ambigcites[a]) ** 2 for a in groups]):
+        s.registry[key] = config
     for key, config in s.registry.items():
         if config.year_suffix is not False and key in source:
             source[key]["year_suffix"] = _suffix_letters(int(config.year_suffix))

@@ -1533,17 +1533,26 @@ def _detach_child(parent: int, keep: int) -> None:
     os.closerange(keep + 1, max(keep + 2, min(limit, 65536)))
 
 
-def forked_map(func, values: list) -> list:
+def forked_map(func, values: list, weights: list[int] | None = None) -> list:
     """func(values, 0), computed as func(first half, 0) here and func(second half, start) in a
     forked child, concatenated: the child returns plain picklable results, and the entries it
     could not render travel back into `entry_failures`. One process below
-    PARALLEL_MIN_ENTRIES or when forking is not possible."""
-    if len(values) < PARALLEL_MIN_ENTRIES or _workers() < 2:
+    PARALLEL_MIN_ENTRIES or when forking is not possible. `weights`: the cost of each value
+    (default 1 each); the halves are cut where half the total weight is reached."""
+    total = len(values) if weights is None else sum(weights)
+    if total < PARALLEL_MIN_ENTRIES or len(values) < 2 or _workers() < 2:
         return func(values, 0)
     import os
     import pickle
 
-    half = len(values) // 2
+    if weights is None:
+        half = len(values) // 2
+    else:
+        half, running = 0, 0
+        while half < len(values) - 1 and running + weights[half] <= total / 2:
+            running += weights[half]
+            half += 1
+        half = max(half, 1)
     parent = os.getpid()
     read_end, write_end = os.pipe()
     try:
