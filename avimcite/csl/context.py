@@ -71,23 +71,33 @@ class _PerRender:
             value = values[self._name] = self._factory()
             return value
 
+    # Each use below reads the current values without a call to _value() (speed only: the
+    # views are read ~1.6 million times in a 1,000-post bibliography).
+
     def __getattr__(self, attribute):
-        return getattr(self._value(), attribute)
+        values = (_CURRENT.get() or current()).values
+        name = self._name
+        value = values[name] if name in values else self._value()
+        return getattr(value, attribute)
 
     def __len__(self) -> int:
         return len(self._value())
 
     def __bool__(self) -> bool:
-        return bool(self._value())
+        values = (_CURRENT.get() or current()).values
+        name = self._name
+        return bool(values[name]) if name in values else bool(self._value())
 
     def __iter__(self):
         return iter(self._value())
 
     def __contains__(self, item) -> bool:
-        return item in self._value()
+        values = (_CURRENT.get() or current()).values
+        name = self._name
+        return item in (values[name] if name in values else self._value())
 
     def __getitem__(self, key):
-        values = (_CURRENT.get() or current()).values  # _value() inlined: the per-render caches' lookups
+        values = (_CURRENT.get() or current()).values
         try:
             value = values[self._name]
         except KeyError:
@@ -95,7 +105,9 @@ class _PerRender:
         return value[key]
 
     def __setitem__(self, key, value) -> None:
-        self._value()[key] = value
+        values = (_CURRENT.get() or current()).values
+        name = self._name
+        (values[name] if name in values else self._value())[key] = value
 
     def __delitem__(self, key) -> None:
         del self._value()[key]

@@ -785,6 +785,19 @@ def _static_style_queries_are_cached(model) -> None:
         return macros[name] if name in macros else [][0]
 
     model.CitationStylesElement.get_macro = get_macro
+    find_child = model.SomewhatObjectifiedElement.__getattr__
+
+    def child(self, name):
+        # citeproc-py's `element.NAME` is its first cs:NAME child (an lxml find() with the
+        # namespace map each time); the style's elements do not change while a render runs
+        key = ("child", self, name)
+        try:
+            return _xpath_cache[key]
+        except KeyError:
+            result = _xpath_cache[key] = find_child(self, name)
+            return result
+
+    model.SomewhatObjectifiedElement.__getattr__ = child
 
     def per_render(name, original):
         def cached(self):  # the root, and the one formatter of a render, are fixed while it runs
