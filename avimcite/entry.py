@@ -43,6 +43,14 @@ def run() -> None:
     one by one (lxml and citeproc-py after a CSL cite) is up to a tenth of a first citation
     and changes nothing a user sees. Should a flush fail, the interpreter's own exit
     reports it as it always has."""
+    import gc
+
+    # One command's objects, most of them short-lived: the collector's young generation is
+    # scanned every 50,000 allocations instead of 700 (a first citation spent 4% of its
+    # instructions in collections that found little, a 1,000-post bibliography 6% of its
+    # CPU; peak memory the same). The program's own process only: a library caller's is left
+    # as it is.
+    gc.set_threshold(50_000, 20, 100)
     code, fast = _main(None, True)
     from avimcite import rx
 
