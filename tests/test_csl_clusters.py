@@ -209,3 +209,35 @@ def test_a_document_citing_some_items_renders_them_in_one_pass():
     gold = (CSL / "golden-subset" / "melbourne-school-of-theology.txt").read_text(encoding="utf-8").splitlines()
     result = render(items, "melbourne-school-of-theology", locale="en-US", clusters=clusters, mode="both")
     assert [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography] == gold
+
+
+_YEAR_SUFFIX_APART = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+                      '<citation disambiguate-add-year-suffix="true" collapse="year-suffix"{delimiter}>'
+                      '<sort><key variable="issued"/><key variable="author"/></sort>'
+                      '<layout prefix="(" suffix=")" delimiter="; "><group delimiter=" "><group delimiter="">'
+                      '<group delimiter=" "><names variable="author"><name form="short"/></names>'
+                      '<date variable="issued"><date-part name="year"/></date></group>'
+                      '<text variable="year-suffix"/></group>'
+                      '<group delimiter=" "><label variable="locator" form="short"/><text variable="locator"/></group>'
+                      '</group></layout></citation><bibliography><layout><text variable="title"/></layout></bibliography>'
+                      '</style>')  # fmt: skip
+_SAME_YEARS = [{"id": i, "type": "book", "title": t, "author": [{"family": f, "given": "J"}], "issued": {"date-parts": [[y]]}}
+               for i, t, f, y in (("a", "Alpha", "Doe", 2020), ("b", "Beta", "Doe", 2020), ("c", "Gamma", "Roe", 2021),
+                                  ("d", "Delta", "Roe", 2021), ("e", "Epsilon", "Zed", 2022))]  # fmt: skip
+_APART_CLUSTERS = [[{"id": "a", "locator": "12", "label": "chapter"}, {"id": "b", "locator": "7"}],
+                   [{"id": "a"}, {"id": "b", "prefix": "cf. ", "suffix": ", and elsewhere"}],
+                   [{"id": "a", "locator": "3"}, {"id": "c"}, {"id": "e"}],
+                   [{"id": "e"}, {"id": "d", "prefix": "see "}],
+                   [{"id": "c"}, {"id": "d"}]]  # fmt: skip
+
+
+def test_a_collapsed_cite_keeps_a_year_suffix_printed_apart_from_its_year():
+    """palaeontology's layout: the year-suffix in a group beside the group of names and year.
+    citeproc-js cuts a collapsed cite's names and year after they rendered, so that group
+    still holds and the suffix prints with the cite's locator, prefix and suffix (ours printed
+    "p. 7" without the "b", and "b" without "cf." and ", and elsewhere"). Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    got = render(_SAME_YEARS, _YEAR_SUFFIX_APART.format(delimiter=""), mode="citation", clusters=_APART_CLUSTERS[:2])
+    assert got.citations == ["(Doe 2020a chap. 12, b p. 7)", "(Doe 2020a, cf. b, and elsewhere)"]

@@ -128,6 +128,9 @@ def install(package) -> None:
             # cs:substitute's cs:text (a title in the author's place is no author to group by)
             state["names"] = text if _prints_names(self, item) else None
             if state["suppress"]:
+                from avimcite.csl.fixes import note_cut
+
+                note_cut()  # printed, then cut (citeproc-js's _collapseAuthor): its groups still hold
                 return None
         return text
 

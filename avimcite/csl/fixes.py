@@ -250,12 +250,14 @@ _choice = _per_render("fixes.choice", lambda: {"attempted": False, "succeeded": 
 def _render_as_group(model, parent, item, delimiter, **kwargs):
     """(outputs, attempted, succeeded) of `parent`'s children, for the group rule: attempted
     when a child calls a variable (for a cs:choose, the branch it took), succeeded when one
-    printed as _child_succeeded says. `delimiter` goes to a cs:choose child (None: macro)."""
+    printed as _child_succeeded says, or printed what the cite's collapsing then cut.
+    `delimiter` goes to a cs:choose child (None: macro)."""
     output, attempted, succeeded = [], False, False
+    cache = _children_cache._value()
     try:
-        children = _children_cache[parent]
+        children = cache[parent]
     except KeyError:  # the style tree does not change while it renders: once per element
-        children = _children_cache[parent] = [
+        children = cache[parent] = [
             (child, isinstance(child, model.Choose),
              _MACRO_CALL if isinstance(child, model.Text) and "macro" in child.attrib else child.calls_variable())
             for child in parent.iterchildren()]  # fmt: skip
@@ -265,6 +267,7 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
             # names (citeproc-js: "In" before a container-contributors macro that names
             # editors only for chapters prints for a report)
             _choice["macro"] = None
+        cut = cache.cut
         try:
             if is_choose and delimiter is not None:
                 text = child.render(item, delimiter=delimiter, **kwargs)
@@ -279,10 +282,32 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
         if text is not None:
             output.append(text)
             succeeded = succeeded or _child_succeeded(model, child)
+        elif cache.cut > cut:
+            # citeproc-js cuts a collapsed cite's names and year from its output after
+            # they rendered: the groups around them keep their variable_success ("b p. 7"
+            # in "(İnan 2024a n. 12, b p. 7)", the year suffix in a group beside the
+            # group of names and year)
+            succeeded = True
     return output, attempted, succeeded
 
 
-_children_cache = _per_render("fixes.children", dict)
+class _GroupCache(dict):
+    """Per render: each style element's children as _render_as_group reads them; `cut`, how
+    many names or years a collapsed cite printed and then cut (note_cut)."""
+
+    __slots__ = ("cut",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cut = 0
+
+
+def note_cut() -> None:
+    """The element being rendered printed, and the cite's collapsing cuts it."""
+    _children_cache._value().cut += 1
+
+
+_children_cache = _per_render("fixes.children", _GroupCache)
 _MACRO_CALL = object()  # in _children_cache: the child is a macro call (what it tried is read as it renders)
 
 
@@ -915,6 +940,7 @@ def _implicit_year_suffix(model) -> None:
             if state and state["in_issued"] and state["pending"]:
                 suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
                 return suffix
+            note_cut()  # printed, then cut: the groups around it still hold
             return String("")
         text = original_part(self, *args, **kwargs)
         if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
