@@ -241,3 +241,19 @@ def test_a_collapsed_cite_keeps_a_year_suffix_printed_apart_from_its_year():
 
     got = render(_SAME_YEARS, _YEAR_SUFFIX_APART.format(delimiter=""), mode="citation", clusters=_APART_CLUSTERS[:2])
     assert got.citations == ["(Doe 2020a chap. 12, b p. 7)", "(Doe 2020a, cf. b, and elsewhere)"]
+
+
+@pytest.mark.parametrize(("delimiter", "js"), [
+    ("", ["(Doe 2020a p. 3; Roe 2021a; Zed 2022)", "(see Roe 2021b; Zed 2022)", "(Roe 2021a; b)"]),
+    (' year-suffix-delimiter=", "', ["(Doe 2020a p. 3, Roe 2021a; Zed 2022)", "(see Roe 2021b; Zed 2022)", "(Roe 2021a, b)"]),
+])  # fmt: skip
+def test_a_cite_printing_a_year_suffix_variable_follows_the_year_suffix_delimiter(delimiter, js):
+    """citeproc-js: a cs:text year-suffix printed while a group around it has not yet
+    succeeded sets the year-suffix-delimiter as the delimiter before its cite
+    (getSpliceDelimiter keeps it when no collapse rule applies): "Doe 2020a p. 3, Roe 2021a"
+    but "; Zed 2022", whose cite prints no suffix (palaeontology). Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    got = render(_SAME_YEARS, _YEAR_SUFFIX_APART.format(delimiter=delimiter), mode="citation", clusters=_APART_CLUSTERS)
+    assert got.citations[2:] == js

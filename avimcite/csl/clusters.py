@@ -79,8 +79,18 @@ def install(package) -> None:
                 raise model.VariableError
             return str(number)
         value = original_text_variable(self, item, context)
-        if _cite_state and value and self.get("variable") not in _NOT_COLLAPSING_TEXT:
-            _cite_state[-1]["text_var"] = True  # citeproc-js: a cite that prints a text variable is not collapsed
+        if _cite_state and value:
+            variable = self.get("variable")
+            if variable not in _NOT_COLLAPSING_TEXT:
+                _cite_state[-1]["text_var"] = True  # citeproc-js: a cite that prints a text variable is not collapsed
+            elif variable == "year-suffix":
+                from avimcite.csl.fixes import group_open_without_success
+
+                # citeproc-js: a year-suffix printed while a group around it has no
+                # success yet makes year-suffix-delimiter the delimiter before its cite
+                # (getSpliceDelimiter keeps it unless a collapse rule says otherwise):
+                # palaeontology's "(Kılıç 2023a p. 120, İnan 2024a n. 120; Şir et al. 2024)"
+                _cite_state[-1]["suffix_splice"] = _cite_state[-1].get("suffix_splice") or group_open_without_success()
         return value
 
     original_if_variable = model.If._variable
@@ -601,6 +611,7 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
         stay = STAY if stays_outside(suffix) else ""
         text = text + String(stay + parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     item["avim_text_var"] = bool(state.get("text_var"))
+    item["avim_suffix_splice"] = bool(state.get("suffix_splice"))
     item["avim_locator_printed"] = bool(state.get("locator_printed"))
     return text, state["names"]
 
@@ -617,8 +628,10 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     after_collapse = delimiter if after_collapse is None else after_collapse
     if collapse == "citation-number":
         return _collapse_numbers(_names_cut(layout, cites), delimiter, after_collapse)
+    year_delimiter = citation_element.get("year-suffix-delimiter")
     if not grouping:
-        return [(text, delimiter) for _item, text, _names, _info in cites]
+        return [(text, year_delimiter if year_delimiter is not None and item.get("avim_suffix_splice") else delimiter)
+                for item, text, _names, _info in cites]  # fmt: skip
     return _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element)
 
 
@@ -681,6 +694,8 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             joiner = group_delimiter
         elif have and in_text:
             joiner = ", "
+        elif year_delimiter is not None and item.get("avim_suffix_splice"):
+            joiner = year_delimiter  # the cite printed a year-suffix inside an unfinished group
         else:
             joiner = delimiter
         last_collapsed, previous = have, (item,)
