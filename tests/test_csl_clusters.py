@@ -257,3 +257,23 @@ def test_a_cite_printing_a_year_suffix_variable_follows_the_year_suffix_delimite
 
     got = render(_SAME_YEARS, _YEAR_SUFFIX_APART.format(delimiter=delimiter), mode="citation", clusters=_APART_CLUSTERS)
     assert got.citations[2:] == js
+
+
+_LOCATOR_TWICE = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">'
+                  '<macro name="loc1"><group><label variable="locator" form="short"/><text variable="locator"/></group></macro>'
+                  '<macro name="loc2"><group delimiter=" "><label variable="locator" form="short"/><text variable="locator"/></group></macro>'
+                  '<citation><layout suffix="." delimiter="; "><group delimiter=", "><text variable="title"/>'
+                  '<text macro="loc1"/><text macro="loc2"/><text variable="title"/></group></layout></citation></style>')  # fmt: skip
+
+
+def test_a_cite_prints_its_locator_once():
+    """citeproc-js puts the locator in done_vars once a cs:text printed it: a second cs:text
+    of it is an empty variable and its group goes (universitat-heidelberg-historisches-seminar
+    prints the locator in a year macro and again in cite-locator: "2017, chap.120", ours
+    printed "2017, chap.120, chap. 120"); other variables print again. Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    items = [{"id": "a", "type": "book", "title": "Book A", "author": [{"family": "Smith", "given": "J"}]}]
+    got = render(items, _LOCATOR_TWICE, mode="citation", clusters=[[{"id": "a", "locator": "12", "label": "chapter"}]])
+    assert got.citations == ["Book A, chap.12, Book A."]

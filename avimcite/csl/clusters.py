@@ -147,6 +147,10 @@ def install(package) -> None:
     original_text_process = model.Text.process
 
     def text_process(self, item, context=None, **kwargs):
+        if _cite_state and _cite_state[-1].get("locator_printed") and self.get("variable") == "locator":
+            # citeproc-js prints a cite's locator once (done_vars): a second cs:text of it
+            # is an empty variable ("2017, chap.120", not "2017, chap.120, chap. 120")
+            raise model.VariableError
         result = original_text_process(self, item, context=context, **kwargs)
         if _cite_state and self.get("variable") == "locator" and result is not None:
             text = result[0] if isinstance(result, tuple) else result
