@@ -277,3 +277,40 @@ def test_a_cite_prints_its_locator_once():
     items = [{"id": "a", "type": "book", "title": "Book A", "author": [{"family": "Smith", "given": "J"}]}]
     got = render(items, _LOCATOR_TWICE, mode="citation", clusters=[[{"id": "a", "locator": "12", "label": "chapter"}]])
     assert got.citations == ["Book A, chap.12, Book A."]
+
+
+_LOCATOR_AFTER_YEAR = {  # year-suffix-delimiter ","; the locator joined by an affix or by a group delimiter with its label
+    "affix": '<group><names variable="author" suffix=" "><name form="short"/></names><date variable="issued">'
+             '<date-part name="year"/></date><group prefix=": "><text variable="locator"/></group></group>',
+    "label": '<group delimiter=", "><group delimiter=" "><names variable="author"><name form="short"/></names>'
+             '<date variable="issued"><date-part name="year"/></date></group><group delimiter=" ">'
+             '<label variable="locator" form="short"/><text variable="locator"/></group></group>',
+}  # fmt: skip
+_FOUR = [{"id": i, "type": "book", "title": i.upper(), "author": [{"family": "Doe", "given": "J"}], "issued": {"date-parts": [[2020]]}}
+         for i in "abcd"]  # fmt: skip
+_NUMBER_RUNS = [[{"id": "a", "locator": "12"}, {"id": "b"}], [{"id": "a", "locator": "33-35"}, {"id": "b"}],
+                [{"id": "a", "locator": "7, 9"}, {"id": "b"}], [{"id": "a", "locator": "iii"}, {"id": "b"}],
+                [{"id": "a"}, {"id": "b", "locator": "12"}, {"id": "c"}, {"id": "d"}],
+                [{"id": "a", "prefix": "see "}, {"id": "b", "prefix": "cf. "}, {"id": "c"}]]  # fmt: skip
+
+
+@pytest.mark.parametrize(("layout", "js"), [
+    ("affix", ["(Doe 2020a: 12,b)", "(Doe 2020a: 33–35,b)", "(Doe 2020a: 7, 9,b)", "(Doe 2020a: iii, b)",
+               "(Doe 2020a, b: 12, c,d)", "(see Doe 2020a, cf. b,c)"]),
+    ("label", ["(Doe 2020a, p. 12,b)", "(Doe 2020a, pp. 33–35,b)", "(Doe 2020a, pp. 7, 9,b)", "(Doe 2020a, p. iii, b)",
+               "(Doe 2020a, b, p. 12,c,d)", "(see Doe 2020a, cf. b,c)"]),
+])  # fmt: skip
+def test_year_suffixes_join_the_numbers_before_them_as_citeproc_js_does(layout, js):
+    """citeproc-js joins a cluster's number blobs (NumericBlob.checkNext / checkLast): a
+    numeric locator ("12", "33–35", "7, 9"; not "iii") is a number, so the suffix after it is
+    "seen" and, last in its run, takes the year-suffix-delimiter ("2020a: 12,b"); after text
+    ("iii", or "b: 12", which with no word between its numbers renders as one string) it
+    keeps the cites' delimiter. Ours joined "2020a, fig. iii; b" (geophysical-journal-
+    international) and "2016a, b: 12,c" (journal-of-historical-linguistics). Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    style = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><citation collapse="year-suffix" '
+             'disambiguate-add-year-suffix="true" year-suffix-delimiter=","><layout delimiter="; " prefix="(" suffix=")">'
+             f'{_LOCATOR_AFTER_YEAR[layout]}</layout></citation></style>')  # fmt: skip
+    assert render(_FOUR, style, mode="citation", clusters=_NUMBER_RUNS).citations == js
