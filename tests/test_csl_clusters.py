@@ -209,3 +209,108 @@ def test_a_document_citing_some_items_renders_them_in_one_pass():
     gold = (CSL / "golden-subset" / "melbourne-school-of-theology.txt").read_text(encoding="utf-8").splitlines()
     result = render(items, "melbourne-school-of-theology", locale="en-US", clusters=clusters, mode="both")
     assert [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography] == gold
+
+
+_YEAR_SUFFIX_APART = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+                      '<citation disambiguate-add-year-suffix="true" collapse="year-suffix"{delimiter}>'
+                      '<sort><key variable="issued"/><key variable="author"/></sort>'
+                      '<layout prefix="(" suffix=")" delimiter="; "><group delimiter=" "><group delimiter="">'
+                      '<group delimiter=" "><names variable="author"><name form="short"/></names>'
+                      '<date variable="issued"><date-part name="year"/></date></group>'
+                      '<text variable="year-suffix"/></group>'
+                      '<group delimiter=" "><label variable="locator" form="short"/><text variable="locator"/></group>'
+                      '</group></layout></citation><bibliography><layout><text variable="title"/></layout></bibliography>'
+                      '</style>')  # fmt: skip
+_SAME_YEARS = [{"id": i, "type": "book", "title": t, "author": [{"family": f, "given": "J"}], "issued": {"date-parts": [[y]]}}
+               for i, t, f, y in (("a", "Alpha", "Doe", 2020), ("b", "Beta", "Doe", 2020), ("c", "Gamma", "Roe", 2021),
+                                  ("d", "Delta", "Roe", 2021), ("e", "Epsilon", "Zed", 2022))]  # fmt: skip
+_APART_CLUSTERS = [[{"id": "a", "locator": "12", "label": "chapter"}, {"id": "b", "locator": "7"}],
+                   [{"id": "a"}, {"id": "b", "prefix": "cf. ", "suffix": ", and elsewhere"}],
+                   [{"id": "a", "locator": "3"}, {"id": "c"}, {"id": "e"}],
+                   [{"id": "e"}, {"id": "d", "prefix": "see "}],
+                   [{"id": "c"}, {"id": "d"}]]  # fmt: skip
+
+
+def test_a_collapsed_cite_keeps_a_year_suffix_printed_apart_from_its_year():
+    """palaeontology's layout: the year-suffix in a group beside the group of names and year.
+    citeproc-js cuts a collapsed cite's names and year after they rendered, so that group
+    still holds and the suffix prints with the cite's locator, prefix and suffix (ours printed
+    "p. 7" without the "b", and "b" without "cf." and ", and elsewhere"). Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    got = render(_SAME_YEARS, _YEAR_SUFFIX_APART.format(delimiter=""), mode="citation", clusters=_APART_CLUSTERS[:2])
+    assert got.citations == ["(Doe 2020a chap. 12, b p. 7)", "(Doe 2020a, cf. b, and elsewhere)"]
+
+
+@pytest.mark.parametrize(("delimiter", "js"), [
+    ("", ["(Doe 2020a p. 3; Roe 2021a; Zed 2022)", "(see Roe 2021b; Zed 2022)", "(Roe 2021a; b)"]),
+    (' year-suffix-delimiter=", "', ["(Doe 2020a p. 3, Roe 2021a; Zed 2022)", "(see Roe 2021b; Zed 2022)", "(Roe 2021a, b)"]),
+])  # fmt: skip
+def test_a_cite_printing_a_year_suffix_variable_follows_the_year_suffix_delimiter(delimiter, js):
+    """citeproc-js: a cs:text year-suffix printed while a group around it has not yet
+    succeeded sets the year-suffix-delimiter as the delimiter before its cite
+    (getSpliceDelimiter keeps it when no collapse rule applies): "Doe 2020a p. 3, Roe 2021a"
+    but "; Zed 2022", whose cite prints no suffix (palaeontology). Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    got = render(_SAME_YEARS, _YEAR_SUFFIX_APART.format(delimiter=delimiter), mode="citation", clusters=_APART_CLUSTERS)
+    assert got.citations[2:] == js
+
+
+_LOCATOR_TWICE = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">'
+                  '<macro name="loc1"><group><label variable="locator" form="short"/><text variable="locator"/></group></macro>'
+                  '<macro name="loc2"><group delimiter=" "><label variable="locator" form="short"/><text variable="locator"/></group></macro>'
+                  '<citation><layout suffix="." delimiter="; "><group delimiter=", "><text variable="title"/>'
+                  '<text macro="loc1"/><text macro="loc2"/><text variable="title"/></group></layout></citation></style>')  # fmt: skip
+
+
+def test_a_cite_prints_its_locator_once():
+    """citeproc-js puts the locator in done_vars once a cs:text printed it: a second cs:text
+    of it is an empty variable and its group goes (universitat-heidelberg-historisches-seminar
+    prints the locator in a year macro and again in cite-locator: "2017, chap.120", ours
+    printed "2017, chap.120, chap. 120"); other variables print again. Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    items = [{"id": "a", "type": "book", "title": "Book A", "author": [{"family": "Smith", "given": "J"}]}]
+    got = render(items, _LOCATOR_TWICE, mode="citation", clusters=[[{"id": "a", "locator": "12", "label": "chapter"}]])
+    assert got.citations == ["Book A, chap.12, Book A."]
+
+
+_LOCATOR_AFTER_YEAR = {  # year-suffix-delimiter ","; the locator joined by an affix or by a group delimiter with its label
+    "affix": '<group><names variable="author" suffix=" "><name form="short"/></names><date variable="issued">'
+             '<date-part name="year"/></date><group prefix=": "><text variable="locator"/></group></group>',
+    "label": '<group delimiter=", "><group delimiter=" "><names variable="author"><name form="short"/></names>'
+             '<date variable="issued"><date-part name="year"/></date></group><group delimiter=" ">'
+             '<label variable="locator" form="short"/><text variable="locator"/></group></group>',
+}  # fmt: skip
+_FOUR = [{"id": i, "type": "book", "title": i.upper(), "author": [{"family": "Doe", "given": "J"}], "issued": {"date-parts": [[2020]]}}
+         for i in "abcd"]  # fmt: skip
+_NUMBER_RUNS = [[{"id": "a", "locator": "12"}, {"id": "b"}], [{"id": "a", "locator": "33-35"}, {"id": "b"}],
+                [{"id": "a", "locator": "7, 9"}, {"id": "b"}], [{"id": "a", "locator": "iii"}, {"id": "b"}],
+                [{"id": "a"}, {"id": "b", "locator": "12"}, {"id": "c"}, {"id": "d"}],
+                [{"id": "a", "prefix": "see "}, {"id": "b", "prefix": "cf. "}, {"id": "c"}]]  # fmt: skip
+
+
+@pytest.mark.parametrize(("layout", "js"), [
+    ("affix", ["(Doe 2020a: 12,b)", "(Doe 2020a: 33–35,b)", "(Doe 2020a: 7, 9,b)", "(Doe 2020a: iii, b)",
+               "(Doe 2020a, b: 12, c,d)", "(see Doe 2020a, cf. b,c)"]),
+    ("label", ["(Doe 2020a, p. 12,b)", "(Doe 2020a, pp. 33–35,b)", "(Doe 2020a, pp. 7, 9,b)", "(Doe 2020a, p. iii, b)",
+               "(Doe 2020a, b, p. 12,c,d)", "(see Doe 2020a, cf. b,c)"]),
+])  # fmt: skip
+def test_year_suffixes_join_the_numbers_before_them_as_citeproc_js_does(layout, js):
+    """citeproc-js joins a cluster's number blobs (NumericBlob.checkNext / checkLast): a
+    numeric locator ("12", "33–35", "7, 9"; not "iii") is a number, so the suffix after it is
+    "seen" and, last in its run, takes the year-suffix-delimiter ("2020a: 12,b"); after text
+    ("iii", or "b: 12", which with no word between its numbers renders as one string) it
+    keeps the cites' delimiter. Ours joined "2020a, fig. iii; b" (geophysical-journal-
+    international) and "2016a, b: 12,c" (journal-of-historical-linguistics). Golden:
+    render_citeprocjs.js --clusters (npm citeproc 2.4.63)."""
+    from avimcite.csl import render
+
+    style = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><citation collapse="year-suffix" '
+             'disambiguate-add-year-suffix="true" year-suffix-delimiter=","><layout delimiter="; " prefix="(" suffix=")">'
+             f'{_LOCATOR_AFTER_YEAR[layout]}</layout></citation></style>')  # fmt: skip
+    assert render(_FOUR, style, mode="citation", clusters=_NUMBER_RUNS).citations == js

@@ -79,8 +79,18 @@ def install(package) -> None:
                 raise model.VariableError
             return str(number)
         value = original_text_variable(self, item, context)
-        if _cite_state and value and self.get("variable") not in _NOT_COLLAPSING_TEXT:
-            _cite_state[-1]["text_var"] = True  # citeproc-js: a cite that prints a text variable is not collapsed
+        if _cite_state and value:
+            variable = self.get("variable")
+            if variable not in _NOT_COLLAPSING_TEXT:
+                _cite_state[-1]["text_var"] = True  # citeproc-js: a cite that prints a text variable is not collapsed
+            elif variable == "year-suffix":
+                from avimcite.csl.fixes import group_open_without_success
+
+                # citeproc-js: a year-suffix printed while a group around it has no
+                # success yet makes year-suffix-delimiter the delimiter before its cite
+                # (getSpliceDelimiter keeps it unless a collapse rule says otherwise):
+                # palaeontology's "(Kılıç 2023a p. 120, İnan 2024a n. 120; Şir et al. 2024)"
+                _cite_state[-1]["suffix_splice"] = _cite_state[-1].get("suffix_splice") or group_open_without_success()
         return value
 
     original_if_variable = model.If._variable
@@ -128,12 +138,19 @@ def install(package) -> None:
             # cs:substitute's cs:text (a title in the author's place is no author to group by)
             state["names"] = text if _prints_names(self, item) else None
             if state["suppress"]:
+                from avimcite.csl.fixes import note_cut
+
+                note_cut()  # printed, then cut (citeproc-js's _collapseAuthor): its groups still hold
                 return None
         return text
 
     original_text_process = model.Text.process
 
     def text_process(self, item, context=None, **kwargs):
+        if _cite_state and _cite_state[-1].get("locator_printed") and self.get("variable") == "locator":
+            # citeproc-js prints a cite's locator once (done_vars): a second cs:text of it
+            # is an empty variable ("2017, chap.120", not "2017, chap.120, chap. 120")
+            raise model.VariableError
         result = original_text_process(self, item, context=context, **kwargs)
         if _cite_state and self.get("variable") == "locator" and result is not None:
             text = result[0] if isinstance(result, tuple) else result
@@ -141,6 +158,15 @@ def install(package) -> None:
                 _cite_state[-1]["locator_printed"] = True  # the cite prints more than its number
         return result
 
+    original_label_process = model.Label.process
+
+    def label_process(self, item, *args, **kwargs):
+        result = original_label_process(self, item, *args, **kwargs)
+        if _cite_state and result and self.get("variable") == "locator":
+            _cite_state[-1]["locator_label"] = True  # words between a year suffix and the locator
+        return result
+
+    model.Label.process = label_process
     model.Text.process = text_process
     model.If._position = _position
     model.Text._variable = text_variable
@@ -598,7 +624,9 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
         stay = STAY if stays_outside(suffix) else ""
         text = text + String(stay + parse(suffix, layout.get_formatter().preformat, quotes="affix"))
     item["avim_text_var"] = bool(state.get("text_var"))
+    item["avim_suffix_splice"] = bool(state.get("suffix_splice"))
     item["avim_locator_printed"] = bool(state.get("locator_printed"))
+    item["avim_locator_label"] = bool(state.get("locator_label"))
     return text, state["names"]
 
 
@@ -614,8 +642,10 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     after_collapse = delimiter if after_collapse is None else after_collapse
     if collapse == "citation-number":
         return _collapse_numbers(_names_cut(layout, cites), delimiter, after_collapse)
+    year_delimiter = citation_element.get("year-suffix-delimiter")
     if not grouping:
-        return [(text, delimiter) for _item, text, _names, _info in cites]
+        return [(text, year_delimiter if year_delimiter is not None and item.get("avim_suffix_splice") else delimiter)
+                for item, text, _names, _info in cites]  # fmt: skip
     return _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element)
 
 
@@ -678,12 +708,14 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             joiner = group_delimiter
         elif have and in_text:
             joiner = ", "
+        elif year_delimiter is not None and item.get("avim_suffix_splice"):
+            joiner = year_delimiter  # the cite printed a year-suffix inside an unfinished group
         else:
             joiner = delimiter
         last_collapsed, previous = have, (item,)
         if not str(shown):
             continue  # the names were all it printed
-        pieces.append([shown, joiner, letter, only_suffix])
+        pieces.append([shown, joiner, letter, only_suffix, _trailing_number(item, letter, only_suffix, same and collapsing)])
     _join_suffix_runs(pieces, group_delimiter if group_delimiter is not None else year_delimiter
                       if year_delimiter is not None else delimiter)  # fmt: skip
     if collapse == "year-suffix-ranged":
@@ -691,30 +723,63 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     return [(text, joiner) for text, joiner, *_ in pieces]
 
 
+def _trailing_number(item, letter, only_suffix: bool, cut: bool) -> str | None:
+    """What number ends the cite's output, as citeproc-js keeps it apart for joining with
+    the next cite (CSL.Output.Queue.string: the number blobs after a cite's last string):
+    "suffix" (its year suffix), "number" (a locator ending in a digit: "12", "33–35",
+    "7, 9"; not "iii"), or None (text, its own suffix). A cut cite that prints its suffix
+    and then its locator with no word between ("b: 12") is all numbers, which citeproc-js
+    renders as one string: None."""
+    cite = item["avim_cite"]
+    if only_suffix:
+        return "suffix"
+    if cite.get("suffix"):
+        return None
+    if item.get("avim_locator_printed"):
+        if cut and letter and not item.get("avim_locator_label"):
+            return None
+        return "number" if str(cite.get("locator") or "").strip()[-1:].isdigit() else None
+    return "suffix" if letter else None
+
+
 def _join_suffix_runs(pieces, successor: str) -> None:
-    """The delimiters within each run of year suffixes printed alone, as citeproc-js joins
-    them as numbers (NumericBlob.checkNext and checkLast): a suffix that follows the one
-    before it ("a", "b") takes the successor delimiter (cite-group-delimiter,
-    year-suffix-delimiter or the layout's), any other keeps the cites' delimiter, except the
-    last such one of the run, which takes the successor delimiter too ("2017b, f,c",
-    "2017b,d,e")."""
+    """The delimiters before year suffixes printed alone, as citeproc-js joins number blobs
+    (NumericBlob.checkNext and checkLast over the cluster's blobs): a suffix after the cite
+    before's suffix in sequence ("a", "b") is a successor and takes the successor delimiter
+    (cite-group-delimiter, year-suffix-delimiter or the layout's); after any other number
+    (a suffix out of sequence, a numeric locator) it is seen, and after text a start; in
+    each run of numbers the last seen one takes the successor delimiter too ("2017b, f,c",
+    "2017b,d,e", "2020a: 12,b"); the others keep the cites' delimiter ("2020a: iii, b",
+    "2016a, b: 12, c")."""
     def follows(before, letter) -> bool:
         return bool(before and letter and len(before) == len(letter) == 1 and ord(letter) == ord(before) + 1)
 
-    i = 0
-    while i < len(pieces):
-        j = i + 1
-        while j < len(pieces) and pieces[j][3]:
-            j += 1
-        run = range(i + 1, j)  # pieces[i] is the whole cite the run's suffixes join
-        successors = {k for k in run if follows(pieces[k - 1][2], pieces[k][2])}
-        for k in reversed(run):
-            if k not in successors:
-                successors.add(k)
+    start, seen, following = 0, 1, 2
+    status = {}
+    for k in range(1, len(pieces)):
+        if not pieces[k][3]:
+            continue
+        before = pieces[k - 1][4]
+        if before == "suffix":
+            status[k] = following if follows(pieces[k - 1][2], pieces[k][2]) else seen
+        else:
+            status[k] = seen if before == "number" else start
+    k = len(pieces) - 1
+    while k > 0:
+        # one run of number blobs, walked from its end: its last seen one becomes a successor
+        changed = False
+        while k > 0 and k in status:
+            if not changed and status[k] == seen:
+                status[k], changed = following, True
+            if status[k] == start:
+                k -= 1
                 break
-        for k in successors:
+            k -= 1
+        else:
+            k -= 1
+    for k, value in status.items():
+        if value == following:
             pieces[k][1] = successor
-        i = j
 
 
 def _letter(item) -> str | None:
