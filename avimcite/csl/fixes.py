@@ -467,6 +467,10 @@ def _numbers_with_slashes_are_numeric(model) -> None:
     def _is_plural(self, item):
         variable = self.get("variable")
         if variable == "locator":
+            if not item.has_locator:
+                # a cite without a locator, or a bibliography entry: citeproc-js prints the
+                # label's term ("page") in the singular (util_label.js evaluateLabel)
+                return False
             value = item.locator.identifier
         else:
             try:
