@@ -148,11 +148,6 @@ UNTUNED_KNOWN = {
     ("shipped-r0", "mineralogical-magazine", 7),
     ("shipped-r0", "freshwater-biology", 7),
     ("shipped-r0", "biological-journal-of-the-linnean-society", 7),
-    # a title's own quotes inside the style's quotes of a style with quote terms of its own:
-    # citeproc-js prints “ANKARA’NIN “ÇEKMECELERİNDEN” …” (no flip), ours flips them to ‘…’
-    ("shipped-r0", "institut-francais-darcheologie-orientale-etudes-arabes", 31),
-    ("mine-r1", "institut-francais-darcheologie-orientale-etudes-arabes", 28),
-    ("mine-r1", "institut-francais-darcheologie-orientale-etudes-arabes", 29),
     # a suppress-author cite after a cite with a suffix: citeproc-js keeps its locator's
     # label ("chap. iii"), ours prints the locator alone
     ("mine-r1", "oxford-guide-to-style-notes-initials-label-page", 10),

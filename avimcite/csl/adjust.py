@@ -36,10 +36,10 @@ _seams = per_render("adjust.seams")  # ["literal" | "drop" | "raw"]: how the sea
 class _Ends:
     """What a rendered piece starts and ends with, for the next seam."""
 
-    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix", "suffix_head")
+    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix", "suffix_head", "cut")
 
     def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix="", text_suffix="",
-                 suffix_head=""):  # fmt: skip
+                 suffix_head="", cut=""):  # fmt: skip
         self.head_decorated = head_decorated  # starts with a decorated element
         self.tail_decorated = tail_decorated  # ends with a decorated element (quotes aside)
         self.tail_field = tail_field  # ends with a decorated variable, term or value
@@ -48,6 +48,9 @@ class _Ends:
         # mark goes in front of, through groups without a suffix of their own (see _migrated)
         self.text_suffix = text_suffix
         self.suffix_head = suffix_head  # the first character of that element's own suffix
+        # the last character of a group's suffix that citeproc-js's downward pass took away
+        # (a doubled mark) after the sibling after it had lost the same leading character
+        self.cut = cut
 
 
 def _ends(text) -> _Ends | None:
@@ -93,6 +96,8 @@ def _as_group(string_module, element, text):
     output = _marked_as_group(string_module, element, _unmarked(string_module, text))
     if inner is not None and inner.text_suffix and _ends(output) is None and not element.get("suffix"):
         output = _mark(string_module, output, _Ends(text_suffix=inner.text_suffix))
+    if inner is not None and inner.cut and _ends(output) is not None:
+        _ends(output).cut = inner.cut
     return output
 
 
@@ -250,7 +255,13 @@ def _elements_say_what_they_print(model, string) -> None:
             # doubled mark ("…AVİM." in a group with suffix ". " prints "…AVİM.Ankara"). Not
             # for a macro call: its last child there is the macro's own group, without a suffix.
             with _suffix_as(self, suffix[1:-1]):
-                return wrap(self, text)
+                output = wrap(self, text)
+            if output is not None and suffix[-1] in _PUNCT + " " and not _decorated(self):
+                # the sibling after the group lost a leading character equal to the last one of
+                # the suffix before the suffix was cut (the sibling rule runs first, top-first):
+                # "Ankara." + " Accessed" prints "Ankara.Accessed", as in citeproc-js
+                output = _mark(string, output, _Ends(cut=suffix[-1]))
+            return output
         if not ends.text_suffix:
             return wrap(self, text)
         if suffix and suffix[0] in _PUNCT and _migrates(suffix[0], ends.text_suffix):
@@ -343,6 +354,9 @@ def _seams_read_the_elements(model, string) -> None:
                     finally:
                         _seams.pop()
                     continue
+                cut = getattr(_ends(previous), "cut", "")
+                if cut and str(item)[:1] == cut:  # see _Ends.cut
+                    item = string._strip_first_char(item)
                 piece = seam(output, item)
                 if mode == "raw" and str(piece)[:1] in _PUNCT:
                     # citeproc-js moves a sibling's leading mark onto the element before it
@@ -367,7 +381,8 @@ def _seams_read_the_elements(model, string) -> None:
                                                      bool(last and last.tail_decorated),
                                                      bool(last and last.tail_field),
                                                      last.tail_suffix if last else "",
-                                                     text_suffix, last.suffix_head if last else ""))  # fmt: skip
+                                                     text_suffix, last.suffix_head if last else "",
+                                                     last.cut if last else ""))  # fmt: skip
         return output
 
     string.join = join

@@ -199,6 +199,7 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         if output and (succeeded or not attempted):
             return self.join(output)
         _restore_started(started)
+        _choice["group"] = attempted  # what the suppressed group tried, for the group around it
         raise model.VariableError
 
     def macro_render(self, item, context=None, sort_options=None):
@@ -220,10 +221,10 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         def branch_render_children(self, item, delimiter="", _previous=previous, **kwargs):
             if isinstance(self.getparent().getparent(), model.Substitute):
                 return _previous(self, item, delimiter=delimiter, **kwargs)
-            output, attempted, succeeded = _render_as_group(model, self, item, delimiter, **kwargs)
+            output, attempted, succeeded, reset = _render_as_group(model, self, item, delimiter, with_reset=True, **kwargs)
             # cs:choose is transparent: what its branch tried and printed counts for the
             # group or macro around it (read there right after the cs:choose renders)
-            _choice["attempted"], _choice["succeeded"] = attempted, succeeded
+            _choice["attempted"], _choice["succeeded"], _choice["reset"] = attempted, succeeded, reset
             if not output:
                 return None
             from avimcite.csl._citeproc.string import join
@@ -235,7 +236,7 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
     choose_render = model.Choose.render
 
     def choose_render_tracked(self, item, *args, **kwargs):
-        _choice["attempted"] = _choice["succeeded"] = False  # no branch taken: nothing tried
+        _choice["attempted"] = _choice["succeeded"] = _choice["reset"] = False  # no branch taken: nothing tried
         return choose_render(self, item, *args, **kwargs)
 
     model.Choose.render = choose_render_tracked
@@ -244,16 +245,24 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
     model.Macro.render = macro_render
 
 
-_choice = _per_render("fixes.choice", lambda: {"attempted": False, "succeeded": False, "macro": None})  # the cs:choose branch just rendered
+_choice = _per_render("fixes.choice", lambda: {"attempted": False, "succeeded": False, "reset": False, "macro": None,
+                                               "group": None})  # the cs:choose branch just rendered
 
 
-def _render_as_group(model, parent, item, delimiter, **kwargs):
+def _render_as_group(model, parent, item, delimiter, with_reset=False, **kwargs):
     """(outputs, attempted, succeeded) of `parent`'s children, for the group rule: attempted
     when a child calls a variable (for a cs:choose, the branch it took), succeeded when one
     printed as _child_succeeded says, or printed what the cite's collapsing then cut.
     `delimiter` goes to a cs:choose child (None: macro). A group or macro is open
-    (_GroupCache.frames) while its children render."""
-    output, attempted, succeeded = [], False, False
+    (_GroupCache.frames) while its children render.
+
+    A nested group or macro call that is suppressed leaves what it tried as what the
+    parent has tried so far, in place of what the children before it tried (citeproc-js's
+    group end sets the parent's variable_attempt to its own): an empty cs:names, then a
+    macro that tried nothing, in a group beside a term, lets the term print ("In ." in
+    journal-fur-medienlinguistik). With `with_reset` (a cs:choose branch, transparent),
+    also whether that happened, so that the group around the cs:choose does the same."""
+    output, attempted, succeeded, reset = [], False, False, False
     cache = _children_cache._value()
     try:
         children = cache[parent]
@@ -273,6 +282,8 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
                 # names (citeproc-js: "In" before a container-contributors macro that names
                 # editors only for chapters prints for a report)
                 _choice["macro"] = None
+            elif not is_choose:
+                _choice["group"] = None  # set by a cs:group child that is suppressed
             cut = cache.cut
             try:
                 if is_choose and delimiter is not None:
@@ -281,24 +292,37 @@ def _render_as_group(model, parent, item, delimiter, **kwargs):
                     text = child.render(item, **kwargs)
             except model.VariableError:
                 text = None
-            if calls is _MACRO_CALL:
-                tried = _choice["macro"]
-                calls = child.calls_variable() if tried is None else tried
-            attempted = attempted or (_choice["attempted"] if is_choose else calls)
-            if text is not None:
-                output.append(text)
-                succeeded = succeeded or _child_succeeded(model, child)
-            elif cache.cut > cut:
+            if text is None and cache.cut > cut:
                 # citeproc-js cuts a collapsed cite's names and year from its output after
                 # they rendered: the groups around them keep their variable_success ("b p. 7"
                 # in "(İnan 2024a n. 12, b p. 7)", the year suffix in a group beside the
                 # group of names and year)
                 succeeded = True
+                if frames:
+                    frames[-1] = True
+            if calls is _MACRO_CALL:
+                tried = _choice["macro"]
+                calls = child.calls_variable() if tried is None else tried
+                if text is None:
+                    attempted, reset = calls, True
+                    continue
+            elif text is None and _choice["group"] is not None and isinstance(child, model.Group):
+                attempted, reset = _choice["group"], True
+                continue
+            if is_choose and _choice["reset"]:
+                attempted, reset = _choice["attempted"], True
+            else:
+                attempted = attempted or (_choice["attempted"] if is_choose else calls)
+            if text is not None:
+                output.append(text)
+                succeeded = succeeded or _child_succeeded(model, child)
             if succeeded and frames:
                 frames[-1] = True
     finally:
         if opens:
             frames.pop()
+    if with_reset:
+        return output, attempted, succeeded, reset
     return output, attempted, succeeded
 
 
@@ -511,6 +535,10 @@ def _numbers_with_slashes_are_numeric(model) -> None:
     def _is_plural(self, item):
         variable = self.get("variable")
         if variable == "locator":
+            if not item.has_locator:
+                # a cite without a locator, or a bibliography entry: citeproc-js prints the
+                # label's term ("page") in the singular (util_label.js evaluateLabel)
+                return False
             value = item.locator.identifier
         else:
             try:

@@ -389,7 +389,17 @@ def _join_list(element, texts: list, inverted: list, *, et_al: bool, ellipsis: b
     else:
         and_ = option("and")
         if and_ not in ("text", "symbol"):
-            return _persons(element, texts, delimiter, affixed)
+            if not delimiter:
+                return _persons(element, texts, delimiter, affixed)
+            # without an "and", citeproc-js puts the delimiter before the last name in a piece
+            # of its own (node_name.js: and.single/multiple are the delimiter as a field), so a
+            # mark the name before it ends with stays: family suffix "," prints "Işık,, Lütem"
+            # (the delimiters before are suffixes of the names and merge: "Şir, Işık,, Lütem")
+            from avimcite.csl.adjust import raw_seams
+
+            before = _persons(element, texts[:-1], delimiter, affixed)
+            with raw_seams():
+                return _cat(before, String(delimiter), texts[-1])
         term = str(element.get_single_term(name="and") if and_ == "text" else element.preformat("&"))
         if _STARTS_ROMANESQUE.match(str(term)):
             single, multiple, after = " ", delimiter, " "

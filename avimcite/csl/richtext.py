@@ -45,9 +45,13 @@ BASELINE = ("\ue018", "\ue019")
 SINGLE_QUOTE = ("\ue01d", "\ue01e")  # a field's ‘…’: inner quotes where no quotes enclose it
 AFFIX_QUOTE = ("\ue020", "\ue021")  # quotes in a cite's prefix or suffix: no punctuation moves in
 AFFIX_SINGLE_QUOTE = ("\ue022", "\ue023")
+# a field's quotes under quotes="false" on the outermost element with a quotes attribute around
+# it: citeproc-js's FlipFlopper flips from that decoration ("false" -> outer), whatever quotes
+# the style puts between ("“A “B” C”" from quotes="false" on a macro call around quotes="true")
+FIELD_QUOTES_OUTER = ("\ue025", "\ue026")
 
 _ALL = (ITALIC, BOLD, SMALL_CAPS, SUP, SUB, UNDERLINE, NOCASE, QUOTE, NODECOR, NORMAL_STYLE, NORMAL_WEIGHT,
-        NORMAL_VARIANT, BASELINE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)  # fmt: skip
+        NORMAL_VARIANT, BASELINE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE, FIELD_QUOTES_OUTER)  # fmt: skip
 _QUOTES = (QUOTE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)
 _MOVING = {QUOTE[1], SINGLE_QUOTE[1]}  # closing quotes punctuation-in-quote moves marks into
 # what starts a cite's own suffix: no mark of it moves into a closing quote before it
@@ -99,7 +103,9 @@ _TOKEN = _lazy_re("(" + "|".join(re.escape(t) for t in _TOKENS) + ")")
 _TAG_TOKEN = _lazy_re("(" + "|".join(re.escape(t) for t in _TOKENS if t.startswith("<")) + ")")
 _CURLY = ("\u201c", "\u2018")  # the defaults' curly openers: the locale's quotes replace them
 _STRAIGHT = (' "', " '", '"', "'")
-_field_quotes = per_render("richtext.field_quotes", dict)  # the style's quote tags, once it is read
+_STRAIGHT_OPENERS = (' "', " '", '("', "('")
+_field_quotes = per_render("richtext.field_quotes", dict)
+_quotes_open = per_render("richtext.quotes_open", list)  # quotes="…" of the elements open, outermost first  # the style's quote tags, once it is read
 
 
 def read_locale_quotes(root) -> None:
@@ -209,11 +215,16 @@ def parse(text: str, escape=None, quotes: bool | str = True) -> str:
             tags[pos] = ""
         else:
             literal(pos)
+    # the straight quote form seen first is the outer one, the other the inner one
+    # (citeproc-js's _setOuterQuoteForm): "A \"B\" C 'D'" prints ‘D’ as "B" prints “B”
+    first = next((tag[-1] for tag in tags if tag in _STRAIGHT_OPENERS), None)
     out, open_stack = [escape(strings[0])], []
     for i, tag in enumerate(tags):
         if tag:
             if tag in tag_types:
                 pair = tag_types[tag][0]
+                if tag in _STRAIGHT_OPENERS and tag[-1] != first:
+                    pair = SINGLE_QUOTE
                 if quotes == "affix":
                     pair = _AFFIX.get(pair, pair)
                 if pair in _QUOTES and tag[0] in " (" and not forced[i]:
@@ -470,11 +481,16 @@ def serialise(text: str, fmt: str, quotes: tuple[str, str, str, str], in_quote: 
             pair = OPENERS[token]
             saved = dict(state)
             close = ""
-            if pair in _QUOTES:
+            if pair is FIELD_QUOTES_OUTER:
+                state["quote"] = "reset"
+            elif pair in _QUOTES:
                 # citeproc-js's flip-flop: inside outer quotes inner ones, inside inner outer;
                 # a field's ‘…’ not inside quotes keeps its inner quotes
                 enclosing = state.get("quote")
-                outer = enclosing == "inner" if enclosing else pair not in (SINGLE_QUOTE, AFFIX_SINGLE_QUOTE)
+                if enclosing == "reset":
+                    outer = True
+                else:
+                    outer = enclosing == "inner" if enclosing else pair not in (SINGLE_QUOTE, AFFIX_SINGLE_QUOTE)
                 out.append(quotes[0] if outer else quotes[2])
                 close = quotes[1] if outer else quotes[3]
                 state["quote"] = "true" if outer else "inner"
@@ -679,11 +695,30 @@ def _decorations_are_markers(model) -> None:
     """quotes="true" and an explicit "normal" decoration are markers; `finish` prints them."""
 
     def quote(self, text):
-        if self.get("quotes", "false").lower() != "true" or text is None:
+        if text is None:
+            return text
+        if (_quotes_open and _quotes_open[0] == "false" and "macro" not in self.attrib
+                and (QUOTE[0] in text or SINGLE_QUOTE[0] in text)):  # fmt: skip
+            text = FIELD_QUOTES_OUTER[0] + text + FIELD_QUOTES_OUTER[1]
+        if self.get("quotes", "false").lower() != "true":
             return text
         return QUOTE[0] + text + QUOTE[1]
 
     model.Quoted.quote = quote
+
+    for cls in (model.Text, model.Group):
+
+        def render(self, *args, _original=cls.render, **kwargs):
+            value = self.get("quotes")
+            if value is None:
+                return _original(self, *args, **kwargs)
+            _quotes_open.append(value.lower())  # the elements with a quotes attribute being rendered
+            try:
+                return _original(self, *args, **kwargs)
+            finally:
+                _quotes_open.pop()
+
+        cls.render = render
 
     def explicit(attribute, pair, normal, original):
         def method(self, text):
