@@ -132,12 +132,12 @@ def _migrates(mark: str, suffix: str) -> bool:
     return len(_merged(suffix[-1:], mark) or "..") == 1
 
 
-def _migrated(string_module, text, mark: str):
+def _migrated(string_module, text, mark: str, own: str | None = None):
     """`text` (ending with a plain text element's own suffix) with `mark` merged into the
     element's text before that suffix, as citeproc-js's downward pass merges it into the
     field: "(AVİM)" with suffix ";" in a layout with suffix "." prints "(AVİM).;"."""
-    ends = _ends(text)
-    own = ends.text_suffix
+    if own is None:
+        own = _ends(text).text_suffix
     whole = str(text)
     if not whole.endswith(own):
         return None
@@ -149,6 +149,10 @@ def _migrated(string_module, text, mark: str):
         merged = field[:-1] + _merged(last, mark)
     else:
         merged = field + mark
+    # then the field's last mark meets its own suffix's first (the downward pass's last step,
+    # LtoR_MAP): "x" with suffix "!" under ":" prints "x!", under "." "x.!"
+    if merged[-1:] in _PUNCT and own[:1] in _PUNCT and _merged(merged[-1], own[0]):
+        merged, own = merged[:-1] + _merged(merged[-1], own[0]), own[1:]
     return string_module.String(merged + own)
 
 
@@ -338,7 +342,18 @@ def _seams_read_the_elements(model, string) -> None:
                 _seams.append(mode)
             try:
                 if delimiter:
-                    output = output + seam(output, delimiter)
+                    use = delimiter
+                    ends = _ends(previous)
+                    if (delimiter[0] in _PUNCT and ends is not None and ends.text_suffix and not ends.tail_suffix
+                            and _migrates(delimiter[0], ends.text_suffix)):  # fmt: skip
+                        # the delimiter's mark goes to the suffix of the group or macro call
+                        # before it (citeproc-js's downward pass), and from there in front of
+                        # its last text element's own suffix: "(AVİM)" with suffix ";" in a
+                        # macro, then the delimiter ". ", prints "(AVİM).; 2010"
+                        moved = _migrated(string, output, delimiter[0], ends.text_suffix)
+                        if moved is not None:
+                            output, use = moved, delimiter[1:]
+                    output = output + seam(output, use) if use else output
                     if mode:
                         _seams.pop()
                         mode = None

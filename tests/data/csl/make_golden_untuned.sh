@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Goldens for 50 styles we never tuned (drawn by bench/csl_agreement.py, seeds 9, 31, 4242, 1, 2, 77, 5, 11, 23 and 13, each fixed by
+# Goldens for 56 styles we never tuned (drawn by bench/csl_agreement.py, seeds 9, 31, 4242, 1, 2, 77, 5, 11, 23, 13, 101, 202, 303 and 404, each fixed by
 # an engine rule rather than by tuning), made by citeproc-js through the shared harness; never
 # from avimcite's output. Inputs: input/shipped.json and input/mine.json (see make_golden.sh).
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc bash tests/data/csl/make_golden_untuned.sh
