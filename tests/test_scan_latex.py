@@ -158,3 +158,31 @@ def test_exit_zero_for_pipelines(run, tmp_path):
     result = run("scan", str(path), "--ids", "--exit-zero")
     assert result.code == 0 and result.lines == ["yorum/2017/82"]
     assert "1 of 1 AVİM reference(s) need attention" in result.err
+
+
+def test_a_full_date_the_reference_states_is_checked_in_every_written_form(run, tmp_path):
+    # commentary/2024/38 was published on 2024-12-31 (AVİM's page: 31.12.2024); yorum/2020/5 on
+    # 2020-01-27; blog/2023/63 on 2023-10-31, a repost of Eurasia Review's piece of 2023-10-30
+    refs = [
+        ("AVİM. 2024. ``An Overview of the Year 2024.'' Commentary No. 2024/38, 31~December 2023.", "date 31 December 2023, published 2024-12-31"),
+        ('AVİM. 2024. "An Overview of the Year 2024." Commentary No. 2024/38. December 30, 2024.', "date December 30, 2024, published 2024-12-31"),
+        ("AVİM (2024, December 30). \\emph{An overview of the year 2024} (Commentary No. 2024/38).", "date 2024, December 30, published 2024-12-31"),
+        ("AVİM, ``ONBİRİNCİ KURULUŞ YILDÖNÜMÜNDE AVİM'', Yorum No. 2020/5, 28 Ocak 2020.", "date 28 Ocak 2020, published 2020-01-27"),
+        ("AVİM, Yorum No. 2020/5 (28.01.2020).", "date 28.01.2020, published 2020-01-27"),
+        ("AVİM, Yorum No. 2020/5, 2020-02-27.", "date 2020-02-27, published 2020-01-27"),
+        # right, in each form; an access date and a repost's first publication are not the post's date
+        ("AVİM. 2024. ``An Overview of the Year 2024.'' Commentary No. 2024/38, 31 December 2024. Accessed 25 June 2026.", "ok"),
+        ("AVİM (2024, December 31). An overview of the year 2024 (Commentary No. 2024/38). Retrieved June 1, 2026.", "ok"),
+        ("AVİM, Yorum No. 2020/5, 27 Ocak 2020, erişim 3 Mart 2026.", "ok"),
+        ("Kuzio, Taras. ``Ending the Karabakh conflict.'' Eurasia Review, 30 October 2023; AVİM Blog No. 2023/63 (2023-10-31).", "ok"),
+        ("AVİM, Yorum No. 2020/5 (Jan. 27, 2020).", "ok"),
+        # a wrong year in the date is reported once, as the year
+        ("AVİM (2023, December 31). An overview of the year 2024 (Commentary No. 2024/38).", "year 2023, published 2024"),
+    ]
+    path = write(tmp_path, "refs.tex", "\\begin{thebibliography}{9}\n" + "".join(f"\\bibitem{{r{i}}} {text}\n" for i, (text, _) in enumerate(refs))
+                 + "\\end{thebibliography}\n")  # fmt: skip
+    result = run("scan", str(path), "--exit-zero")
+    assert result.code == 0, result.err
+    assert len(result.lines) == len(refs), result.out
+    for line, (text, verdict) in zip(result.lines, refs):
+        assert line.endswith(f": {verdict}"), (text, line)

@@ -122,6 +122,14 @@ def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_
         problem = _author_problem(data.get("authors") or "", post)
         if problem:
             problems.append(problem)
+    if data.get("dates"):
+        known = {published.isoformat()}
+        if post.source is not None and post.source.date is not None:
+            known.add(post.source.date.isoformat())  # a repost's first publication, as its title says
+        wrong_year = bool(stated) and all(int(y) != published.year for y in stated)
+        for written, iso in data["dates"]:
+            if iso not in known and not (wrong_year and int(iso[:4]) == int(stated[0])):
+                problems.append(f"date {written}, published {published.isoformat()}")
     day = (data.get("day") or "").strip()
     if day:
         names = {month_name(published.month, lang).lower() for lang in ("en", "tr")}

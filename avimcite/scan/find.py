@@ -35,8 +35,27 @@ TRAILING = ".,;:!?)]}>»”’'\""
 _YEAR = re.compile(r"(?<![\d/.\-])(?:19|20)\d{2}(?![\d/\-])")
 _ACCESS = re.compile(r"accessed|retrieved|access(?:ed)?\s+on|erişim|erişildi|ziyaret|viewed|consulted|abgerufen|consulté",
                      re.IGNORECASE)  # fmt: skip
+# a full date written in a reference: "31 December 2024", "December 31, 2024", "31 Aralık 2024",
+# "Dec. 31, 2024", "31.12.2024", "2024-12-31", APA's "2024, December 31" (English and Turkish month names, any case)
+_MONTH_WORDS = {name.casefold(): i for names in (
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"),
+    ("ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık"),
+) for i, name in enumerate(names, 1)}  # fmt: skip
+_MONTH_WORDS.update({name[:3]: i for name, i in list(_MONTH_WORDS.items()) if name.isascii()})
+_MONTH_WORDS["sept"] = 9
+_MONTH = r"(?P<{}>[A-Za-zÇĞİÖŞÜçğıöşü]{{3,9}})\.?"
+_FULL_DATE = re.compile(
+    r"(?<![\w.])(?:"
+    rf"(?P<d1>[0-3]?\d)\.?\s+{_MONTH.format('m1')}\s+(?P<y1>(?:19|20)\d\d)"
+    rf"|{_MONTH.format('m2')}\s+(?P<d2>[0-3]?\d),?\s+(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<d3>[0-3]?\d)\.(?P<m3>[01]?\d)\.(?P<y3>(?:19|20)\d\d)"
+    r"|(?P<y4>(?:19|20)\d\d)-(?P<m4>[01]\d)-(?P<d4>[0-3]\d)"
+    rf"|(?P<y5>(?:19|20)\d\d),\s+{_MONTH.format('m5')}\s+(?P<d5>[0-3]?\d)"  # APA: (2024, December 31)
+    rf"|(?P<y6>(?:19|20)\d\d),\s+(?P<d6>[0-3]?\d)\.?\s+{_MONTH.format('m6')}"  # (2024, 31 Aralık)
+    r")(?![\w/\-]|\.\d)"
+)
 _QUOTED = re.compile(r"[\"“«]([^\"“”«»\n]{2,500}?)[\"”»]")
-_APA = re.compile(r"\s*(?P<authors>[^()“\"]{1,200}?)\s*\((?P<year>\d{4})[a-z]?\)[.,]")
+_APA = re.compile(r"\s*(?P<authors>[^()“\"]{1,200}?)\s*\((?P<year>\d{4})[a-z]?(?:,\s+[^()]{1,30}?)?\)[.,]")
 _LEAD = re.compile(r"^\s*(?:\[\^[^\]]*\]:|[-*+]|\d{1,3}[.)])?\s*(?:(?:see(?:\s+also)?|cf\.|e\.g\.,?|bkz\.|bakınız)\s+)?",
                    re.IGNORECASE)  # fmt: skip
 _INITIAL = re.compile(r"(?:^|[\s.,])[A-ZÇĞİÖŞÜ]\.$")
@@ -211,10 +230,12 @@ def _around(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int
             author_text = _author_element(lead)
             skip = skip + [(a + title.start(), a + title.end())]
     apa = _APA.match(flat, a, s) if not form else None
+    dates_skip = skip
     if apa is not None:
         form = True
         author_text = _author_element(apa.group("authors"))
         data["year"] = apa.group("year")
+        dates_skip = skip  # the year opens APA's date: "(2024, December 31)"
         skip = skip + [(apa.start("year"), apa.end("year"))]
     if author_text and len(author_text) <= 150:
         data["authors"] = author_text
@@ -241,7 +262,50 @@ def _around(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int
         data["years"] = years
     if accessed:
         data["accessed"] = accessed[0]
+    dates = _full_dates(flat, a if form else e, b, s, e, dates_skip)
+    if dates:
+        data["dates"] = dates
     return data
+
+
+def _full_dates(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """The full dates (day, month and year) a reference states in [a, b) as an element of its
+    own (after "(", ",", "." or its start, before ").,;" or its end), titles, the serial and
+    access dates apart: (as written, ISO)."""
+    import datetime
+
+    found = []
+    for match in _FULL_DATE.finditer(flat, a, b):
+        ds, de = match.span()
+        if s <= ds < e or any(x <= ds < y for x, y in skip):
+            continue
+        k = ds
+        while k > a and flat[k - 1] in " \t~":
+            k -= 1
+        if k > a and flat[k - 1] not in "(,.":
+            continue
+        k = de
+        while k < b and flat[k] in " \t":
+            k += 1
+        if k < b and flat[k] not in ").,;":
+            continue
+        element_start = max(flat.rfind(".", a, ds - 1), flat.rfind("(", a, ds), flat.rfind(";", a, ds), flat.rfind(",", a, ds - 1), a)
+        if _ACCESS.search(flat, element_start, ds):
+            continue
+        parts = match.groupdict()
+        for n in "123456":
+            if parts[f"y{n}"]:
+                day, month, year = parts[f"d{n}"], parts[f"m{n}"], parts[f"y{n}"]
+                break
+        number = int(month) if month.isdigit() else _MONTH_WORDS.get(month.casefold())
+        if number is None:
+            continue  # a word, not a month ("Issue 3 2024")
+        try:
+            written = datetime.date(int(year), number, int(day))
+        except ValueError:
+            continue
+        found.append((" ".join(match.group(0).split()), written.isoformat()))
+    return found
 
 
 def _author_element(text: str) -> str:
