@@ -186,3 +186,13 @@ def test_a_full_date_the_reference_states_is_checked_in_every_written_form(run, 
     assert len(result.lines) == len(refs), result.out
     for line, (text, verdict) in zip(result.lines, refs):
         assert line.endswith(f": {verdict}"), (text, line)
+
+
+def test_a_year_written_after_citeauthor_is_checked(run, tmp_path):
+    # \citeauthor prints the author alone, so the year after it is typed by hand (blog/2023/63: 2023)
+    key = exported_key(run, "blog/2023/63")
+    text = (f"As \\citeauthor{{{key}}} (2022) argues, \\Citeauthor*{{{key}}}'s~(2023, p.~4) view, "
+            f"\\citeauthor{{{key}}} alone, and \\citet{{{key}}} (2021) prints its own year.\n")  # fmt: skip
+    path = write(tmp_path, "ch1.tex", text)
+    result = run("scan", str(path), "--exit-zero")
+    assert [line.rsplit(": ", 1)[1] for line in result.lines] == ["year 2022, published 2023", "ok", "ok", "ok"], result.out

@@ -64,6 +64,8 @@ _WINDOW = 600  # how far before a serial a reference may begin (title and author
 # citation keys: pandoc's @key and [@key; ...]; LaTeX's \cite family (natbib, biblatex)
 _MD_KEY = re.compile(r"(?<![\w.@\\])@(?:\{([^{}\s]{1,200})\}|([A-Za-z0-9_][\w:.#$%&+?<>~/-]{0,200}))")
 _TEX_CITE = re.compile(r"\\(?:[A-Za-z]*[Cc]ite[A-Za-z]*|nocite)\*?")
+_TEX_AUTHOR_ONLY = re.compile(r"\\[Cc]iteauthor\*?")  # prints the author alone: a year written after it is the writer's
+_YEAR_AFTER_AUTHOR = re.compile(r"(?:\s|~|'s)*\((\d{4})[a-z]?[),;]")
 _TEX_ARG = re.compile(r"\s*(?:\[[^\[\]]{0,300}\]|\([^()]{0,300}\))")
 _TEX_KEYS = re.compile(r"\s*\{([^{}]{0,2000})\}")
 
@@ -376,7 +378,8 @@ def _keys(file: str, unit: Unit, syntax: str) -> list[Finding]:
         if "ite" not in raw:
             return out
         for match in _TEX_CITE.finditer(raw):
-            for keys in arguments(raw, match.end(), match.group(), _TEX_ARG, _TEX_KEYS)[0]:
+            groups = arguments(raw, match.end(), match.group(), _TEX_ARG, _TEX_KEYS)[0]
+            for keys in groups:
                 offset = keys.start(1)
                 for part in keys.group(1).split(","):
                     key = part.strip()
@@ -384,6 +387,10 @@ def _keys(file: str, unit: Unit, syntax: str) -> list[Finding]:
                         column = offset + part.index(key[0]) + 1
                         out.append(Finding(file, unit.location, column, "key", key, data={"key": key}))
                     offset += len(part) + 1
+            if _TEX_AUTHOR_ONLY.fullmatch(match.group()) and len(groups) == 1 and out and out[-1].data["key"] == groups[0].group(1).strip():
+                written = _YEAR_AFTER_AUTHOR.match(raw, groups[0].end())
+                if written:  # "\citeauthor{key} (2022)": the year is the writer's, not the cite's
+                    out[-1].data["year"] = written.group(1)
         return out
     if "@" not in unit.text:
         return out
