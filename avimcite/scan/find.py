@@ -246,17 +246,7 @@ def _around(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int
     years, accessed = [], []
     for match in _YEAR.finditer(flat, a if form else e, b):
         ys, ye = match.span()
-        if s <= ys < e or any(x <= ys < y for x, y in skip):
-            continue
-        k = ys
-        while k > a and flat[k - 1] in " \t":
-            k -= 1
-        if k > a and not (flat[k - 1] in "(," or (flat[k - 1] == "." and not flat[k - 2 : k - 1].isdigit())):
-            continue
-        k = ye
-        while k < b and flat[k] in " \t":
-            k += 1
-        if k < b and flat[k] not in ").,;":
+        if not _an_element(flat, a, b, s, e, skip, ys, ye):
             continue
         element_start = max(flat.rfind(".", a, ys), flat.rfind("(", a, ys), flat.rfind(";", a, ys), a)
         (accessed if _ACCESS.search(flat, element_start, ys) else years).append(match.group())
@@ -270,6 +260,25 @@ def _around(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int
     return data
 
 
+def _an_element(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int]], start: int, end: int,
+                space: str = " \t", any_period: bool = False) -> bool:
+    """Whether [start, end) stands as an element of the reference in [a, b): outside the
+    serial or URL [s, e) and the spans skipped, after "(", "," or a "." (for a year, one that
+    ends no number: "3.2024" is no year) or the reference's start, before ")", ".", ",", ";"
+    (or its end)."""
+    if s <= start < e or any(x <= start < y for x, y in skip):
+        return False
+    k = start
+    while k > a and flat[k - 1] in space:
+        k -= 1
+    if k > a and not (flat[k - 1] in "(," or (flat[k - 1] == "." and (any_period or not flat[k - 2 : k - 1].isdigit()))):
+        return False
+    k = end
+    while k < b and flat[k] in " \t":
+        k += 1
+    return k >= b or flat[k] in ").,;"
+
+
 def _full_dates(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int]]) -> list[tuple[str, str]]:
     """The full dates (day, month and year) a reference states in [a, b) as an element of its
     own (after "(", ",", "." or its start, before ").,;" or its end), titles, the serial and
@@ -279,17 +288,7 @@ def _full_dates(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int,
     found = []
     for match in _FULL_DATE.finditer(flat, a, b):
         ds, de = match.span()
-        if s <= ds < e or any(x <= ds < y for x, y in skip):
-            continue
-        k = ds
-        while k > a and flat[k - 1] in " \t~":
-            k -= 1
-        if k > a and flat[k - 1] not in "(,.":
-            continue
-        k = de
-        while k < b and flat[k] in " \t":
-            k += 1
-        if k < b and flat[k] not in ").,;":
+        if not _an_element(flat, a, b, s, e, skip, ds, de, " \t~", any_period=True):
             continue
         element_start = max(flat.rfind(".", a, ds - 1), flat.rfind("(", a, ds), flat.rfind(";", a, ds), flat.rfind(",", a, ds - 1), a)
         if _ACCESS.search(flat, element_start, ds):
