@@ -773,10 +773,17 @@ def _text_case_as_citeproc_js(model, string) -> None:
 
     string.String.capitalize_first = capitalize_first
 
+    term_like = (model.Label, model.Date_Part)
+
     def strip_periods(self, text):
+        # citeproc-js: a term (cs:text term, a label, a date part's month name) loses every
+        # period ("a.g.e." -> "age"); other text only those not before a lowercase letter
+        # (queue.js: /\.([^a-z]|$)/g; "a.b.c." -> "a.b.c")
         if isinstance(text, int):
             text = string.String(str(text))
         if self.get("strip-periods", "false").lower() == "true" and text is not None:
+            if isinstance(self, term_like) or "term" in self.attrib:
+                return string.String(str(text).replace(".", ""))
             return string.String(_PERIOD_NOT_BEFORE_LOWER.sub("", str(text)))
         return text
 
