@@ -309,3 +309,25 @@ def test_year_suffixes_join_the_numbers_before_them_as_citeproc_js_does(layout, 
              'disambiguate-add-year-suffix="true" year-suffix-delimiter=","><layout delimiter="; " prefix="(" suffix=")">'
              f'{_LOCATOR_AFTER_YEAR[layout]}</layout></citation></style>')  # fmt: skip
     assert render(_FOUR, style, mode="citation", clusters=_NUMBER_RUNS).citations == js
+
+
+_EMPTY_CITES = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0"><citation>'
+                '<layout suffix="." delimiter="; "><group delimiter=", "><names variable="author"><name form="short"/></names>'
+                '<text variable="title"/></group></layout></citation></style>')  # fmt: skip
+
+
+def test_only_a_clusters_first_cite_that_prints_nothing_is_named():
+    """citeproc-js 1.4 (render_citeprocjs.js --clusters, this style and these clusters) names a
+    cite that prints nothing only in the cluster's first position (getCitation: pos === 0), a
+    suppress-author cite that printed nothing holding no position; a later one prints its
+    affixes or nothing. Found with catholic-biblical-association over the shipped posts."""
+    from avimcite.csl import render
+
+    items = [{"id": "a", "type": "book", "title": "Alpha", "author": [{"family": "Doe", "given": "J"}]},
+             {"id": "e", "type": "book"}, {"id": "f", "type": "book"}]  # fmt: skip
+    clusters = [[{"id": "e"}, {"id": "e", "prefix": "see "}, {"id": "f"}], [{"id": "a"}, {"id": "e"}],
+                [{"id": "e", "suppress-author": True}, {"id": "f"}], [{"id": "f"}, {"id": "a"}],
+                [{"id": "a", "suppress-author": True}, {"id": "e"}], [{"id": "e"}]]  # fmt: skip
+    error = "[CSL STYLE ERROR: reference with no printed form.]"
+    assert render(items, _EMPTY_CITES, mode="citation", clusters=clusters).citations == [
+        f"{error}; see .", "Doe, Alpha.", f"{error}.", f"{error}; Doe, Alpha.", "Alpha.", f"{error}."]

@@ -434,6 +434,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         braces.begin_citation(csl.root)
         with braces.counting():
             layout_prefix = braces.update(layout.get("prefix", ""))
+        positions = 0
         for k, item in enumerate(cluster):
             cite = item["avim_cite"]
             fixes.text_before_cite.append(_text_before(k, cite.get("prefix") or ""))
@@ -448,10 +449,14 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             if rendered is None or not str(rendered[0]):
                 if cite.get("author-only"):
                     break
-                empty = _empty_cite(layout, cite, len(cluster))
+                # citeproc-js's positions of the cluster: a suppress-author cite that printed
+                # nothing holds none (it leaves no blob), any other cite one
+                empty = _empty_cite(layout, cite, len(cluster), first=positions == 0)
+                positions += not cite.get("suppress-author")
                 if empty is not None:
                     cites.append((item, empty, None, {}))
                 continue
+            positions += 1
             text, names = rendered
             if cite.get("author-only"):
                 # citeproc-js renders no cite of the cluster after an author-only one
@@ -574,10 +579,11 @@ def _number(bib, key):
         return None
 
 
-def _empty_cite(layout, cite: dict, cites: int):
+def _empty_cite(layout, cite: dict, cites: int, first: bool = True):
     """What a cite that prints nothing stands as in its cluster (citeproc-js): its prefix
-    and suffix ("cf. ."), or, with neither in a cluster of several, the error marker
-    ("[CSL STYLE ERROR: reference with no printed form.]; AVİM."); None: nothing."""
+    and suffix ("cf. ."), or, with neither, in a cluster of several, the error marker when it
+    is the cluster's first cite and does not suppress the author ("[CSL STYLE ERROR: reference
+    with no printed form.]; AVİM."; api_cite.js getCitation: pos === 0 only); None: nothing."""
     from avimcite.csl._citeproc.string import String
     from avimcite.csl.richtext import parse
 
@@ -585,7 +591,7 @@ def _empty_cite(layout, cite: dict, cites: int):
     if prefix or suffix:
         preformat = layout.get_formatter().preformat
         return String(parse(prefix, preformat, quotes="affix") + parse(suffix, preformat, quotes="affix"))
-    return String(NO_PRINTED_CITE) if cites > 1 else None
+    return String(NO_PRINTED_CITE) if cites > 1 and first and not cite.get("suppress-author") else None
 
 
 def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
