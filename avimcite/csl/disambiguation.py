@@ -212,9 +212,12 @@ class Session:
 
     # --- rendering the ambiguous cite (CSL.getAmbiguousCite) ----------------------------
 
-    def ambiguous_cite(self, key: str, request: AmbigConfig | None = None) -> str:
+    def ambiguous_cite(self, key: str, request: AmbigConfig | None = None, visual: bool = False) -> str:
         """The cite of `key` alone, subsequent and near-note, with the settings `request`
-        (mutated by the rendering, as citeproc-js mutates its request), else the item's own."""
+        (mutated by the rendering, as citeproc-js mutates its request), else the item's own.
+        `visual`: the form a disambiguation run compares (citeproc-js's visualForm), which
+        prints the item's first-reference-note-number; the key that groups the items
+        (registry.js) has none, so items in different notes can still fall in one group."""
         from avimcite.csl._citeproc import Citation, CitationItem
 
         if request is not None:
@@ -227,7 +230,7 @@ class Session:
         # grows, each addition counted): a cite rendered before with the same three is not
         # rendered again; its text and what the render wrote into the settings and the frame
         # are set as the render would set them.
-        memo_key = (key, frame.request, key in self.registry, frame.settings.signature(), self.namereg_version)
+        memo_key = (key, frame.request, key in self.registry, frame.settings.signature(), self.namereg_version, visual)
         known = self.memo.get(memo_key)
         if known is not None:
             text, after = known
@@ -237,7 +240,7 @@ class Session:
         item = CitationItem(key)
         item["avim_position"] = "subsequent"
         item["avim_near_note"] = True
-        if key in self.first_notes:
+        if visual and key in self.first_notes:
             item["avim_first_note"] = self.first_notes[key]
         citation = Citation([item])
         citation.bibliography = self.bib
@@ -304,12 +307,12 @@ class _Run:
     def scan(self, entry) -> None:
         items = entry[1]
         self.item = items[0]
-        cite = self.s.ambiguous_cite(self.item, self.base)
+        cite = self.s.ambiguous_cite(self.item, self.base, visual=True)
         self.partners = [self.item]
         self.nonpartners = []
         clashes = 0
         for other in items[1:]:
-            if self.s.ambiguous_cite(other, self.base) == cite:
+            if self.s.ambiguous_cite(other, self.base, visual=True) == cite:
                 clashes += 1
                 self.partners.append(other)
             else:
