@@ -331,3 +331,20 @@ def test_only_a_clusters_first_cite_that_prints_nothing_is_named():
     error = "[CSL STYLE ERROR: reference with no printed form.]"
     assert render(items, _EMPTY_CITES, mode="citation", clusters=clusters).citations == [
         f"{error}; see .", "Doe, Alpha.", f"{error}.", f"{error}; Doe, Alpha.", "Alpha.", f"{error}."]
+
+
+def test_subsequent_cites_in_different_notes_are_disambiguated_together():
+    """OSCOLA's subsequent form ("AVİM (n 4)") adds the title under disambiguate="true": the
+    cites that look alike are grouped without their first-reference-note-number, as
+    citeproc-js groups them (registry.js getAmbiguousCite). Golden: render_citeprocjs.js with
+    these shipped posts (input/shipped.json), oscola, en-US, these clusters (citeproc-js 1.4)."""
+    from avimcite.csl import render
+
+    wanted = ("avim2016sassounian", "avim2018election", "avim2017turkiyeb", "kuzio2023ending")
+    items = [i for i in json.loads((CSL / "input" / "shipped.json").read_text(encoding="utf-8")) if i["id"] in wanted]
+    clusters = [[{"id": "avim2016sassounian"}], [{"id": "avim2018election"}], [{"id": "kuzio2023ending"}],
+                [{"id": "avim2017turkiyeb"}], [{"id": "avim2016sassounian", "locator": "5", "label": "page"}],
+                [{"id": "avim2017turkiyeb", "locator": "12", "label": "paragraph"}], [{"id": "kuzio2023ending"}]]  # fmt: skip
+    result = render(items, "oscola", locale="en-US", clusters=clusters, mode="citation")
+    assert result.citations[-3:] == ["AVİM, “SASSOUNIAN NEDEN TAHLİYE EDİLMEMELİDİR?” (n 1) 5.",
+                                     "AVİM, “TÜRKİYE HER DAİM SARKİSYAN’IN GÜNDEMİNDE” (n 4) para 12.", "Kuzio (n 3)."]  # fmt: skip
