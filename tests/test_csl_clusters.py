@@ -348,3 +348,22 @@ def test_subsequent_cites_in_different_notes_are_disambiguated_together():
     result = render(items, "oscola", locale="en-US", clusters=clusters, mode="citation")
     assert result.citations[-3:] == ["AVİM, “SASSOUNIAN NEDEN TAHLİYE EDİLMEMELİDİR?” (n 1) 5.",
                                      "AVİM, “TÜRKİYE HER DAİM SARKİSYAN’IN GÜNDEMİNDE” (n 4) para 12.", "Kuzio (n 3)."]  # fmt: skip
+
+
+_NUMBERS = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"><citation collapse="citation-number">'
+            '<sort><key variable="citation-number"/></sort><layout prefix="[" suffix="]" delimiter=",">'
+            '<text variable="citation-number"/></layout></citation><bibliography><layout><text variable="title"/></layout>'
+            '</bibliography></style>')  # fmt: skip
+
+
+def test_a_suppress_author_cite_is_ranged_with_its_neighbours():
+    """citeproc-js 1.4 (render_citeprocjs.js --clusters, this style and these clusters) ranges
+    citation numbers whichever cite suppresses its author (a number is no author)."""
+    from avimcite.csl import render
+
+    items = [{"id": x, "type": "book", "title": x} for x in "abcdef"]
+    clusters = [[{"id": "a"}, {"id": "b"}, {"id": "c"}], [{"id": "a", "suppress-author": True}, {"id": "b"}, {"id": "c"}],
+                [{"id": "a"}, {"id": "b", "suppress-author": True}, {"id": "c"}],
+                [{"id": "a"}, {"id": "b"}, {"id": "c", "suppress-author": True}],
+                [{"id": "d"}, {"id": "e", "suppress-author": True}, {"id": "f"}, {"id": "a"}]]  # fmt: skip
+    assert render(items, _NUMBERS, mode="citation", clusters=clusters).citations == ["[1–3]"] * 4 + ["[1,4–6]"]

@@ -886,8 +886,9 @@ def _collapse_numbers(cites, delimiter, after_collapse):
         number = None
         cite = item["avim_cite"]
         # citeproc-js ranges the cites that print their number alone: a locator the style
-        # does not print in citations keeps no cite out of a range
-        if not (item.get("avim_locator_printed") or cite.get("prefix") or cite.get("suffix") or cite.get("suppress-author")):
+        # does not print in citations keeps no cite out of a range, nor does suppress-author
+        # (a number is no author: "[1–3]" with the second cite suppress-author)
+        if not (item.get("avim_locator_printed") or cite.get("prefix") or cite.get("suffix")):
             try:
                 number = item.number
             except Exception:  # noqa: BLE001
