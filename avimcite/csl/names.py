@@ -576,14 +576,22 @@ def install(package) -> None:
         et_al_min, use_first, use_last = option("et-al-min"), option("et-al-use-first"), option("et-al-use-last")
         # citeproc-js cuts a list only where et-al-use-first is set and not above et-al-min
         sane = bool(et_al_min) and et_al_min >= use_first and _is_set(self, "et-al-use-first", context, sort_options)
-        truncate = sane and len(names) > 1 and len(names) >= et_al_min and use_first < len(names)
+        # with et-al-use-last citeproc-js keeps room for the ellipsis and the last name: it shows
+        # at most et-al-min - 2 names before them (_imposeNameConstraints), so three authors under
+        # et-al-min="3" et-al-use-first="2" print "A … C", not "A, B, et al."
+        first = min(use_first, et_al_min - 2) if use_last and et_al_min else use_first
+        truncate = sane and len(names) > 1 and len(names) >= et_al_min and first < len(names)
+        if truncate:
+            shown = names[:first] + [names[-1]] if use_last else names[:first]
+        else:
+            shown = names
+        cut = len(shown) < len(names)
+        last = cut and bool(use_last)
         form = option("form")
         if form == "count":
-            return min(len(names), use_first) if truncate else len(names)
-        last = bool(truncate and use_last and use_first <= et_al_min - 2 and use_first > 0)
-        if truncate and use_first <= 0:
+            return len(shown)
+        if truncate and not shown:
             return String("")
-        shown = names[:use_first] + [names[-1]] if last else (names[:use_first] if truncate else names)
         order, demote = option("name-as-sort-order"), option("demote-non-dropping-particle")
         sort_key = bool(fixes._sort_macro) and sort_options is not None
         affixed = bool(self.get("prefix", "") or self.get("suffix", ""))
@@ -606,7 +614,7 @@ def install(package) -> None:
         if sort_key:  # a sort key: the names joined by the delimiter, no "and", no "et al." (joinPersons)
             delimiter = option("delimiter")
             return self.join([t for t in texts if t], ", " if delimiter is None else str(delimiter))
-        return join(self, texts, inverted, et_al=truncate and not last, ellipsis=last, context=context,
+        return join(self, texts, inverted, et_al=cut and not last, ellipsis=last, context=context,
                     sort_options=sort_options, institution_last=bool(shown) and "literal" in shown[-1])  # fmt: skip
 
     original_markup = model.Name.markup
