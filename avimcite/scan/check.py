@@ -101,7 +101,8 @@ def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_
         theirs = f"; this post's is {own[post.id]}" if post.id in own else ""
         problems.append(f"the key {data['key']} is {key_post.id}'s{theirs}")
     stated = [data["year"]] if data.get("year") else list(data.get("years") or [])
-    if stated and all(int(y) != published.year for y in stated):
+    wrong_year = bool(stated) and all(int(y) != published.year for y in stated)
+    if wrong_year:
         accessed = re.search(r"\d{4}", data.get("accessed") or "")
         accessed_year = int(accessed.group(0)) if accessed else None
         year = int(stated[0])
@@ -126,7 +127,6 @@ def _disagreements(finding: Finding, post, key_post, own: dict[str, str], month_
         known = {published.isoformat()}
         if post.source is not None and post.source.date is not None:
             known.add(post.source.date.isoformat())  # a repost's first publication, as its title says
-        wrong_year = bool(stated) and all(int(y) != published.year for y in stated)
         for written, iso in data["dates"]:
             if iso not in known and not (wrong_year and int(iso[:4]) == int(stated[0])):
                 problems.append(f"date {written}, published {published.isoformat()}")

@@ -11,6 +11,7 @@ import re
 
 from avimcite import avim
 from avimcite.avim import url_key
+from avimcite.dates import MONTHS
 from avimcite.scan.model import Finding
 from avimcite.scan.units import Unit, arguments
 
@@ -37,10 +38,7 @@ _ACCESS = re.compile(r"accessed|retrieved|access(?:ed)?\s+on|erişim|erişildi|z
                      re.IGNORECASE)  # fmt: skip
 # a full date written in a reference: "31 December 2024", "December 31, 2024", "31 Aralık 2024",
 # "Dec. 31, 2024", "31.12.2024", "2024-12-31", APA's "2024, December 31" (English and Turkish month names, any case)
-_MONTH_WORDS = {name.casefold(): i for names in (
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"),
-    ("ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık"),
-) for i, name in enumerate(names, 1)}  # fmt: skip
+_MONTH_WORDS = {name.casefold(): i for names in MONTHS.values() for i, name in enumerate(names, 1)}
 _MONTH_WORDS.update({name[:3]: i for name, i in list(_MONTH_WORDS.items()) if name.isascii()})
 _MONTH_WORDS["sept"] = 9
 _MONTH = r"(?P<{}>[A-Za-zÇĞİÖŞÜçğıöşü]{{3,9}})\.?"
@@ -232,12 +230,11 @@ def _around(flat: str, a: int, b: int, s: int, e: int, skip: list[tuple[int, int
             author_text = _author_element(lead)
             skip = skip + [(a + title.start(), a + title.end())]
     apa = _APA.match(flat, a, s) if not form else None
-    dates_skip = skip
+    dates_skip = skip  # without APA's year, which opens its date: "(2024, December 31)"
     if apa is not None:
         form = True
         author_text = _author_element(apa.group("authors"))
         data["year"] = apa.group("year")
-        dates_skip = skip  # the year opens APA's date: "(2024, December 31)"
         skip = skip + [(apa.start("year"), apa.end("year"))]
     if author_text and len(author_text) <= 150:
         data["authors"] = author_text
