@@ -164,8 +164,9 @@ def _substitute_choose_renders_first_match(model) -> None:
 def _name_parts_cased_as_strings(model) -> None:
     """text-case on a name part crashed citeproc-py (abnt styles, politix): an absent part
     (no given name) is left alone, and the cased parts go back as plain strings, which
-    Name.process joins with str.join. (Plain text and numbers reaching text-case or
-    strip-periods are made engine strings in _turkish_text_case.)"""
+    Name.process joins with str.join. (Plain text and numbers reaching text-case are made
+    engine strings in _turkish_text_case, those reaching strip-periods in richtext's
+    strip_periods.)"""
     def format_part(self, given, family):
         which = self.get("name")
         if (which == "given" and not given) or (which == "family" and not family):
@@ -675,14 +676,6 @@ def _turkish_text_case(model, string) -> None:
         return self.__class__(self.__class__(self[0]).upper() + str(self)[1:])
 
     model.TextCased.case = case
-    original_strip = model.StrippedPeriods.strip_periods
-
-    def strip_periods(self, text):
-        if isinstance(text, int):
-            text = string.String(str(text))
-        return original_strip(self, text)
-
-    model.StrippedPeriods.strip_periods = strip_periods
     string.String.upper = upper
     string.String.lower = lower
     string.String.capitalize_first = capitalize_first
