@@ -178,7 +178,8 @@ def render_document(fixture: dict[str, str], registered: list[str] | None, docum
     try:
         rendered = render(items, Style("fixture", Path(handle.name)), None, mode, "html",
                           clusters=[c["cites"] for c in document], notes=[c["note"] for c in document], document=tracked,
-                          register=registered if registered is not None else [str(i["id"]) for i in items], one_line=False)  # fmt: skip
+                          register=registered if registered is not None else [str(i["id"]) for i in items], one_line=False,
+                          registered_first=not tracked)  # fmt: skip
     finally:
         os.unlink(handle.name)
     if rendered.errors:

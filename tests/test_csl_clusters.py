@@ -18,7 +18,7 @@ CATALOGUES = {"shipped": REPO / "data" / "posts.json", "mine": CSL / "mine-catal
 
 
 def _input(document: str) -> str:
-    return document[:-2] if document.endswith(("-a", "-b")) else document
+    return document[:-2] if len(document) > 2 and document[-2] == "-" and document[-1].isalpha() else document
 
 
 def _golden(document: str, style: str) -> list[str]:

@@ -254,6 +254,31 @@ _RANK = {FIRST: 0, "container-subsequent": 1, SUBSEQUENT: 2, IBID: 3, IBID_WITH_
 _GIVEN = {0: FIRST, 1: SUBSEQUENT, 2: IBID, 3: IBID_WITH_LOCATOR}
 
 
+def registry_first_notes(clusters: list[list[dict]], notes: list | None = None, registered_first: bool = True) -> dict[str, int]:
+    """The note of each item's first cite in a note (`notes` as assign_positions reads them,
+    default the n-th cluster in note n), for the items whose citeproc-js registry entry holds
+    it when the document's last disambiguation runs: an item cited in a later note than its
+    first (the position pass sets it, and its second citation runs its group again), and an
+    item registered at its first cite (CSL.Registry.doinserts 4f(a)). With `registered_first`
+    (the reference harness: every cited item registered, then one processCitationCluster per
+    note) that is an item first cited after the first cluster only: the first cluster's
+    implicit updateItems drops every item it does not cite, which comes back at its first
+    cite; an item of the first cluster cited in its note only is registered without it.
+    Without (citeproc-js's test runner for CITATIONS), every item. Keys in lower case."""
+    if notes is None:
+        notes = list(range(1, len(clusters) + 1))
+    first: dict[str, int] = {}
+    later: set[str] = set()
+    opening = {str(cite["id"]).lower() for cite in clusters[0]} if clusters and registered_first else set()
+    for cluster, note in zip(clusters, notes):
+        note = int(note or 0)
+        for cite in cluster:
+            key = str(cite["id"]).lower()
+            if first.setdefault(key, note) != note:
+                later.add(key)
+    return {key: n for key, n in first.items() if n and (key not in opening or key in later)}
+
+
 def assign_positions(clusters: list[list[dict]], near_note_distance: int, notes: list | None = None,
                      document: bool = True) -> None:  # fmt: skip
     """Set avim_position, avim_near_note and avim_first_note on every (sorted) cite, in place,

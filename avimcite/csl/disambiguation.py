@@ -215,9 +215,9 @@ class Session:
     def ambiguous_cite(self, key: str, request: AmbigConfig | None = None, visual: bool = False) -> str:
         """The cite of `key` alone, subsequent and near-note, with the settings `request`
         (mutated by the rendering, as citeproc-js mutates its request), else the item's own.
-        `visual`: the form a disambiguation run compares (citeproc-js's visualForm), which
-        prints the item's first-reference-note-number; the key that groups the items
-        (registry.js) has none, so items in different notes can still fall in one group."""
+        `visual`: the form a run compares (citeproc-js's getAmbiguousCite with visualForm),
+        which prints the item's first-reference-note-number when the session knows it; the
+        key an item is registered under and the cite data never print it."""
         from avimcite.csl._citeproc import Citation, CitationItem
 
         if request is not None:
@@ -230,7 +230,8 @@ class Session:
         # grows, each addition counted): a cite rendered before with the same three is not
         # rendered again; its text and what the render wrote into the settings and the frame
         # are set as the render would set them.
-        memo_key = (key, frame.request, key in self.registry, frame.settings.signature(), self.namereg_version, visual)
+        note = self.first_notes.get(key) if visual else None
+        memo_key = (key, frame.request, key in self.registry, frame.settings.signature(), self.namereg_version, note)
         known = self.memo.get(memo_key)
         if known is not None:
             text, after = known
@@ -240,8 +241,8 @@ class Session:
         item = CitationItem(key)
         item["avim_position"] = "subsequent"
         item["avim_near_note"] = True
-        if visual and key in self.first_notes:
-            item["avim_first_note"] = self.first_notes[key]
+        if note:
+            item["avim_first_note"] = note
         citation = Citation([item])
         citation.bibliography = self.bib
         self.next_frame = frame
@@ -538,8 +539,13 @@ def _suffix_letters(n: int) -> str:
 def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None) -> Session:
     """Register every key (its ambiguous cite), disambiguate each group of cites that render
     alike, give year suffixes; the session stays on the render context for the final renders.
-    `first_notes`: the note of each item's first cite, which the ambiguous cite prints as
-    first-reference-note-number under givenname-disambiguation-rule="by-cite" (citeproc-js)."""
+    `first_notes`: the note of each item's first cite, for the items whose registry entry
+    holds it (clusters.registry_first_notes); under givenname-disambiguation-rule="by-cite"
+    the cites a run compares print it as first-reference-note-number (citeproc-js's
+    getAmbiguousCite with visualForm), the key an item is registered under does not: two
+    items by one author first cited in different notes are one group, and a run over three
+    or more gives every one of them the `disambiguate` condition (its scan compares the first
+    item with the others only)."""
     from avimcite.csl import fixes
 
     s = Session(csl, bib, source)

@@ -105,7 +105,7 @@ def style_locale(style: Style, locale: str | None) -> str:
 
 def render(items: list[dict], style: Style, locale: str | None = None, mode: str = "bibliography", fmt: str = "text",
            *, clusters: list[list[dict]] | None = None, notes: list | None = None, document: bool = True,
-           register: list[str] | None = None, one_line: bool = True) -> Rendered:  # fmt: skip
+           register: list[str] | None = None, one_line: bool = True, registered_first: bool = True) -> Rendered:  # fmt: skip
     """Citations (one per cluster; without clusters one per item, each cited alone) and the
     bibliography. An entry or citation the engine cannot render is left out and recorded in
     `failures`/`errors` (a RenderError naming the item and the CSL element); the others print.
@@ -115,19 +115,23 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
     give (clusters.assign_positions); register: the keys registered, in order (numbers,
     disambiguation, the bibliography), default the keys the clusters cite; one_line false:
     line breaks the style prints (display="block", a delimiter "&#x0A;") are kept (the CSL
-    test suite's runner), else every citation and entry is one line."""
+    test suite's runner), else every citation and entry is one line; registered_first: the
+    items are registered before the first cluster, as the reference harness runs citeproc-js
+    (updateItems, then processCitationCluster note by note), false: each at its first cite
+    (citeproc-js's test runner for CITATIONS), which the disambiguation sees
+    (clusters.registry_first_notes)."""
     from avimcite.csl import context
 
     locale = style_locale(style, locale)
 
     token = context.begin(fmt)  # this render's own state, closed whatever happens
     try:
-        return _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line)
+        return _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line, registered_first)
     finally:
         context.end(token)
 
 
-def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line) -> Rendered:
+def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line, registered_first=True) -> Rendered:
     from avimcite.csl import braces, budget, clusters as clustering, fixes as citeproc_fixes, markup, richtext, stylefacts
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
@@ -155,10 +159,7 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
         if register is not None:
             cited = [str(key) for key in register if str(key).lower() in source]
         bib = CitationStylesBibliography(csl, source, output)
-        first_notes: dict[str, int] = {}  # the note of each item's first cite (note n for the n-th cluster)
-        for number, cluster in enumerate(clusters, 1):
-            for cite in cluster:
-                first_notes.setdefault(cite["id"].lower(), number)
+        first_notes = clustering.registry_first_notes(clusters, notes, registered_first) if document else {}
         settle(csl, bib, source, cited, first_notes)
         result = Rendered()
         given = {str(item["id"]).lower(): str(item["id"]) for item in reversed(items)}

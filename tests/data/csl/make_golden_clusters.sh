@@ -2,7 +2,7 @@
 # Golden files for citation clusters, from citeproc-js (never from avimcite's output).
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc CSL_LOCALES_DIR=<citeproc-py's locales> bash tests/data/csl/make_golden_clusters.sh
 # clusters/NAME.txt: a document's citation clusters in pandoc's syntax, one a line, citing the
-# items of input/NAME.json (NAME minus its -a/-b suffix) by their ids. clusters/NAME.json is
+# items of input/NAME.json (NAME minus its -a, -b ... suffix) by their ids. clusters/NAME.json is
 # the same clusters as cite items (converted by avimcite.csl.pandoc_cites: input, not
 # output; read it to check). Each golden: the clusters as citeproc-js renders them (note n for
 # the n-th cluster, --clusters of the shared harness), a line ----, and the bibliography.
@@ -23,7 +23,7 @@ PY
 done
 for json in clusters/*.json; do
   name="$(basename "$json" .json)"
-  data="input/${name%-[ab]}.json"
+  data="input/${name%-[a-z]}.json"
   while read -r style; do
     mkdir -p "golden-clusters/$name"
     node "$harness/render_citeprocjs.js" "$data" "$styles_dir/$style.csl" en-US --mode both --clusters "$json" > "golden-clusters/$name/$style.txt"
