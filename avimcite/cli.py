@@ -506,7 +506,9 @@ def check(json_: bool) -> None:
     from avimcite.keybook import read_key_book
 
     paths = [p for p in state.read_paths() if state.catalogue_path or p.exists()]
-    results = check_catalogues(paths, read_key_book(state.key_book_path()))
+    from avimcite.keybook import book_name
+
+    results = check_catalogues(paths, read_key_book(state.key_book_path(), [book_name(p) for p in paths]))
     if json_:
         output.write_json([{"level": p.level, "catalogue": str(path), "where": p.where, "message": p.message}
                            for path, problems in results for p in problems])  # fmt: skip

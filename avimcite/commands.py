@@ -55,7 +55,7 @@ class State:
     def key_book_path(self) -> Path:
         from avimcite.paths import user_data_dir
 
-        return user_data_dir() / "keys.json"
+        return user_data_dir() / "keys"
 
     def keys(self, giving=()) -> dict[str, str]:
         """Citation keys of the whole catalogue, pinned once given: a post keeps the key its
@@ -68,7 +68,6 @@ class State:
 
         cat = self.catalogue()
         book_path = self.key_book_path()
-        book = keybook.read_key_book(book_path)
         shipped = str(shipped_catalogue_path())
         names: dict[str, str] = {}
 
@@ -77,6 +76,9 @@ class State:
             if found is None:
                 found = names[post.origin] = keybook.book_name(post.origin)
             return found
+
+        origins = sorted(_origins(cat.posts, name))  # the pages of the catalogues read, no other
+        book = keybook.read_key_book(book_path, origins)
 
         def missing(book) -> dict[str, dict[str, str]]:
             wanted: dict[str, dict[str, str]] = {}
@@ -100,7 +102,7 @@ class State:
             return (keys, new, wanted), wanted
 
         try:
-            keys, new, wanted = keybook.record_keys(book_path, compute)
+            keys, new, wanted = keybook.record_keys(book_path, compute, origins)
         except AvimciteError as exc:
             output.warning(f"{exc.message.rstrip('.')}; the citation keys of this run are not pinned and may change when posts are added.")
             return keys

@@ -7,7 +7,7 @@ the dotless ı (Kılıç would become `klc`).
 
 A key never changes once it is given (Better BibTeX pins keys the same way). A post
 keeps the key its record carries (`"key"`: every shipped post has one, and `import`
-and `add` write one), else the key given to it before (the key book, `keys.json` in the
+and `add` write one), else the key given to it before (the key book, `keys/` in the
 user data folder, which `export` and the CSL `cite` fill for posts that carry none),
 else it gets a new one: its base key, or the base with the first free suffix `a`, `b`,
 ... A new post never takes a key another post already holds, so adding or importing

@@ -155,3 +155,45 @@ def test_keys_once_exported_never_change_whatever_is_added_later(run, monkeypatc
     everything = _export_keys(run)
     assert all(everything[i] == k for i, k in given_keys.items())
     assert len({k.lower() for k in everything.values()}) == len(everything)  # no two posts share a key
+
+
+def _keyless_catalogue(write_catalogue, name):
+    return write_catalogue([post_record(), post_record(number=2, title="ANOTHER TITLE", url="https://www.avimbulten.org/Blog/2")], name)
+
+
+def test_a_key_book_of_an_earlier_version_is_kept_and_split_into_pages(run, write_catalogue, tmp_path, monkeypatch):
+    """keys.json, the one-file book of earlier versions: its keys stay the posts' keys, the file
+    is kept as keys.json.old, and its catalogues are pages of the book folder."""
+    import os
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    path = _keyless_catalogue(write_catalogue, "mine.json")
+    data = tmp_path / "data" / "avimcite"
+    data.mkdir(parents=True)
+    old = {"schema": "avimcite-keys/1", "catalogues": {os.path.realpath(path): {"blog/2024/1": "given2024earlier"},
+                                                          "/elsewhere/other.json": {"blog/2019/3": "other2019key"}}}  # fmt: skip
+    (data / "keys.json").write_text(json.dumps(old), encoding="utf-8")
+    done = run("--catalogue", str(path), "export", "--all", "-f", "csl-json")
+    assert done.code == 0, done.err
+    assert [item["id"] for item in json.loads(done.out)][:1] == ["given2024earlier"]
+    assert not (data / "keys.json").exists()
+    assert json.loads((data / "keys.json.old").read_text(encoding="utf-8")) == old
+    pages = {page["catalogue"]: page["keys"] for page in (json.loads(p.read_text(encoding="utf-8")) for p in (data / "keys").glob("*.json"))}
+    assert pages["/elsewhere/other.json"] == {"blog/2019/3": "other2019key"}
+    assert pages[os.path.realpath(path)]["blog/2024/1"] == "given2024earlier"
+
+
+def test_a_run_reads_the_key_book_pages_of_its_own_catalogues_only(run, write_catalogue, tmp_path, monkeypatch):
+    """A cite of one catalogue does not read (or pay for) the keys recorded for another: a
+    damaged page of another catalogue leaves it alone, and `check` of that one reports it."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    mine, other = _keyless_catalogue(write_catalogue, "mine.json"), _keyless_catalogue(write_catalogue, "other.json")
+    assert run("--catalogue", str(other), "export", "--all", "-f", "bibtex").code == 0
+    assert run("--catalogue", str(mine), "export", "--all", "-f", "bibtex").code == 0
+    pages = {json.loads(p.read_text(encoding="utf-8"))["catalogue"]: p for p in (tmp_path / "data" / "avimcite" / "keys").glob("*.json")}
+    assert len(pages) == 2
+    pages[str(other.resolve())].write_text("{ damaged", encoding="utf-8")
+    done = run("--catalogue", str(mine), "cite", "2024/2", "-s", "apa")
+    assert done.code == 0 and "ANOTHER TITLE" in done.out, done.err
+    refused = run("--catalogue", str(other), "cite", "2024/2", "-s", "apa")
+    assert refused.code != 0 and "key book" in refused.err and "damaged" in refused.err

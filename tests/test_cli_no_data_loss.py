@@ -407,11 +407,12 @@ def test_a_file_changed_since_it_was_read_gets_no_backup_of_the_wrong_bytes(tmp_
 def test_a_first_citation_records_its_key_and_keeps_the_book_before_it(run, write_catalogue, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     path = write_catalogue([post_record(), post_record(number=2, title="ANOTHER TITLE", url="https://www.avimbulten.org/Blog/2")])
-    book = tmp_path / "data" / "avimcite" / "keys.json"
+    folder = tmp_path / "data" / "avimcite" / "keys"
     assert run("--catalogue", str(path), "cite", "2024/1", "-s", "apa").code == 0
+    [book] = folder.glob("*.json")
     first = book.read_bytes()
     assert run("--catalogue", str(path), "cite", "2024/2", "-s", "apa").code == 0
-    assert (tmp_path / "data" / "avimcite" / "keys.json.bak").read_bytes() == first
-    books = json.loads(book.read_text(encoding="utf-8"))["catalogues"]
-    assert [sorted(ids) for ids in books.values()] == [["blog/2024/1", "blog/2024/2"]]
-    assert not [p.name for p in book.parent.iterdir() if p.name.endswith(".tmp")]
+    assert book.with_name(book.name + ".bak").read_bytes() == first
+    page = json.loads(book.read_text(encoding="utf-8"))
+    assert page["catalogue"] == os.path.realpath(path) and sorted(page["keys"]) == ["blog/2024/1", "blog/2024/2"]
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
