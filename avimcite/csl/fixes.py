@@ -992,7 +992,7 @@ def _implicit_year_suffix(model) -> None:
 
             if state and state["in_issued"] and state["pending"]:
                 suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
-                return suffix
+                return _ends_in_number(suffix)
             note_cut()  # printed, then cut: the groups around it still hold
             return String("")
         text = original_part(self, *args, **kwargs)
@@ -1005,8 +1005,15 @@ def _implicit_year_suffix(model) -> None:
             suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
             parent = self.getparent()
             mark = (parent.get("delimiter") or "")[:1] if parent is not None else ""
-            text = text + (mark if mark in _SUFFIX_MARKS else "") + suffix
+            text = _ends_in_number(text + (mark if mark in _SUFFIX_MARKS else "") + suffix)
         return text
+
+    def _ends_in_number(text):
+        # the suffix is a number blob in citeproc-js, last in the date when the year is
+        from avimcite.csl._citeproc import string
+        from avimcite.csl.adjust import ending_in_number
+
+        return ending_in_number(string, text, "")
 
     model.Layout.render_children = render_children
     model.Date.process = date_process
