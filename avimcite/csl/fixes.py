@@ -712,11 +712,17 @@ def _subsequent_author_substitute(model) -> None:
     original_process = model.Names.process
 
     def process(self, item, names_context=None, context=None, **kwargs):
+        state = _entry_names[-1] if _entry_names else None
+        if state is not None and state["names"] is None and _started and _started[-1] \
+                and not isinstance(self.getparent(), model.Substitute):
+            # something printed before the entry's names (a title, a term): citeproc-js turns
+            # the substitution off for the entry (NameOutput.init, term_predecessor) and the
+            # entry after it compares with the names before ("Title, AVİM, 2015" keeps AVİM)
+            state["blocked"] = True
         text = original_process(self, item, names_context=names_context, context=context, **kwargs)
         if text and _tracking:
             _tracking[-1].add("<names>")  # a substitute that rendered names, not a term
-        state = _entry_names[-1] if _entry_names else None
-        if state is not None and text and state["names"] is None and not state.get("term"):
+        if state is not None and text and state["names"] is None and not state.get("term") and not state.get("blocked"):
             # the entry's first cs:names output, without the label that avimcite.csl.names
             # recorded: citeproc-js compares and replaces the names, the label stays
             names, label = str(text), state.pop("label", "")
@@ -768,7 +774,7 @@ def _subsequent_author_substitute(model) -> None:
             finally:
                 if substitute is not None:
                     _entry_names.pop()
-            if state["names"] is not None or not state.get("term"):
+            if not state.get("blocked") and (state["names"] is not None or not state.get("term")):
                 previous = state["names"]  # citeproc-js: a term in the names' place keeps the last name
                 chain["reset"] = True
             if text is None or not str(text):
