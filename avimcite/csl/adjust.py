@@ -36,10 +36,11 @@ _seams = per_render("adjust.seams")  # ["literal" | "drop" | "raw"]: how the sea
 class _Ends:
     """What a rendered piece starts and ends with, for the next seam."""
 
-    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix", "suffix_head", "cut")
+    __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix", "suffix_head", "cut",
+                 "number", "number_mark")  # fmt: skip
 
     def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix="", text_suffix="",
-                 suffix_head="", cut=""):  # fmt: skip
+                 suffix_head="", cut="", number=False, number_mark=""):  # fmt: skip
         self.head_decorated = head_decorated  # starts with a decorated element
         self.tail_decorated = tail_decorated  # ends with a decorated element (quotes aside)
         self.tail_field = tail_field  # ends with a decorated variable, term or value
@@ -51,6 +52,12 @@ class _Ends:
         # the last character of a group's suffix that citeproc-js's downward pass took away
         # (a doubled mark) after the sibling after it had lost the same leading character
         self.cut = cut
+        # the last thing printed is one of citeproc-js's number blobs (a year suffix, a
+        # citation number: blobEndsInNumber, through any suffixes after it), and the mark
+        # the suffix of an element around it ends with (none: ""); an enclosing mark is
+        # not merged into that suffix (see ending_in_number)
+        self.number = number
+        self.number_mark = number_mark
 
 
 def _ends(text) -> _Ends | None:
@@ -98,6 +105,25 @@ def _as_group(string_module, element, text):
         output = _mark(string_module, output, _Ends(text_suffix=inner.text_suffix))
     if inner is not None and inner.cut and _ends(output) is not None:
         _ends(output).cut = inner.cut
+    if inner is not None and inner.number:
+        output = ending_in_number(string_module, output, inner.number_mark)
+    return output
+
+
+def ending_in_number(string_module, output, mark: str):
+    """`output` marked as ending in a number blob, after an element suffix ending in `mark`.
+
+    citeproc-js's downward pass merges an enclosing mark (a delimiter's, a group's suffix)
+    into the suffix of the last element inside only when that element does not end in a
+    number blob (`!blobEndsInNumber(child)`): a year suffix last in a group with suffix ":",
+    called by a macro in a group with delimiter ". ", prints "2016a:. Title" where a year
+    alone prints "2016: Title"."""
+    if output is None:
+        return output
+    ends = _ends(output)
+    if ends is None:
+        return _mark(string_module, output, _Ends(number=True, number_mark=mark))
+    ends.number, ends.number_mark = True, mark
     return output
 
 
@@ -217,14 +243,17 @@ def _elements_say_what_they_print(model, string) -> None:
         finally:
             if field and suffix:
                 _seams.pop()
-        if output is None or not (decorated or field or suffix):
+        number = self.get("variable") in _NUMBER_BLOBS
+        if output is None or not (decorated or field or suffix or number):
             return output
         own = ""
         if suffix in _MIGRATING and not _decorated(self, quotes=True) and self.get("variable") not in _NUMBERS:
             own = self.get("suffix", "")
             if str(text)[-1:] == own[:1] or re.search(r"&#?\w+;$", own):  # "&gt;" (HTML) is no mark
                 own = ""  # the suffix's mark merged with the text's own: an ordinary seam
-        return _mark(string, output, _Ends(decorated, decorated, field, suffix, own, self.get("suffix", "")[:1]))
+        return _mark(string, output, _Ends(decorated, decorated, field, suffix, own, self.get("suffix", "")[:1],
+                                           number=number and bool(str(output)),
+                                           number_mark=suffix if number and suffix in _PUNCT else ""))  # fmt: skip
 
     def render(self, *args, **kwargs):
         text = text_render(self, *args, **kwargs)
@@ -252,8 +281,29 @@ def _elements_say_what_they_print(model, string) -> None:
         if ends is None or isinstance(self, (model.Text, model.Date_Part)) and "macro" not in self.attrib:
             return wrap(self, text)
         suffix = self.get("suffix", "")
-        if (len(suffix) > 1 and ends.tail_suffix == suffix[0] and ends.suffix_head in _PUNCT + " "
-                and isinstance(self, model.Group) and _doubled_at_end(self, text, suffix[0])):
+        if ends.number:
+            output = wrap_number(self, text, ends, suffix)
+            mark = suffix[-1] if suffix and suffix[-1] in _PUNCT else ("" if suffix else ends.number_mark)
+            return ending_in_number(string, output, mark)
+        return wrap_other(self, text, ends, suffix)
+
+    def wrap_number(self, text, ends, suffix):
+        """A piece that ends in a number blob: the suffix's leading mark is not merged with
+        the mark of a suffix inside (ending_in_number), only a doubled one is dropped."""
+        if ends.number_mark and suffix[:1] in _PUNCT and not doubled(self, text, ends, suffix):
+            _seams.append("literal")
+            try:
+                return wrap(self, text)
+            finally:
+                _seams.pop()
+        return wrap_other(self, text, ends, suffix)
+
+    def doubled(self, text, ends, suffix):
+        return (len(suffix) > 1 and ends.tail_suffix == suffix[0] and ends.suffix_head in _PUNCT + " "
+                and isinstance(self, model.Group) and _doubled_at_end(self, text, suffix[0]))  # fmt: skip
+
+    def wrap_other(self, text, ends, suffix):
+        if doubled(self, text, ends, suffix):
             # citeproc-js's downward pass, a last child whose own suffix ends with the mark the
             # group's suffix starts with: the group's suffix loses its last character, then the
             # doubled mark ("…AVİM." in a group with suffix ". " prints "…AVİM.Ankara"). Not
@@ -291,7 +341,8 @@ def _elements_say_what_they_print(model, string) -> None:
 
 _MIGRATING = ":;!?"  # a text element's suffix mark that an enclosing mark can go in front of
 _NUMBERS = {"number", "page", "locator", "volume", "issue", "edition", "number-of-pages", "number-of-volumes",
-            "chapter-number", "collection-number", "citation-number"}  # citeproc-js's numbers: no migration
+            "chapter-number", "collection-number", "citation-number", "year-suffix"}  # citeproc-js's numbers: no migration
+_NUMBER_BLOBS = {"year-suffix", "citation-number"}  # always a CSL.NumericBlob in citeproc-js
 
 
 @contextmanager
@@ -390,14 +441,17 @@ def _seams_read_the_elements(model, string) -> None:
             # a text element's suffix ends the output whatever printed nothing after it
             text_suffix = "" if printed is None or (delimiter and printed is not items[-1]) else \
                 getattr(_ends(printed), "text_suffix", "")
-            if (first and first.head_decorated) or last or text_suffix:
+            ended = _ends(printed) if printed is not None else None
+            number = bool(ended and ended.number)
+            if (first and first.head_decorated) or last or text_suffix or number:
                 # cs:choose is transparent: its branch's pieces are the group's
                 output = _mark(string, output, _Ends(bool(first and first.head_decorated),
                                                      bool(last and last.tail_decorated),
                                                      bool(last and last.tail_field),
                                                      last.tail_suffix if last else "",
                                                      text_suffix, last.suffix_head if last else "",
-                                                     last.cut if last else ""))  # fmt: skip
+                                                     last.cut if last else "",
+                                                     number, ended.number_mark if number else ""))  # fmt: skip
         return output
 
     string.join = join
@@ -407,9 +461,10 @@ def _seams_read_the_elements(model, string) -> None:
 def _mode(previous, item, delimiter: str) -> str | None:
     before, after = _ends(previous), _ends(item)
     if delimiter:
-        if delimiter[0] in _PUNCT and before and before.tail_suffix:
-            # citeproc-js adds the delimiter's mark to the suffix unless it ends with it
-            return "drop" if before.tail_suffix == delimiter[0] else "literal"
+        if delimiter[0] in _PUNCT and before and (before.tail_suffix or before.number_mark):
+            # citeproc-js adds the delimiter's mark to the suffix unless it ends with it (and
+            # merges it with none inside that ends in a number: ending_in_number)
+            return "drop" if (before.tail_suffix or before.number_mark) == delimiter[0] else "literal"
         if delimiter[0] in _PUNCT and before and before.tail_field:
             return "literal"
         return None

@@ -712,11 +712,17 @@ def _subsequent_author_substitute(model) -> None:
     original_process = model.Names.process
 
     def process(self, item, names_context=None, context=None, **kwargs):
+        state = _entry_names[-1] if _entry_names else None
+        if state is not None and state["names"] is None and _started and _started[-1] \
+                and not isinstance(self.getparent(), model.Substitute):
+            # something printed before the entry's names (a title, a term): citeproc-js turns
+            # the substitution off for the entry (NameOutput.init, term_predecessor) and the
+            # entry after it compares with the names before ("Title, AVİM, 2015" keeps AVİM)
+            state["blocked"] = True
         text = original_process(self, item, names_context=names_context, context=context, **kwargs)
         if text and _tracking:
             _tracking[-1].add("<names>")  # a substitute that rendered names, not a term
-        state = _entry_names[-1] if _entry_names else None
-        if state is not None and text and state["names"] is None and not state.get("term"):
+        if state is not None and text and state["names"] is None and not state.get("term") and not state.get("blocked"):
             # the entry's first cs:names output, without the label that avimcite.csl.names
             # recorded: citeproc-js compares and replaces the names, the label stays
             names, label = str(text), state.pop("label", "")
@@ -768,7 +774,7 @@ def _subsequent_author_substitute(model) -> None:
             finally:
                 if substitute is not None:
                     _entry_names.pop()
-            if state["names"] is not None or not state.get("term"):
+            if not state.get("blocked") and (state["names"] is not None or not state.get("term")):
                 previous = state["names"]  # citeproc-js: a term in the names' place keeps the last name
                 chain["reset"] = True
             if text is None or not str(text):
@@ -992,7 +998,7 @@ def _implicit_year_suffix(model) -> None:
 
             if state and state["in_issued"] and state["pending"]:
                 suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
-                return suffix
+                return _ends_in_number(suffix)
             note_cut()  # printed, then cut: the groups around it still hold
             return String("")
         text = original_part(self, *args, **kwargs)
@@ -1005,8 +1011,15 @@ def _implicit_year_suffix(model) -> None:
             suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
             parent = self.getparent()
             mark = (parent.get("delimiter") or "")[:1] if parent is not None else ""
-            text = text + (mark if mark in _SUFFIX_MARKS else "") + suffix
+            text = _ends_in_number(text + (mark if mark in _SUFFIX_MARKS else "") + suffix)
         return text
+
+    def _ends_in_number(text):
+        # the suffix is a number blob in citeproc-js, last in the date when the year is
+        from avimcite.csl._citeproc import string
+        from avimcite.csl.adjust import ending_in_number
+
+        return ending_in_number(string, text, "")
 
     model.Layout.render_children = render_children
     model.Date.process = date_process
