@@ -38,7 +38,8 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
         raise render_error(style, "(all)", exc) from None
     if mode == "bibliography" and not rendered.bibliography and not rendered.failures:
         raise UsageError(f"the style {style.id} has no bibliography; use --mode citation.")
-    lines = rendered.citations + ([""] if mode == "both" else []) + rendered.bibliography
+    lines = CiteLines(rendered.citations + ([""] if mode == "both" else []) + rendered.bibliography)
+    lines.citations, lines.bibliography = rendered.citations, rendered.bibliography
     if rendered.failures:
         from avimcite.errors import RenderError
 
@@ -46,8 +47,8 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
         first = rendered.errors[0]
         where = f" at {first.element}" if first.element else ""
         more = f" (and {len(rendered.failures) - 1} more)" if len(rendered.failures) > 1 else ""
-        return PartialOutput(lines, RenderError(f"the style {style.id} could not render the post {key}{more}{where}: {what}; "
-                                                "the other entries were printed.", item=key, element=first.element))  # fmt: skip
+        lines.error = RenderError(f"the style {style.id} could not render the post {key}{more}{where}: {what}; "
+                                                "the other entries were printed.", item=key, element=first.element)  # fmt: skip
     return lines
 
 
@@ -147,12 +148,14 @@ def _locale_terms(locale: str | None) -> dict[str, list[str]]:
     return found
 
 
-class PartialOutput(list):
-    """Lines that were rendered, and the error to raise once they are printed."""
+class CiteLines(list):
+    """The lines to print; `citations` and `bibliography` as the engine gave them, and
+    `error`: when some entries could not be rendered, the error to raise once the rendered
+    ones are printed."""
 
-    def __init__(self, lines, error):
-        super().__init__(lines)
-        self.error = error
+    citations: list = []
+    bibliography: list = []
+    error = None
 
 
 def check_style_file(path: Path) -> None:

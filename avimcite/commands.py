@@ -330,13 +330,14 @@ def list_posts(filters, sort: str, reverse: bool, limit: Optional[int], ids_only
 
 
 def cite(ids, style: str, locale: Optional[str], mode: Optional[str], accessed: Optional[str], fmt: str,
-         lang: Optional[str], all_: bool = False, filters=None, clusters: Optional[str] = None) -> None:  # fmt: skip
+         lang: Optional[str], all_: bool = False, filters=None, clusters: Optional[str] = None,
+         json_: bool = False) -> None:  # fmt: skip
     from avimcite.formatters import house as house_format
 
     when = parse_date(accessed, "--accessed") or date.today()
     house = style in house_format.STYLES
     if clusters is not None:
-        return cite_clusters(clusters, ids, style, locale, mode or "citation", when, fmt, lang, all_ or bool(filters))
+        return cite_clusters(clusters, ids, style, locale, mode or "citation", when, fmt, lang, all_ or bool(filters), json_)
     mode = mode or "bibliography"
     if house and (locale or mode != "bibliography"):
         raise UsageError("--locale and --mode are for CSL styles; the house styles take --lang en|tr.")
@@ -355,7 +356,10 @@ def cite(ids, style: str, locale: Optional[str], mode: Optional[str], accessed: 
         from avimcite.citing import cite_csl
 
         lines = cite_csl(posts, state.keys(giving=posts), style, locale, mode, fmt, when)
-    if fmt == "markdown":  # one paragraph per entry: pandoc and Word join lines that touch
+    if json_:
+        cited = [[post_id] for post_id in dict.fromkeys(p.id for p in posts)]  # one citation per post (cite_csl)
+        _write_cite_json(style, mode, fmt, cited, [] if house else lines.citations, lines if house else lines.bibliography)
+    elif fmt == "markdown":  # one paragraph per entry: pandoc and Word join lines that touch
         output.write_lines(["\n\n".join(line for line in lines if line)] if any(lines) else [])
     else:
         output.write_lines(lines)
@@ -366,7 +370,7 @@ def cite(ids, style: str, locale: Optional[str], mode: Optional[str], accessed: 
 
 
 def cite_clusters(source: str, ids, style: str, locale: Optional[str], mode: str, when: date, fmt: str,
-                  lang: Optional[str], selected: bool) -> None:  # fmt: skip
+                  lang: Optional[str], selected: bool, json_: bool = False) -> None:  # fmt: skip
     """`cite --clusters FILE|-`: one citation cluster a line in pandoc's syntax, one line out
     per cluster (and the bibliography of the posts cited with --mode both). A malformed line
     or an unknown key prints nothing."""
@@ -393,9 +397,21 @@ def cite_clusters(source: str, ids, style: str, locale: Optional[str], mode: str
     keys = state.keys()
     posts, clusters = read_clusters(text, state.catalogue(), keys, locale)
     lines = cite_csl(posts, keys, style, locale, mode, fmt, when, clusters=clusters)
-    output.write_lines(lines)
+    if json_:
+        ids = [list(dict.fromkeys(cite["id"] for cite in cluster)) for cluster in clusters]
+        _write_cite_json(style, mode, fmt, ids, lines.citations, lines.bibliography)
+    else:
+        output.write_lines(lines)
     if getattr(lines, "error", None):
         raise lines.error
+
+
+def _write_cite_json(style: str, mode: str, fmt: str, ids: list[list[str]], citations: list[str], bibliography: list[str]) -> None:
+    """`cite --json`: one object, the strings as the style makes them (line breaks of
+    display="block" kept), each citation with the post ids it cites, in the order printed."""
+    output.write_json({"style": style, "mode": mode, "format": fmt,
+                       "citations": [{"ids": cited, "text": text} for cited, text in zip(ids, citations)],
+                       "bibliography": list(bibliography)})  # fmt: skip
 
 
 def run(command: str, ids: Optional[list[str]], values: dict) -> None:
@@ -410,4 +426,4 @@ def run(command: str, ids: Optional[list[str]], values: dict) -> None:
     if command == "list":
         return list_posts(filters, v["sort"], bool(v["reverse"]), v["limit"], bool(v["ids_only"]), bool(v["json_"]))
     return cite(ids or None, v["style"], v["locale"], v["mode"], v["accessed"], v["fmt"], v["lang"], bool(v["all_"]),
-                filters, clusters=v["clusters"])  # fmt: skip
+                filters, clusters=v["clusters"], json_=bool(v["json_"]))  # fmt: skip

@@ -115,6 +115,8 @@ COMMANDS: dict[str, tuple[Opt | Arg, ...]] = {
         ACCESSED,
         Opt(("--format", "-f"), "fmt", "choice", choices=FORMATS, default="text", help="Output markup."),
         Opt(("--lang",), "lang", "choice", choices=LANGS, help="House styles: language of the line (default: the post's)."),
+        Opt(("--json",), "json_", "flag",
+            help="Print one JSON object: style, mode, format, citations (each with the ids it cites) and bibliography."),
         ALL,
         *(o for o in FILTERS if o is not LANG),
     ),

@@ -135,3 +135,22 @@ def test_html_output_is_escaped(run, write_catalogue):
     path = write_catalogue([post_record(title="A & B <script>")])
     out = run("--catalogue", str(path), "cite", "blog/2024/1", "-f", "html", "--accessed", "2026-01-01").out
     assert "A &amp; B &lt;script&gt;" in out and "<script>" not in out
+
+
+def test_cite_json_holds_what_the_plain_output_prints_with_the_ids_each_citation_cites(run, tmp_path):
+    import json
+
+    clusters = tmp_path / "cites.txt"
+    clusters.write_text("[@2023/63, para. 4; @commentary/2024/38]\n[-@2023/63]\n", encoding="utf-8")
+    for args, ids in ((["--clusters", str(clusters), "-s", "apa", "--mode", "both"], [["blog/2023/63", "commentary/2024/38"], ["blog/2023/63"]]),
+                      (["2023/63", "commentary/2024/38", "2023/63", "-s", "ieee", "--mode", "both"], [["blog/2023/63"], ["commentary/2024/38"]]),
+                      (["2023/63", "--accessed", "2026-06-25"], [])):  # fmt: skip
+        plain, data = run("cite", *args), run("cite", *args, "--json")
+        assert plain.code == data.code == 0, (plain.err, data.err)
+        got = json.loads(data.out)
+        lines = plain.out.splitlines()
+        citations = lines[: lines.index("")] if "" in lines else []
+        assert [c["text"] for c in got["citations"]] == citations
+        assert [c["ids"] for c in got["citations"]] == ids
+        assert got["bibliography"] == lines[len(citations) + bool(citations):]
+    assert json.loads(run("cite", "2023/63", "--json", "--accessed", "2026-06-25").out)["bibliography"][0].startswith("Taras KUZIO. 2023.")
