@@ -131,6 +131,28 @@ def install(model, source_json) -> None:
 
     model.Date_Part.process = part_process
 
+    inner_render = model.Date_Part.render
+
+    def part_render(self, date, context=None, *args, **kwargs):
+        """A localized date's date-part, with what a `cs:date-part` child of the style's
+        `cs:date` overrides (CSL 1.0.2 "Localized Date Formats") for this date only.
+        citeproc-py merges the override into the locale's element itself, so every later
+        date of that form kept it: after a report's `<date form="text"><date-part
+        name="month" form="short"/></date>`, every blog's plain `<date form="text"/>` printed
+        "Oct. 31" (citeproc-js: "October 31")."""
+        if context is None or self.getparent() is context:  # a style's own date-part: nothing merged
+            return inner_render(self, date, context, *args, **kwargs)
+        attrib = self.attrib
+        before = dict(attrib)
+        try:
+            return inner_render(self, date, context, *args, **kwargs)
+        finally:
+            if dict(attrib) != before:
+                attrib.clear()
+                attrib.update(before)
+
+    model.Date_Part.render = part_render
+
     def part_attribute(self, context, name: str, attribute: str, default):
         for holder in (context, self):
             if holder is None:
