@@ -114,10 +114,13 @@ def install(package) -> None:
         if "locator" in names:
             from avimcite.csl.fixes import _NUMERIC
 
+            from avimcite.csl.numbers import locator_is_numeric
+
             value = item.locator.identifier if isinstance(item, dict) and "locator" in item else None
+            numeric = value is not None and bool(_NUMERIC.match(str(value)) or locator_is_numeric(str(value), _and_word(self)))
             for i, name in enumerate(names):
                 if name == "locator" and i < len(results):
-                    results[i] = value is not None and bool(_NUMERIC.match(str(value)))
+                    results[i] = numeric
         return results
 
     model.If._is_numeric = is_numeric
@@ -182,6 +185,14 @@ def install(package) -> None:
 _SOMETHING = frozenset(("event", "publisher", "publisher-place", "event-place", "title", "container-title",
                         "collection-title", "authority", "genre", "title-short", "medium", "country",
                         "jurisdiction", "archive", "archive-place"))  # fmt: skip
+
+
+def _and_word(element) -> str | None:
+    """The locale's "and" (a number's parts may be joined by it)."""
+    try:
+        return str(element.get_single_term("and") or "").strip() or None
+    except Exception:  # noqa: BLE001 - no term
+        return None
 
 
 def _author_only_gate(cls, original):

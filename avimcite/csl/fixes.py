@@ -551,10 +551,14 @@ def _numbers_with_slashes_are_numeric(model) -> None:
                 return int(str(value)) > 1
             except ValueError:
                 return False
-        if _MULTIPLE.search(str(value)):
-            return True
         # "213 et 235": the locale's own word for "and" joins numbers too
         word = str(self.get_single_term("and") or "").strip()
+        if variable == "locator":  # as citeproc-js parses a cite's locator ("chaps. 5, iii", "sec. IV-VI")
+            from avimcite.csl.numbers import locator_is_plural
+
+            return locator_is_plural(str(value), word)
+        if _MULTIPLE.search(str(value)):
+            return True
         return bool(word) and re.search(rf"\d+[A-Z]*\s*,?\s*{re.escape(word)}\s+[A-Z]*\d+", str(value), re.IGNORECASE) is not None
 
     original_label = model.Label.process

@@ -121,3 +121,78 @@ def _day_ordinals_take_the_month_gender(model) -> None:
         return ordinal(date.day, context if context is not None else self, gender)
 
     model.Date_Part.process = process
+
+
+# citeproc-js's processNumber (util_number.js) for a cite's locator: the value split where
+# "&", "and", ", ", "; " or a hyphen or en dash join its parts; a part's leading particle
+# ("C" of "C22") set apart. The first part decides: the locator is numeric when it is a
+# number or a run of lowercase i, x and v ("iii", "xii", and, as citeproc-js has it, any
+# word that starts with one of them: "intro"), with letters or a range after it
+# ("12a", "ix-x"); the label is plural when there are two or more parts and the first is
+# a number ("12 and elsewhere", "12, A") or a roman numeral in either case.
+_JOINER = r"\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+|\s*\\*[\-\u2013]+\s*"
+_JOINERS = rx.compile(_JOINER)
+_PARTICLE = rx.compile(r"([0-9]*[a-zA-Z]+0*)?([0-9]+(?:[a-zA-Z]*|[-,a-zA-Z]+))")
+_JS_NUMERIC = rx.compile(r"(?:[0-9]+|[ixv]+)(?:[-,:a-zA-Z]*|-[-0-9]+)")
+_ROMAN = rx.compile(r"[ivxlcmIVXLCM]+")
+_LEADING_INT = rx.compile(r"\s*[+-]?\d")
+
+
+def _locator_parts(value: str, and_word: str | None = None) -> list[str]:
+    value = value.strip()
+    if and_word and and_word != "and":
+        import re
+
+        pattern = rx.compile(_JOINER + rf"|,\s+{re.escape(and_word)}\s+|\s+{re.escape(and_word)}\s+")
+    else:
+        pattern = _JOINERS
+    return [part for part in pattern.split(value) if part]
+
+
+def locator_is_numeric(value: str, and_word: str | None = None) -> bool:
+    parts = _locator_parts(str(value), and_word)
+    if not parts:
+        return False
+    found = _PARTICLE.fullmatch(parts[0])
+    return _JS_NUMERIC.fullmatch(found.group(2) if found else parts[0]) is not None
+
+
+_SUBSECTION = rx.compile(r"(?:[a-z]{1,4}\.\s+)*[0-9]+[,a-zA-Z]+")
+_LETTERS = rx.compile(r"[,a-zA-Z]+")
+_LABELLED = rx.compile(r"[a-zA-Z]+\.\s")
+
+
+def locator_is_plural(value: str, and_word: str | None = None) -> bool:
+    """Two or more parts under the locator's own label, the first numeric and a number or
+    roman numeral: "12-13", "12, 13", "5, iii", "12 and elsewhere" ("Sections"); not
+    "12,13", "12a-c" (one subsection), "12\\-13" (an escaped hyphen), "IV-VI" (not
+    numeric for citeproc-js), "12, sec. 3" (the second part has a label of its own)."""
+    value = str(value).strip()
+    if and_word and and_word != "and":
+        import re
+
+        pattern = rx.compile(f"({_JOINER}|,\\s+{re.escape(and_word)}\\s+|\\s+{re.escape(and_word)}\\s+)")
+    else:
+        pattern = rx.compile(f"({_JOINER})")
+    pieces = pattern.split(value)
+    parts, joiners = pieces[0::2], pieces[1::2]
+    # citeproc-js's fixupSubsections: "12a-c" is one part
+    i = len(joiners) - 1
+    while i >= 0:
+        if joiners[i].strip() == "-" and _SUBSECTION.fullmatch(parts[i]) and _LETTERS.fullmatch(parts[i + 1]):
+            parts[i : i + 2] = [parts[i] + "-" + parts[i + 1]]
+            del joiners[i]
+        i -= 1
+    count = 1
+    for joiner, part in zip(joiners, parts[1:]):
+        if _LABELLED.match(part):  # a label of its own: another group
+            break
+        if "\\" not in joiner:  # an escaped hyphen joins no two parts
+            count += 1
+    if count < 2 or not parts[0]:
+        return False
+    found = _PARTICLE.fullmatch(parts[0])
+    first = found.group(2) if found else parts[0]
+    if _JS_NUMERIC.fullmatch(first) is None:
+        return False
+    return _LEADING_INT.match(first) is not None or _ROMAN.fullmatch(first) is not None

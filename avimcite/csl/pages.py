@@ -122,7 +122,9 @@ def install(package) -> None:
             # escaped for the output format, as the item's own text is ("a &amp; b" in HTML)
             if (item.locator.label or "page") == "page":
                 return String(_ampersands(self, format_pages(value, self.get_root().get("page-range-format"), _delimiter(self))))
-            return String(_ampersands(self, _NUMERIC_RANGE.sub(_delimiter(self), value).replace("\\-", "-")))
+            # numbers and roman numerals ranged alike ("chaps. xii–xv", "IV–VI", "iii–5")
+            ranged = format_ranges(_NUMERIC_RANGE.sub(_delimiter(self), value), _delimiter(self))
+            return String(_ampersands(self, ranged.replace("\\-", "-")))
         text = original_variable(self, item, context)
         if self.get("variable") in _RANGED_VARIABLES and isinstance(text, str) and "-" in text:
             ranged = format_ranges(text, _delimiter(self))
