@@ -148,9 +148,6 @@ UNTUNED_KNOWN = {
     ("shipped-r0", "mineralogical-magazine", 7),
     ("shipped-r0", "freshwater-biology", 7),
     ("shipped-r0", "biological-journal-of-the-linnean-society", 7),
-    # a suppress-author cite after a cite with a suffix: citeproc-js keeps its locator's
-    # label ("chap. iii"), ours prints the locator alone
-    ("mine-r1", "oxford-guide-to-style-notes-initials-label-page", 10),
 }
 
 
