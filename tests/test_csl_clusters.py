@@ -364,3 +364,33 @@ def test_a_suppress_author_cite_is_ranged_with_its_neighbours():
                 [{"id": "a"}, {"id": "b"}, {"id": "c", "suppress-author": True}],
                 [{"id": "d"}, {"id": "e", "suppress-author": True}, {"id": "f"}, {"id": "a"}]]  # fmt: skip
     assert render(items, _NUMBERS, mode="citation", clusters=clusters).citations == ["[1–3]"] * 4 + ["[1,4–6]"]
+
+
+COLLAPSE_STYLES = (CSL / "cluster-styles-collapse.txt").read_text(encoding="utf-8").split()
+COLLAPSE_DOCUMENTS = sorted(p.stem for p in (CSL / "clusters-collapse").glob("*.json"))
+# (document, style, line): a difference with a reason; every other line must be equal
+COLLAPSE_KNOWN = {
+    # a locator typed with an en dash ("7–9"): AMA's locator prints it with a hyphen ("pp7-9")
+    ("shipped-numbers", "american-medical-association", 33),
+}
+
+
+@pytest.mark.parametrize("style", COLLAPSE_STYLES)
+@pytest.mark.parametrize("document", COLLAPSE_DOCUMENTS)
+def test_citation_number_collapsing_equals_citeproc_js(document, style):
+    """citation-number ranges as citeproc-js's renderBlobs makes them (golden-clusters-collapse/,
+    make_golden_clusters_collapse.sh): a prefixed cite still starts or joins a range ("see
+    1–3"), a suffix ends one, a locator's numbers are numbers of the range ("1, p. 2–5", "1,
+    pp. 7, 9–12", "1, pp. 13–15–17") unless it is text ("1, p. iii; 2–4"), the last number
+    after a number joins with the layout's delimiter ("1, p. 4, 6" but "1, p. 4; 6, 8"), and
+    after-collapse-delimiter follows a cite with a locator, not a range ("1–3, 5")."""
+    from avimcite.csl import render
+
+    items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))
+    clusters = json.loads((CSL / "clusters-collapse" / f"{document}.json").read_text(encoding="utf-8"))
+    gold = (CSL / "golden-clusters-collapse" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
+    ours = [" ".join(line.split()) for line in render(items, style, locale="en-US", clusters=clusters, mode="citation").citations]
+    assert len(ours) == len(gold)
+    differing = {n for n, (want, got) in enumerate(zip(gold, ours)) if want != got}
+    known = {n for d, s, n in COLLAPSE_KNOWN if (d, s) == (document, style)}
+    assert differing == known, [(n, gold[n], ours[n]) for n in sorted(differing ^ known)]

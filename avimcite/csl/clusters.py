@@ -177,7 +177,84 @@ def install(package) -> None:
     model.Names.render = names_render
     for cls in (model.Text, model.Number, model.Date, model.Names):
         cls.render = _author_only_gate(cls, cls.render)
+    for cls in (model.Text, model.Label, model.Number, model.Date, model.Names, model.Group):
+        cls.render = _blob_marks(cls, cls.render)
     _installed = True
+
+
+# what makes citeproc-js render a numeric field's output as text, not as number blobs: the
+# affixes and decorations of its element (outputNumericField opens a level with them, which
+# Output.Queue.string flattens when it has a suffix or a decoration)
+_FLATTENING = ("suffix", "font-style", "font-variant", "font-weight", "text-decoration", "vertical-align", "display")
+
+
+def _blob_marks(cls, original):
+    """Under collapse="citation-number" (the cite's state has "blobs"): a cs:text of the
+    citation-number, and of a locator citeproc-js renders as numbers (_locator_numbers),
+    prints between markers (richtext.NUMBER_BLOB, LOCATOR_BLOB), so that _cite_blobs finds
+    the numbers a cite ends with. A group or macro whose only printed element is such a
+    number is one number with its affixes and decorations (renderBlobs gives a single blob
+    its parent's: "[1]–[3]"): the markers enclose it. Each element that prints something
+    (not a group or macro) is counted, to tell these apart and to see a locator printed
+    right after the number (no element between)."""
+    kind = cls.__name__
+
+    def render(self, item, *args, **kwargs):
+        state = _cite_state[-1] if _cite_state else None
+        if state is None or not state.get("blobs"):
+            return original(self, item, *args, **kwargs)
+        container = kind == "Group" or (kind == "Text" and "macro" in self.attrib)
+        before = state.get("leaves", 0)
+        saved = (state.get("number_leaf"), state.get("locator_leaf"))
+        try:
+            text = original(self, item, *args, **kwargs)
+        except BaseException:
+            if container:  # a group that prints nothing prints none of its elements
+                state["leaves"], (state["number_leaf"], state["locator_leaf"]) = before, saved
+            raise
+        if text is None or not str(text):
+            if container:
+                state["leaves"], (state["number_leaf"], state["locator_leaf"]) = before, saved
+            return text
+        from avimcite.csl._citeproc.string import String
+        from avimcite.csl.richtext import LOCATOR_BLOB, NUMBER_BLOB
+
+        if container:
+            leaves = state.get("leaves", 0)
+            if leaves == before + 1:
+                for pair, leaf in ((NUMBER_BLOB, "number_leaf"), (LOCATOR_BLOB, "locator_leaf")):
+                    marked = str(text)
+                    if state.get(leaf) == leaves and pair[0] in marked:
+                        return String(pair[0] + marked.replace(pair[0], "").replace(pair[1], "") + pair[1])
+            return text
+        state["leaves"] = before + 1
+        variable = self.get("variable") if kind == "Text" else None
+        if variable == "citation-number":
+            state["number_leaf"] = state["leaves"]
+            return String(NUMBER_BLOB[0]) + text + String(NUMBER_BLOB[1])
+        numbers = _locator_numbers(item) if variable == "locator" else None
+        # several numbers under the locator's own affixes or decorations are text (Output.Queue.string)
+        if numbers and (len(numbers) == 1 or not (any(self.get(a) for a in _FLATTENING) or self.get("quotes", "false") == "true")):
+            state["locator_leaf"] = state["leaves"]
+            return String(LOCATOR_BLOB[0]) + text + String(LOCATOR_BLOB[1])
+        return text
+
+    return render
+
+
+_LOCATOR_NUMBERS = _lazy_re(r"[1-9][0-9]*(?:\s*(?:-|\u2013|,)\s*[1-9][0-9]*)*")
+_DIGITS = _lazy_re(r"[0-9]+")
+
+
+def _locator_numbers(item) -> list[int] | None:
+    """The numbers citeproc-js renders a cite's locator as (CSL.Util.outputNumericField: a
+    NumericBlob for each collapsible value): "4" [4], "33-35" [33, 35], "7, 9" [7, 9]; None
+    for one that is text ("iii", "12a", "3.4", "7 & 9")."""
+    cite = item.get("avim_cite") if isinstance(item, dict) else None
+    value = str((cite or {}).get("locator") or "").strip()
+    if not value or not _LOCATOR_NUMBERS.fullmatch(value):
+        return None
+    return [int(n) for n in _DIGITS.findall(value)]
 
 
 # text variables whose output counts as "something rendered" (citeproc-js's MULTI_FIELDS,
@@ -510,7 +587,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             out.append(join([c[1] for c in cites], layout.get("delimiter", "")))
             continue
         pieces = _collapse(layout, cites, collapse, grouping, group_delimiter, citation_element)
-        if len(pieces) == len(cites):
+        if collapse != "citation-number" and len(pieces) == len(cites):  # _collapse_numbers sees to them
             pieces = [pieces[0]] + [(text, _affix_delimiter(joiner, cites[i - 1][0]["avim_cite"], cites[i][0]["avim_cite"]))
                                     for i, (text, joiner) in enumerate(pieces[1:], 1)]  # fmt: skip
         body = pieces[0][0]
@@ -637,7 +714,8 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
 
     cite = item["avim_cite"]
     state = {"suppress": suppress, "drop_year": drop_year, "names_done": False, "names": None, "depth": 0,
-             "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0}
+             "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0,
+             "blobs": _collapses_numbers(layout)}
     _cite_state.append(state)
     from avimcite.csl import braces
 
@@ -665,11 +743,19 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
         # "“Title”, n. 2" with punctuation-in-quote too
         stay = STAY if stays_outside(suffix) else ""
         text = text + String(stay + parse(suffix, layout.get_formatter().preformat, quotes="affix"))
+    item["avim_leaves"] = (state.get("number_leaf"), state.get("locator_leaf"))
     item["avim_text_var"] = bool(state.get("text_var"))
     item["avim_suffix_splice"] = bool(state.get("suffix_splice"))
     item["avim_locator_printed"] = bool(state.get("locator_printed"))
     item["avim_locator_label"] = bool(state.get("locator_label"))
     return text, state["names"]
+
+
+def _collapses_numbers(layout) -> bool:
+    try:
+        return layout.getparent().get("collapse") == "citation-number"
+    except AttributeError:
+        return False
 
 
 def _plain_cite(item) -> bool:
@@ -683,7 +769,7 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     after_collapse = citation_element.get("after-collapse-delimiter")
     after_collapse = delimiter if after_collapse is None else after_collapse
     if collapse == "citation-number":
-        return _collapse_numbers(_names_cut(layout, cites), delimiter, after_collapse)
+        return _collapse_numbers(layout, _names_cut(layout, cites), citation_element)
     year_delimiter = citation_element.get("year-suffix-delimiter")
     if not grouping:
         return [(text, year_delimiter if year_delimiter is not None and item.get("avim_suffix_splice") else delimiter)
@@ -910,40 +996,186 @@ def _names_cut(layout, cites):
                 continue
         elif key is not None:
             last = key
+            info = {**info, "new_names": True}  # citeproc-js: names not printed before end have_collapsed
         out.append((item, text, names, info))
     return out
 
 
-def _collapse_numbers(cites, delimiter, after_collapse):
-    """citation-number ranges: three or more consecutive numbers print as "first–last"."""
-    runs: list[list] = []
-    for entry in cites:
-        item = entry[0]
-        number = None
+def _collapse_numbers(layout, cites, citation_element):
+    """citation-number collapsing as citeproc-js does it (getCitationCluster, then
+    Output.Queue.renderBlobs over the cluster's blobs). Each cite is text, or text followed
+    by the numbers it ends with (_cite_blobs): its citation-number when nothing prints after
+    it (a prefix, its names or other text may print before it), or the numbers of its
+    locator ("p. 4", "pp. 33–35", "pp. 7, 9"; not "p. iii"); a cite with a suffix is text.
+    The delimiter before each cite is getSpliceDelimiter's (after-collapse-delimiter after a
+    cite with a locator, or where the cite prints a text variable or new names), as the
+    affixes punctuate it (_affix_delimiter). NumericBlob.checkNext then marks each number
+    that follows the number before it in sequence as a successor, and the third of such
+    numbers on as within a range (printed "first–last": "1, p. 2–5" for a locator 2 and the
+    cites 3 to 5), any other number after a number as seen; checkLast makes the last seen
+    number of each run of numbers a successor. A successor is joined with the layout's
+    delimiter, a seen number or one after text with the cite's delimiter."""
+    from avimcite.csl._citeproc.string import String
+
+    delimiter = layout.get("delimiter", "")
+    after_collapse = citation_element.get("after-collapse-delimiter")
+    try:
+        dash = str(layout.get_term("citation-range-delimiter").single or "\u2013")
+    except Exception:  # noqa: BLE001 - a locale without the term
+        dash = "\u2013"
+    objects: list = []  # [text, delimiter before it] or _Blob
+    last_collapsed = True
+    for pos, (item, text, _names, info) in enumerate(cites):
         cite = item["avim_cite"]
-        # citeproc-js ranges the cites that print their number alone: a locator the style
-        # does not print in citations keeps no cite out of a range, nor does suppress-author
-        # (a number is no author: "[1–3]" with the second cite suppress-author)
-        if not (item.get("avim_locator_printed") or cite.get("prefix") or cite.get("suffix")):
-            try:
-                number = item.number
-            except Exception:  # noqa: BLE001
-                number = None
-        if runs and number is not None and runs[-1][-1][0] is not None and number == runs[-1][-1][0] + 1:
-            runs[-1].append((number, entry))
+        have_collapsed = not item.get("avim_text_var") and not info.get("new_names")
+        splice = ""
+        if pos > 0:
+            previous = cites[pos - 1][0]["avim_cite"]
+            splice = delimiter
+            if after_collapse is not None and (previous.get("locator") not in (None, "") or not have_collapsed):
+                splice = after_collapse  # getSpliceDelimiter (collapse is not "year-suffix")
+            splice = _affix_delimiter(splice, previous, cite)
+        last_collapsed = have_collapsed
+        head, blobs = _cite_blobs(item, text, delimiter, dash)
+        if not blobs:
+            objects.append([head, splice])
+        elif head is not None:
+            objects.append([head, splice])
+            for blob in blobs:
+                blob.suppress = True  # citeproc-js's in_cite_predecessor: text printed before it
+            objects.extend(blobs)
         else:
-            runs.append([(number, entry)])
+            blobs[0].splice = splice
+            objects.extend(blobs)
+    del last_collapsed
+    start = True
+    for k, blob in enumerate(objects):
+        following = objects[k + 1] if k + 1 < len(objects) else None
+        if isinstance(blob, _Blob):
+            blob.check_next(following, start)
+            start = False
+        else:
+            start = not (isinstance(following, _Blob) and following.splice)
+    last_fixed = False
+    for k in range(len(objects) - 1, 0, -1):
+        blob = objects[k]
+        if isinstance(blob, _Blob):
+            if not last_fixed and blob.check_last(objects[k - 1]):
+                last_fixed = True
+        else:
+            last_fixed = False
     pieces = []
-    previous_collapsed = False
-    for run in runs:
-        joiner = after_collapse if previous_collapsed else delimiter
-        if len(run) >= 3:
-            text = run[0][1][1] + "\u2013" + run[-1][1][1]
-            pieces.append((text, joiner))
-            previous_collapsed = True
+    for k, blob in enumerate(objects):
+        if not isinstance(blob, _Blob):
+            pieces.append((blob[0], blob[1]))
+            continue
+        if blob.status == _SUPPRESS:
+            continue
+        if blob.status == _END:
+            joiner = blob.range_prefix
+        elif blob.status == _SUCCESSOR:
+            joiner = blob.successor
+        elif blob.status == _START:
+            joiner = blob.splice if k > 0 and not blob.suppress else ""
         else:
-            for _number, entry in run:
-                pieces.append((entry[1], joiner))
-                joiner = delimiter
-            previous_collapsed = False
+            joiner = blob.splice
+        if str(blob.text) or joiner:
+            pieces.append((blob.text, joiner))
     return pieces
+
+
+_START, _SUCCESSOR, _SUCCESSOR_OF_SUCCESSOR, _END, _SEEN, _SUPPRESS = range(6)
+
+
+class _Blob:
+    """A number of a cite as citeproc-js's CSL.NumericBlob: its value, printed text, status
+    and the delimiters it may print before it (splice_prefix, successor_prefix, range_prefix)."""
+
+    __slots__ = ("num", "text", "status", "splice", "successor", "range_prefix", "suppress")
+
+    def __init__(self, num, text, splice: str, successor: str, range_prefix: str):
+        self.num, self.text, self.status = num, text, _START
+        self.splice, self.successor, self.range_prefix, self.suppress = splice, successor, range_prefix, False
+
+    def check_next(self, following, start: bool) -> None:
+        after = following if isinstance(following, _Blob) else None
+        if start:
+            self.status = _START
+            if after is not None:
+                after.status = _SUCCESSOR if _follows(self, after) else _SEEN
+        elif after is None or not _follows(self, after):
+            if self.status == _SUCCESSOR_OF_SUCCESSOR:
+                self.status = _END
+            if after is not None:
+                after.status = _SEEN
+        elif self.status in (_START, _SEEN):
+            after.status = _SUCCESSOR
+        elif self.status in (_SUCCESSOR, _SUCCESSOR_OF_SUCCESSOR):
+            if self.range_prefix:
+                after.status, self.status = _SUCCESSOR_OF_SUCCESSOR, _SUPPRESS
+            else:
+                after.status = _SUCCESSOR
+
+    def check_last(self, before) -> bool:
+        in_sequence = isinstance(before, _Blob) and _follows(before, self)
+        if self.status == _SEEN or (not in_sequence and self.status == _SUCCESSOR):
+            self.status = _SUCCESSOR
+            return True
+        return False
+
+
+def _follows(before: _Blob, after: _Blob) -> bool:
+    return isinstance(before.num, int) and isinstance(after.num, int) and after.num != 0 and after.num == before.num + 1
+
+
+def _cite_blobs(item, text, delimiter: str, dash: str):
+    """(the cite's text before its number blobs or None, its number blobs) as citeproc-js's
+    Output.Queue.string leaves them: the numbers after the cite's last text (marked by
+    _blob_marks); (text, []) for a cite that ends in text. A locator printed right after
+    the number (no element between) makes the number a blob of it too; with nothing before
+    them, citeproc-js renders the two as text."""
+    from avimcite.csl._citeproc.string import String
+    from avimcite.csl.richtext import LOCATOR_BLOB, NUMBER_BLOB
+
+    marked = str(text)
+    if NUMBER_BLOB[0] not in marked and LOCATOR_BLOB[0] not in marked:
+        return text, []
+
+    def clean(part: str):
+        for mark in NUMBER_BLOB + LOCATOR_BLOB:
+            part = part.replace(mark, "")
+        return String(part) if part else None
+
+    blobs = []
+    if marked.endswith(NUMBER_BLOB[1]):
+        at = marked.rfind(NUMBER_BLOB[0])
+        head = marked[:at]
+        try:
+            number = int(item.number)
+        except Exception:  # noqa: BLE001
+            number = None
+        blobs = [_Blob(number, clean(marked[at + 1 : -1]) or String(""), delimiter, delimiter, dash)]
+    elif marked.endswith(LOCATOR_BLOB[1]):
+        at = marked.rfind(LOCATOR_BLOB[0])
+        head = marked[:at]
+        numbers = _locator_numbers(item) or [None]
+        body = clean(marked[at + 1 : -1]) or String("")
+        blobs = [_Blob(n, body if k == 0 else String(""), "", "", "") for k, n in enumerate(numbers)]
+        number_leaf, locator_leaf = item.get("avim_leaves") or (None, None)
+        if number_leaf is not None and locator_leaf == number_leaf + 1 and head.endswith(NUMBER_BLOB[1]) is False:
+            close = head.rfind(NUMBER_BLOB[1])
+            opened = head.rfind(NUMBER_BLOB[0])
+            if -1 < opened < close and NUMBER_BLOB[0] not in head[close:] and not any(m in head[close:] for m in LOCATOR_BLOB):
+                # no element between the number and the locator: the number is a blob too,
+                # with the group's delimiter as its suffix
+                try:
+                    number = int(item.number)
+                except Exception:  # noqa: BLE001
+                    number = None
+                blobs.insert(0, _Blob(number, clean(head[opened + 1 :]) or String(""), delimiter, delimiter, dash))
+                head = head[:opened]
+                if not clean(head):
+                    return clean(marked), []  # citeproc-js renders a cite of numbers alone as text
+    else:
+        return clean(marked), []
+    return clean(head), blobs

@@ -518,9 +518,13 @@ def _initialize_false_keeps_given_names(model) -> None:
 
 
 # Numbers joined by "/", ",", "&" or a hyphen ("2023/63", "2-4") are numeric
-# for citeproc-js; only ",", "&" and ranges (of roman numerals too: "pages i–ix") make a label plural.
-_NUMERIC = _lazy_re(r"^\s*[A-Z]*\d+[A-Z]*(?:\s*(?:[,&/\-–]|and|,\s*(?:and|&))\s*[A-Z]*\d+[A-Z]*)*\s*$", re.IGNORECASE)
-_MULTIPLE = _lazy_re(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+|(?<![\w\\])[ivxlcm]+\s*[-–]\s*[ivxlcm]+(?!\w)", re.IGNORECASE)
+# for citeproc-js, and so are lower-case roman numerals of i, v and x ("iii", "xii", "ii-iv";
+# not "IV", "l", "cxi": processNumber's /^(?:[0-9]+|[ixv]+)/); only ",", "&" and ranges (of
+# roman numerals too: "pages i–ix", "vols. vi, ix", "vols. 12–iii") make a label plural.
+_NUMBER = r"(?:[A-Z]*\d+[A-Z]*|(?-i:[ixv]+))"
+_NUMERIC = _lazy_re(rf"^\s*{_NUMBER}(?:\s*(?:[,&/\-–]|and|,\s*(?:and|&))\s*{_NUMBER})*\s*$", re.IGNORECASE)
+_MULTIPLE = _lazy_re(r"\d+[A-Z]*\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?[A-Z]*\d+|(?<![\w\\])[ivxlcm]+\s*[-–]\s*[ivxlcm]+(?!\w)"
+                     r"|(?<![\w\\])(?:\d+|(?-i:[ixv]+))\s*(?:[,&\-–]|and)\s*(?:(?:and|&)\s*)?(?:\d+|(?-i:[ixv]+))(?!\w)", re.IGNORECASE)
 
 
 def _numbers_with_slashes_are_numeric(model) -> None:
@@ -564,14 +568,11 @@ def _numbers_with_slashes_are_numeric(model) -> None:
     original_label = model.Label.process
 
     def label_process(self, item, variable=None, plural=None, context=None, **kwargs):
-        # citeproc-js prints a number variable's label only for numeric content, and prints
-        # the label of an empty variable (the group rule then decides: "no. 2010/7" for an
-        # issue label beside a number; nothing for a label beside its own empty variable).
+        # citeproc-js prints a number variable's label whatever its content ("vol. XII",
+        # "no. Special issue": CSL.evaluateLabel), and the label of an empty variable (the
+        # group rule then decides: "no. 2010/7" for an issue label beside a number; nothing
+        # for a label beside its own empty variable).
         name = variable or self.get("variable")
-        if name not in (None, "locator", "page") and variable is None and name.replace("-", "_") in model.NUMBERS:
-            key = name.replace("-", "_")
-            if key in item.reference and not _NUMERIC.match(str(item.reference[key])):
-                return None
         if name == "locator" and variable is None and not item.has_locator:
             variable = "page"  # the locator's default label
         return original_label(self, item, variable=variable, plural=plural, context=context, **kwargs)

@@ -49,9 +49,15 @@ AFFIX_SINGLE_QUOTE = ("\ue022", "\ue023")
 # it: citeproc-js's FlipFlopper flips from that decoration ("false" -> outer), whatever quotes
 # the style puts between ("“A “B” C”" from quotes="false" on a macro call around quotes="true")
 FIELD_QUOTES_OUTER = ("\ue025", "\ue026")
+# citeproc-js's number blobs of a cite under collapse="citation-number" (avimcite.csl.clusters):
+# the cite's citation-number and its locator's numbers, kept apart from its text so that the
+# cluster's numbers can join into ranges; they print nothing themselves
+NUMBER_BLOB = ("\ue027", "\ue028")
+LOCATOR_BLOB = ("\ue029", "\ue02a")
 
 _ALL = (ITALIC, BOLD, SMALL_CAPS, SUP, SUB, UNDERLINE, NOCASE, QUOTE, NODECOR, NORMAL_STYLE, NORMAL_WEIGHT,
-        NORMAL_VARIANT, BASELINE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE, FIELD_QUOTES_OUTER)  # fmt: skip
+        NORMAL_VARIANT, BASELINE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE, FIELD_QUOTES_OUTER,
+        NUMBER_BLOB, LOCATOR_BLOB)  # fmt: skip
 _QUOTES = (QUOTE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)
 _MOVING = {QUOTE[1], SINGLE_QUOTE[1]}  # closing quotes punctuation-in-quote moves marks into
 # what starts a cite's own suffix: no mark of it moves into a closing quote before it
