@@ -394,7 +394,8 @@ def _join_list(element, texts: list, inverted: list, *, et_al: bool, ellipsis: b
             single, multiple = delimiter, " "
         if not _STARTS_ROMANESQUE.match(str(plain or "")):
             single, multiple = ("" if single == " " else single), ("" if multiple == " " else multiple)
-        return finish(_cat(_persons(element, texts, delimiter, affixed), single if len(texts) == 1 else multiple, term))
+        persons = _persons(element, texts, delimiter, affixed)
+        return finish(_cat(persons, _before_term(persons, single if len(texts) == 1 else multiple), term))
     if len(texts) < 2:
         return _persons(element, texts, delimiter, affixed)
     precedes = option("delimiter-precedes-last") or "contextual"
@@ -429,8 +430,22 @@ def _join_list(element, texts: list, inverted: list, *, et_al: bool, ellipsis: b
     prefix = single if len(texts) == 2 else multiple
     if precedes == "after-inverted-name" and inverted[-2]:
         prefix = delimiter
-    text = _cat(_persons(element, texts[:-1], delimiter, affixed), prefix, term, after, texts[-1])
+    persons = _persons(element, texts[:-1], delimiter, affixed)
+    text = _cat(persons, _before_term(persons, prefix), term, after, texts[-1])
     return finish(text) if ellipsis else text
+
+
+def _before_term(persons, delimiter: str) -> str:
+    """The delimiter before an "and" or "et al." term: it is the prefix of the term's blob in
+    citeproc-js, and a leading mark the name before it already ends with is dropped (the
+    sibling rule of Queue.adjust): "Işık İ." + ". " + "& Lütem" prints "Işık İ. & Lütem"
+    (the delimiter before a last name without a term is a piece of its own, and stays)."""
+    from avimcite.csl.richtext import MARKERS
+
+    # formatting closed after the mark aside (matchLastChar reads a decorated name part too)
+    if delimiter and delimiter[0] in ".,;:!?" and str(persons).rstrip(MARKERS).endswith(delimiter[0]):
+        return delimiter[1:]
+    return delimiter
 
 
 def _is_set(element, name: str, context, sort_options) -> bool:
