@@ -37,10 +37,10 @@ class _Ends:
     """What a rendered piece starts and ends with, for the next seam."""
 
     __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix", "suffix_head", "cut",
-                 "number", "number_mark")  # fmt: skip
+                 "number", "number_mark", "text_kind")  # fmt: skip
 
     def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix="", text_suffix="",
-                 suffix_head="", cut="", number=False, number_mark=""):  # fmt: skip
+                 suffix_head="", cut="", number=False, number_mark="", text_kind=""):  # fmt: skip
         self.head_decorated = head_decorated  # starts with a decorated element
         self.tail_decorated = tail_decorated  # ends with a decorated element (quotes aside)
         self.tail_field = tail_field  # ends with a decorated variable, term or value
@@ -58,6 +58,10 @@ class _Ends:
         # not merged into that suffix (see ending_in_number)
         self.number = number
         self.number_mark = number_mark
+        # the element text_suffix belongs to: "" a plain one; "decorated" a field with a
+        # decoration of its own (the mark goes inside it, and does not merge with its suffix);
+        # "quoted" one with quotes under punctuation-in-quote (any mark goes in: _migrates)
+        self.text_kind = text_kind
 
 
 def _ends(text) -> _Ends | None:
@@ -102,7 +106,7 @@ def _as_group(string_module, element, text):
     inner = _ends(text)
     output = _marked_as_group(string_module, element, _unmarked(string_module, text))
     if inner is not None and inner.text_suffix and _ends(output) is None and not element.get("suffix"):
-        output = _mark(string_module, output, _Ends(text_suffix=inner.text_suffix))
+        output = _mark(string_module, output, _Ends(text_suffix=inner.text_suffix, text_kind=inner.text_kind))
     if inner is not None and inner.cut and _ends(output) is not None:
         _ends(output).cut = inner.cut
     if inner is not None and inner.number:
@@ -152,22 +156,34 @@ def _doubled_at_end(element, text, mark: str) -> bool:
     return True
 
 
-def _migrates(mark: str, suffix: str) -> bool:
+def _migrates(mark: str, suffix: str, kind: str = "") -> bool:
     """citeproc-js moves an enclosing suffix's `mark` down to a text element whose own suffix
-    ends with a mark the two merge into one (blobHasDescendantMergingPunctuation)."""
-    return len(_merged(suffix[-1:], mark) or "..") == 1
+    ends with a mark the two merge into one (blobHasDescendantMergingPunctuation), or, with
+    punctuation-in-quote, to one with quotes whatever its suffix (blobHasDescendantQuotes)."""
+    return kind == "quoted" or len(_merged(suffix[-1:], mark) or "..") == 1
 
 
-def _migrated(string_module, text, mark: str, own: str | None = None):
-    """`text` (ending with a plain text element's own suffix) with `mark` merged into the
-    element's text before that suffix, as citeproc-js's downward pass merges it into the
-    field: "(AVİM)" with suffix ";" in a layout with suffix "." prints "(AVİM).;"."""
+def _migrated(string_module, text, mark: str, own: str | None = None, kind: str | None = None):
+    """`text` (ending with a text element's own suffix) with `mark` merged into the element's
+    text before that suffix, as citeproc-js's downward pass merges it into the field (a blob
+    whose content is a string): "(AVİM)" with suffix ";" in a layout with suffix "." prints
+    "(AVİM).;". In a decorated field the mark goes inside the decoration and meets its suffix
+    as it is (downward's last step skips a decorated blob): a quoted title with suffix "," in
+    a layout with suffix "." prints "“Title.,”" under punctuation-in-quote, "“Why Now?,”"."""
     if own is None:
         own = _ends(text).text_suffix
+    if kind is None:
+        kind = _ends(text).text_kind
     whole = str(text)
     if not whole.endswith(own):
         return None
     field = whole[: -len(own)]
+    closers = ""
+    if kind:
+        from avimcite.csl.richtext import CLOSERS
+
+        stripped = field.rstrip("".join(CLOSERS))
+        field, closers = stripped, field[len(stripped):]
     last = field[-1:]
     if not last or last == mark:
         merged = field
@@ -175,6 +191,12 @@ def _migrated(string_module, text, mark: str, own: str | None = None):
         merged = field[:-1] + _merged(last, mark)
     else:
         merged = field + mark
+    if kind:
+        # a decorated field: its suffix drops only a mark the field now ends with (the
+        # terminal's duplicate check); quotes then take what punctuation-in-quote moves in
+        if own[:1] in _PUNCT and own[:1] == merged[-1:]:
+            own = own[1:]
+        return string_module.String(merged + closers + own)
     # then the field's last mark meets its own suffix's first (the downward pass's last step,
     # LtoR_MAP): "x" with suffix "!" under ":" prints "x!", under "." "x.!"
     if merged[-1:] in _PUNCT and own[:1] in _PUNCT and _merged(merged[-1], own[0]):
@@ -200,7 +222,7 @@ def ending_as(piece, output):
         return output
     from avimcite.csl._citeproc import string
 
-    return _mark(string, output, _Ends(text_suffix=ends.text_suffix))
+    return _mark(string, output, _Ends(text_suffix=ends.text_suffix, text_kind=ends.text_kind))
 
 
 def _decorated(element, quotes: bool = False) -> bool:
@@ -208,6 +230,25 @@ def _decorated(element, quotes: bool = False) -> bool:
     if any(name in attrib for name in _DECORATIONS):
         return True
     return quotes and attrib.get("quotes", "false").lower() == "true"
+
+
+# what citeproc-js's FlipFlopper reads as a tag in a field (besides the markup our markers
+# stand for): straight quotes and apostrophes, and the quotes of en-US and tr-TR (’ between
+# letters is read as an apostrophe); a field with any of them is a tree of blobs, not a string
+_TAG_CHARACTERS = "'\"\u2018\u2019\u201c\u201d"
+
+
+def _one_string(text: str) -> bool:
+    """Is a field's text one string for citeproc-js's Queue.adjust (processTags found no tag)?"""
+    from avimcite.csl.richtext import MARKERS
+
+    return not any(c in MARKERS or c in _TAG_CHARACTERS for c in text)
+
+
+def _punctuation_in_quote(element) -> bool:
+    from avimcite.csl.richtext import punctuation_in_quote
+
+    return punctuation_in_quote(element)
 
 
 def install(package) -> None:
@@ -229,12 +270,10 @@ def _elements_say_what_they_print(model, string) -> None:
             # a value ", " after a quoted title is no suffix of the title: it stays out of
             # its quotes ("“Title”, AVİM Blog"), as in citeproc-js
             text = string.String(STAY) + text
-        from avimcite.csl.richtext import MARKERS
-
         decorated = _decorated(self)
-        # a field with markup of its own (a quote, italics in the title) is a tree of pieces
-        # in citeproc-js, whose last piece merges as any other
-        field = _decorated(self, quotes=True) and not any(c in MARKERS for c in str(text))
+        # a field with markup of its own (a quote, italics in the title, an apostrophe) is a
+        # tree of pieces in citeproc-js, whose last piece merges as any other
+        field = _decorated(self, quotes=True) and _one_string(str(text))
         suffix = self.get("suffix", "")[-1:]
         if field and suffix:
             _seams.append("literal")  # its own suffix only drops a mark the text ends with
@@ -246,14 +285,23 @@ def _elements_say_what_they_print(model, string) -> None:
         number = self.get("variable") in _NUMBER_BLOBS
         if output is None or not (decorated or field or suffix or number):
             return output
-        own = ""
-        if suffix in _MIGRATING and not _decorated(self, quotes=True) and self.get("variable") not in _NUMBERS:
-            own = self.get("suffix", "")
-            if str(text)[-1:] == own[:1] or re.search(r"&#?\w+;$", own):  # "&gt;" (HTML) is no mark
-                own = ""  # the suffix's mark merged with the text's own: an ordinary seam
+        own, kind = "", ""
+        if self.get("variable") not in _NUMBERS:
+            if suffix in _MIGRATING and not _decorated(self, quotes=True):
+                own = self.get("suffix", "")
+            elif field and suffix and not suffix.isspace():
+                # a decorated field whose text is one string (no markup of its own): an
+                # enclosing mark goes inside it too, before its suffix (citeproc-js's downward
+                # pass merges into any blob whose content is a string, decorated or not)
+                quoted = self.get("quotes", "false").lower() == "true" and _punctuation_in_quote(self)
+                if quoted or suffix in _MIGRATING:
+                    own, kind = self.get("suffix", ""), "quoted" if quoted else "decorated"
+            if own and (str(text)[-1:] == own[:1] or re.search(r"&#?\w+;$", own)):  # "&gt;" (HTML) is no mark
+                own, kind = "", ""  # the suffix's mark merged with the text's own: an ordinary seam
         return _mark(string, output, _Ends(decorated, decorated, field, suffix, own, self.get("suffix", "")[:1],
                                            number=number and bool(str(output)),
-                                           number_mark=suffix if number and suffix in _PUNCT else ""))  # fmt: skip
+                                           number_mark=suffix if number and suffix in _PUNCT else "",
+                                           text_kind=kind))  # fmt: skip
 
     def render(self, *args, **kwargs):
         text = text_render(self, *args, **kwargs)
@@ -318,14 +366,14 @@ def _elements_say_what_they_print(model, string) -> None:
             return output
         if not ends.text_suffix:
             return wrap(self, text)
-        if suffix and suffix[0] in _PUNCT and _migrates(suffix[0], ends.text_suffix):
+        if suffix and suffix[0] in _PUNCT and _migrates(suffix[0], ends.text_suffix, ends.text_kind):
             moved = _migrated(string, text, suffix[0])
             if moved is not None:
                 with _suffix_as(self, suffix[1:]):
                     return wrap(self, moved)
         output = wrap(self, text)
         if not suffix and output is not None and _ends(output) is None:
-            output = _mark(string, output, _Ends(text_suffix=ends.text_suffix))  # a prefix: the end is the same
+            output = _mark(string, output, _Ends(text_suffix=ends.text_suffix, text_kind=ends.text_kind))  # a prefix: the end is the same
         return output
 
     model.Affixed.wrap = wrap_migrating
@@ -396,12 +444,12 @@ def _seams_read_the_elements(model, string) -> None:
                     use = delimiter
                     ends = _ends(previous)
                     if (delimiter[0] in _PUNCT and ends is not None and ends.text_suffix and not ends.tail_suffix
-                            and _migrates(delimiter[0], ends.text_suffix)):  # fmt: skip
+                            and _migrates(delimiter[0], ends.text_suffix, ends.text_kind)):  # fmt: skip
                         # the delimiter's mark goes to the suffix of the group or macro call
                         # before it (citeproc-js's downward pass), and from there in front of
                         # its last text element's own suffix: "(AVİM)" with suffix ";" in a
                         # macro, then the delimiter ". ", prints "(AVİM).; 2010"
-                        moved = _migrated(string, output, delimiter[0], ends.text_suffix)
+                        moved = _migrated(string, output, delimiter[0], ends.text_suffix, ends.text_kind)
                         if moved is not None:
                             output, use = moved, delimiter[1:]
                     output = output + seam(output, use) if use else output
@@ -451,7 +499,8 @@ def _seams_read_the_elements(model, string) -> None:
                                                      last.tail_suffix if last else "",
                                                      text_suffix, last.suffix_head if last else "",
                                                      last.cut if last else "",
-                                                     number, ended.number_mark if number else ""))  # fmt: skip
+                                                     number, ended.number_mark if number else "",
+                                                     ended.text_kind if text_suffix else ""))  # fmt: skip
         return output
 
     string.join = join

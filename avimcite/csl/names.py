@@ -280,6 +280,11 @@ def render_person(element, name, *, language, inverted: bool, form: str, initial
         given = str(element.initialize(given, initialize_with, context))
     if not given:
         dp, suffix = "", ""
+    from avimcite.csl.richtext import stripping_periods
+
+    if stripping_periods():  # inside a macro call with strip-periods: every period of
+        # the name parts goes (citeproc-js's NameOutput._stripPeriods), not the affixes'
+        given, family, dp, ndp, suffix = (p.replace(".", "") for p in (given, family, dp, ndp, suffix))
     given, family, dp, ndp, suffix = (_rich(p) for p in (given, family, dp, ndp, suffix))
     hyphenated = ndp.endswith(_JOINING)
     suffix = _escape(suffix)
@@ -324,8 +329,13 @@ def _literal(element, name, language) -> str:
     affixes (citeproc-js's addInstitutionNodes copies the INSTITUTION_KEYS, font-style,
     font-variant, font-weight, text-decoration and text-case, to the institution-part it
     makes: a family suffix ", " is not printed after "European Jewish Congress")."""
+    from avimcite.csl.richtext import strip_field_periods, stripping_periods
+
     parts = _Parts(element, language)
-    return parts.decor("family", _rich(str(name["literal"])))
+    literal = str(name["literal"])
+    if stripping_periods():  # a string blob inside a strip-periods element (Queue.append)
+        literal = strip_field_periods(literal)
+    return parts.decor("family", _rich(literal))
 
 
 def join(element, texts: list, inverted: list, **kwargs):
@@ -366,6 +376,10 @@ def _join_list(element, texts: list, inverted: list, *, et_al: bool, ellipsis: b
     finish = element.wrap if affixed else (lambda text: text)
     if et_al:
         term = element.et_al()
+        from avimcite.csl.richtext import strip_field_periods, stripping_periods
+
+        if term and stripping_periods():  # "et al." inside a strip-periods element: "et al"
+            term = String(strip_field_periods(str(term)))
         if not term or not str(term).strip():  # an empty term (or one of only XML whitespace)
             return _persons(element, texts, delimiter, affixed)
         found = element.xpath_search("./following-sibling::cs:et-al[1]")
@@ -380,7 +394,8 @@ def _join_list(element, texts: list, inverted: list, *, et_al: bool, ellipsis: b
             single, multiple = delimiter, " "
         if not _STARTS_ROMANESQUE.match(str(plain or "")):
             single, multiple = ("" if single == " " else single), ("" if multiple == " " else multiple)
-        return finish(_cat(_persons(element, texts, delimiter, affixed), single if len(texts) == 1 else multiple, term))
+        persons = _persons(element, texts, delimiter, affixed)
+        return finish(_cat(persons, _before_term(persons, single if len(texts) == 1 else multiple), term))
     if len(texts) < 2:
         return _persons(element, texts, delimiter, affixed)
     precedes = option("delimiter-precedes-last") or "contextual"
@@ -415,8 +430,22 @@ def _join_list(element, texts: list, inverted: list, *, et_al: bool, ellipsis: b
     prefix = single if len(texts) == 2 else multiple
     if precedes == "after-inverted-name" and inverted[-2]:
         prefix = delimiter
-    text = _cat(_persons(element, texts[:-1], delimiter, affixed), prefix, term, after, texts[-1])
+    persons = _persons(element, texts[:-1], delimiter, affixed)
+    text = _cat(persons, _before_term(persons, prefix), term, after, texts[-1])
     return finish(text) if ellipsis else text
+
+
+def _before_term(persons, delimiter: str) -> str:
+    """The delimiter before an "and" or "et al." term: it is the prefix of the term's blob in
+    citeproc-js, and a leading mark the name before it already ends with is dropped (the
+    sibling rule of Queue.adjust): "Işık İ." + ". " + "& Lütem" prints "Işık İ. & Lütem"
+    (the delimiter before a last name without a term is a piece of its own, and stays)."""
+    from avimcite.csl.richtext import MARKERS
+
+    # formatting closed after the mark aside (matchLastChar reads a decorated name part too)
+    if delimiter and delimiter[0] in ".,;:!?" and str(persons).rstrip(MARKERS).endswith(delimiter[0]):
+        return delimiter[1:]
+    return delimiter
 
 
 def _is_set(element, name: str, context, sort_options) -> bool:

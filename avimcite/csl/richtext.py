@@ -111,6 +111,7 @@ _CURLY = ("\u201c", "\u2018")  # the defaults' curly openers: the locale's quote
 _STRAIGHT = (' "', " '", '"', "'")
 _STRAIGHT_OPENERS = (' "', " '", '("', "('")
 _field_quotes = per_render("richtext.field_quotes", dict)
+_stripping = per_render("richtext.stripping", list)  # macro calls with strip-periods open around
 _quotes_open = per_render("richtext.quotes_open", list)  # quotes="…" of the elements open, outermost first  # the style's quote tags, once it is read
 
 
@@ -784,16 +785,51 @@ def _text_case_as_citeproc_js(model, string) -> None:
     def strip_periods(self, text):
         # citeproc-js: a term (cs:text term, a label, a date part's month name) loses every
         # period ("a.g.e." -> "age"); other text only those not before a lowercase letter
-        # (queue.js: /\.([^a-z]|$)/g; "a.b.c." -> "a.b.c")
+        # (queue.js: /\.([^a-z]|$)/g; "a.b.c." -> "a.b.c"). A macro call with
+        # strip-periods strips the content of every element inside it, not their affixes or
+        # delimiters (state.tmp.strip_periods, counted up by substituteStart): its own output
+        # is left as it is. URL and DOI are never stripped (appended with noStripPeriods).
         if isinstance(text, int):
             text = string.String(str(text))
-        if self.get("strip-periods", "false").lower() == "true" and text is not None:
-            if isinstance(self, term_like) or "term" in self.attrib:
-                return string.String(str(text).replace(".", ""))
-            return string.String(_PERIOD_NOT_BEFORE_LOWER.sub("", str(text)))
-        return text
+        if text is None or "macro" in self.attrib or not (_stripping or _strips(self)):
+            return text
+        if self.get("variable") in ("URL", "DOI"):
+            return text
+        if isinstance(self, term_like) or "term" in self.attrib:
+            return string.String(str(text).replace(".", ""))
+        return string.String(_PERIOD_NOT_BEFORE_LOWER.sub("", str(text)))
 
     model.StrippedPeriods.strip_periods = strip_periods
+
+    text_render = model.Text.render
+
+    def render_stripping(self, *args, **kwargs):
+        # (a cs:group with strip-periods, which no independent style has, is left alone:
+        # citeproc-js never counts its strip_periods down again, and strips the rest of the entry)
+        if "macro" not in self.attrib or not _strips(self):
+            return text_render(self, *args, **kwargs)
+        _stripping.append(self)
+        try:
+            return text_render(self, *args, **kwargs)
+        finally:
+            _stripping.pop()
+
+    model.Text.render = render_stripping
+
+
+def _strips(element) -> bool:
+    return element.get("strip-periods", "false").lower() == "true"
+
+
+def stripping_periods() -> bool:
+    """Is a macro call with strip-periods="true" being rendered (names inside it
+    lose their periods: citeproc-js's NameOutput._stripPeriods)?"""
+    return bool(_stripping)
+
+
+def strip_field_periods(text: str) -> str:
+    """A string blob inside a stripping element, as citeproc-js's Queue.append strips it."""
+    return _PERIOD_NOT_BEFORE_LOWER.sub("", text)
 
 
 def _seams_see_through_markup(model, string) -> None:
