@@ -366,31 +366,37 @@ def test_a_suppress_author_cite_is_ranged_with_its_neighbours():
     assert render(items, _NUMBERS, mode="citation", clusters=clusters).citations == ["[1–3]"] * 4 + ["[1,4–6]"]
 
 
-COLLAPSE_STYLES = (CSL / "cluster-styles-collapse.txt").read_text(encoding="utf-8").split()
-COLLAPSE_DOCUMENTS = sorted(p.stem for p in (CSL / "clusters-collapse").glob("*.json"))
+RULE_DOCUMENTS = sorted(p.stem for p in (CSL / "clusters-rules").glob("*.json"))
+RULE_CASES = [(document, style) for document in RULE_DOCUMENTS
+              for style in (CSL / "clusters-rules" / f"{document}.styles").read_text(encoding="utf-8").split()]  # fmt: skip
 # (document, style, line): a difference with a reason; every other line must be equal
-COLLAPSE_KNOWN = {
+RULE_KNOWN = {
     # a locator typed with an en dash ("7–9"): AMA's locator prints it with a hyphen ("pp7-9")
     ("shipped-numbers", "american-medical-association", 33),
 }
 
 
-@pytest.mark.parametrize("style", COLLAPSE_STYLES)
-@pytest.mark.parametrize("document", COLLAPSE_DOCUMENTS)
-def test_citation_number_collapsing_equals_citeproc_js(document, style):
-    """citation-number ranges as citeproc-js's renderBlobs makes them (golden-clusters-collapse/,
-    make_golden_clusters_collapse.sh): a prefixed cite still starts or joins a range ("see
-    1–3"), a suffix ends one, a locator's numbers are numbers of the range ("1, p. 2–5", "1,
-    pp. 7, 9–12", "1, pp. 13–15–17") unless it is text ("1, p. iii; 2–4"), the last number
-    after a number joins with the layout's delimiter ("1, p. 4, 6" but "1, p. 4; 6, 8"), and
-    after-collapse-delimiter follows a cite with a locator, not a range ("1–3, 5")."""
+@pytest.mark.parametrize(("document", "style"), RULE_CASES)
+def test_cluster_rules_equal_citeproc_js(document, style):
+    """Documents of one citeproc-js rule each (golden-clusters-rules/, make_golden_clusters_rules.sh).
+    shipped-numbers: citation-number ranges as renderBlobs makes them: a prefixed cite still
+    starts or joins a range ("see 1–3"), a suffix ends one, a locator's numbers are numbers
+    of the range ("1, p. 2–5", "1, pp. 7, 9–12", "1, pp. 13–15–17") unless it is text ("1,
+    p. iii; 2–4"), the last number after a number joins with the layout's delimiter ("1, p.
+    4, 6" but "1, p. 4; 6, 8"), after-collapse-delimiter follows a cite with a locator, not a
+    range ("1–3, 5"). shipped-order: the registry after the document (clusters.registry_order):
+    year suffixes in a group as the cluster that completed it found the items (the earlier
+    clusters' cites sorted, its own as given: 2016a for the latest of three cited together
+    first, "2017a, 2017b" for the cites of 2017b and 2017a), ties in the bibliography by the
+    seq an item had when it entered it, or when its suffix changed."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))
-    clusters = json.loads((CSL / "clusters-collapse" / f"{document}.json").read_text(encoding="utf-8"))
-    gold = (CSL / "golden-clusters-collapse" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
-    ours = [" ".join(line.split()) for line in render(items, style, locale="en-US", clusters=clusters, mode="citation").citations]
+    clusters = json.loads((CSL / "clusters-rules" / f"{document}.json").read_text(encoding="utf-8"))
+    gold = (CSL / "golden-clusters-rules" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
+    result = render(items, style, locale="en-US", clusters=clusters, mode="both")
+    ours = [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography]
     assert len(ours) == len(gold)
     differing = {n for n, (want, got) in enumerate(zip(gold, ours)) if want != got}
-    known = {n for d, s, n in COLLAPSE_KNOWN if (d, s) == (document, style)}
+    known = {n for d, s, n in RULE_KNOWN if (d, s) == (document, style)}
     assert differing == known, [(n, gold[n], ours[n]) for n in sorted(differing ^ known)]

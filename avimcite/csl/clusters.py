@@ -462,48 +462,15 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
     rendered cite was given: (id, position, near-note, first-reference-note-number,
     citation number, year suffix, its disambiguation settings) — what citeproc-js
     re-renders a citation for."""
-    from avimcite.csl._citeproc import Citation, CitationItem, Locator
     from avimcite.csl._citeproc.string import String, join
 
     citation_element = csl.root.citation
     layout = citation_element.layout
-    sort = citation_element.sort
     try:
         distance = int(citation_element.get("near-note-distance", "5"))
     except ValueError:
         distance = 5
-    grouped_sort = _groups_in_sort(csl, citation_element)
-    documents = []
-    for cluster in clusters:
-        items = []
-        for cite in cluster:
-            extra = {}
-            if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
-                # the locator's surrounding spaces are not part of it (citeproc-js trims them)
-                # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
-                label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
-                extra["locator"] = Locator(label, str(cite["locator"]).strip())
-            item = CitationItem(cite["id"], **extra)
-            item["avim_cite"] = cite
-            items.append(item)
-        citation = Citation(items)
-        citation.bibliography = bib
-        known = [item for item in items if item.key in bib.source]
-        if sort is not None and len(known) > 1:
-            # cites the style's keys do not tell apart stay in the order given (citeproc-js's
-            # compareKeys ends on the cite items' seq, which they have not: a stable sort)
-            # citeproc-js renders a cite's sort keys from the item alone (getSortKeys): no
-            # locator in them ("2016a, p. iii" keys as "2016a")
-            locators = {id(item): item.pop("locator") for item in known if "locator" in item}
-            try:
-                known = _grouped_sort(sort, known, layout) if grouped_sort else sort.sort(known, layout)
-            except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
-                failed(known[0].key, exc)
-            finally:
-                for item in known:
-                    if id(item) in locators:
-                        item["locator"] = locators[id(item)]
-        documents.append(known)
+    documents = [_sorted_cluster(csl, bib, cluster, failed) for cluster in clusters]
     plain = [[{"id": item.key, "locator": item["avim_cite"].get("locator"), "label": item["avim_cite"].get("label") or
                ("page" if item["avim_cite"].get("locator") not in (None, "") else None),
                **{k: item["avim_cite"][k] for k in ("position", "near-note") if k in item["avim_cite"]}} for item in cluster]
@@ -587,6 +554,153 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         with braces.affixes(layout, layout_prefix, layout_suffix):
             out.append(layout.format(layout.wrap(body)))
     return out
+
+
+def _sorted_cluster(csl, bib, cluster: list[dict], failed) -> list:
+    """The cluster's cites as CitationItems of the registered items, sorted as the style's
+    cs:citation cs:sort says (in the order given without one)."""
+    from avimcite.csl._citeproc import Citation, CitationItem, Locator
+
+    citation_element = csl.root.citation
+    layout, sort = citation_element.layout, citation_element.sort
+    items = []
+    for cite in cluster:
+        extra = {}
+        if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
+            # the locator's surrounding spaces are not part of it (citeproc-js trims them)
+            # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
+            label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
+            extra["locator"] = Locator(label, str(cite["locator"]).strip())
+        item = CitationItem(cite["id"], **extra)
+        item["avim_cite"] = cite
+        items.append(item)
+    citation = Citation(items)
+    citation.bibliography = bib
+    known = [item for item in items if item.key in bib.source]
+    if sort is not None and len(known) > 1:
+        # cites the style's keys do not tell apart stay in the order given (citeproc-js's
+        # compareKeys ends on the cite items' seq, which they have not: a stable sort)
+        # citeproc-js renders a cite's sort keys from the item alone (getSortKeys): no
+        # locator in them ("2016a, p. iii" keys as "2016a")
+        locators = {id(item): item.pop("locator") for item in known if "locator" in item}
+        try:
+            known = _grouped_sort(sort, known, layout) if _groups_in_sort(csl, citation_element) else sort.sort(known, layout)
+        except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
+            failed(known[0].key, exc)
+        finally:
+            for item in known:
+                if id(item) in locators:
+                    item["locator"] = locators[id(item)]
+    return known
+
+
+def registry_order(csl, bib, clusters: list[list[dict]], groups) -> tuple[list[str], dict[str, int]]:
+    """(the bibliography's order of a document's items, each item's place among the items of
+    its group of cites that render alike for year suffixes) as citeproc-js's registry holds
+    them once the document's last cluster is processed; keys in lower case, `groups` lists
+    of keys (disambiguation's ambigcites), `bib` the items registered in first-cite order.
+
+    The shared harness registers every cited item first (updateItems, first-cite order),
+    then processes the clusters in turn. For each, processCitationCluster registers the items
+    cited so far in document order, each earlier citation's cites as it sorted them, the one
+    being processed as given (updateItems: their seq, the tie-breaker of its comparisons): an
+    item not cited yet leaves the registry at the first cluster (dodeletes), one cited for the
+    first time enters it (doinserts), and either touches its group, whose year suffixes are
+    given again by the bibliography's keys, then seq (disYears over the touched groups; a
+    group not touched keeps them). A new item, and one whose suffix changed, is placed in the
+    bibliography by a binary search on the keys, then seq (sorttokens, _locationOf); no other
+    moves. biologia: "(AVİM, 2017a, 2017b, 2024)" for cites of the 2017b and 2017a given in
+    that order, in a group completed by a later cluster."""
+    from functools import cmp_to_key
+
+    from avimcite.csl.fixes import compare_sort_keys
+
+    given = [list(dict.fromkeys(str(c["id"]).lower() for c in cluster if str(c["id"]).lower() in bib.source)) for cluster in clusters]
+    if not given:
+        return [], {}
+    ordered = []
+    for k, cluster in enumerate(clusters):
+        if k == len(clusters) - 1 or len(given[k]) < 2 or csl.root.citation.sort is None:
+            ordered.append(given[k])
+        else:
+            ordered.append([item.key for item in _sorted_cluster(csl, bib, cluster, lambda key, exc: None)])
+    rows, descending = None, []
+    bibliography = csl.root.bibliography if csl.has_bibliography() else None
+    sort = bibliography.find("cs:sort", bibliography.nsmap) if bibliography is not None else None
+    if sort is not None:
+        by_key = {item.key: item for item in bib.items}
+        keyed = [by_key[key] for key in dict.fromkeys(k for cluster in given for k in cluster) if key in by_key]
+        descending, found = sort.keyed(keyed, csl.root.bibliography.layout)
+        rows = {item.key: row for item, row in zip(keyed, found)}
+    seq: dict[str, int] = {}
+
+    def compare(a: str, b: str) -> int:
+        if rows is not None:
+            result = compare_sort_keys(rows.get(a, []), rows.get(b, []), descending)
+            if result:
+                return 1 if result > 0 else -1
+        return (seq[a] > seq[b]) - (seq[a] < seq[b])
+
+    def locate(key: str, array: list, start: int = 0, end: int | None = None) -> int:
+        if not array:
+            return -1
+        end = end or len(array)
+        pivot = (start + end) >> 1
+        c = compare(key, array[pivot])
+        if end - start <= 1:
+            return pivot - 1 if c == -1 else pivot
+        if c == -1:
+            return locate(key, array, start, pivot)
+        if c == 0:
+            return pivot
+        return locate(key, array, pivot, end)
+
+    group_of = {}
+    for members in groups:
+        if len(members) > 1:
+            for key in members:
+                group_of[key] = tuple(members)
+    ranks: dict[str, int] = {}
+
+    suffixed: dict[str, int | None] = {}  # the suffix each item prints at the time: none alone in its group
+
+    def assign(group, registered) -> set:
+        changed = set()
+        members = sorted((k for k in group if k in registered), key=cmp_to_key(compare))
+        for rank, key in enumerate(members):
+            now = rank if len(members) > 1 else None
+            if key in suffixed and suffixed[key] != now:
+                changed.add(key)
+            ranks[key], suffixed[key] = rank, now
+        return changed
+
+    mylist = list(dict.fromkeys(k for cluster in given for k in cluster))
+    seq.update({key: i for i, key in enumerate(mylist)})
+    reflist = sorted(mylist, key=cmp_to_key(compare))
+    registered = set(mylist)
+    for group in set(group_of.values()):
+        assign(group, registered)
+    for k in range(len(clusters)):
+        mylist = list(dict.fromkeys([key for cluster in ordered[:k] for key in cluster] + given[k]))
+        seq.clear()
+        seq.update({key: i for i, key in enumerate(mylist)})
+        gone = registered - set(mylist)
+        new = [key for key in mylist if key not in registered]
+        touched = {group_of[key] for key in list(gone) + new if key in group_of}
+        registered = (registered - gone) | set(new)
+        reflist = [key for key in reflist if key not in gone]
+        tainted = set()
+        for group in touched:
+            tainted |= assign(group, registered)
+        moved = [key for key in reflist if key in tainted]
+        reflist = [key for key in reflist if key not in tainted]
+        for key in new + moved:
+            if rows is None:
+                continue
+            reflist.insert(locate(key, reflist) + 1, key)
+        if rows is None:
+            reflist = list(mylist)  # no cs:sort: the bibliography is the registry's order
+    return reflist, {key: ranks[key] for key in group_of if key in ranks}
 
 
 def _groups_in_sort(csl, citation_element) -> bool:
