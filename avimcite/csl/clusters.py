@@ -456,12 +456,12 @@ def suffix_text(suffix: str) -> str:
 
 
 def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list | None = None, document: bool = True,
-                    states: list | None = None) -> list:  # fmt: skip
+                    states: list | None = None, again=frozenset()) -> list:  # fmt: skip
     """One engine string (or None) per cluster, as finally rendered. `notes` and `document`:
     see assign_positions. `states`, if given, receives one list per cluster of what each
     rendered cite was given: (id, position, near-note, first-reference-note-number,
     citation number, year suffix, its disambiguation settings) — what citeproc-js
-    re-renders a citation for."""
+    re-renders a citation for. `again`: the clusters citeproc-js sorted again (registry_order)."""
     from avimcite.csl._citeproc.string import String, join
 
     citation_element = csl.root.citation
@@ -470,7 +470,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         distance = int(citation_element.get("near-note-distance", "5"))
     except ValueError:
         distance = 5
-    documents = [_sorted_cluster(csl, bib, cluster, failed) for cluster in clusters]
+    documents = [_sorted_cluster(csl, bib, cluster, failed, again=k in again) for k, cluster in enumerate(clusters)]
     plain = [[{"id": item.key, "locator": item["avim_cite"].get("locator"), "label": item["avim_cite"].get("label") or
                ("page" if item["avim_cite"].get("locator") not in (None, "") else None),
                **{k: item["avim_cite"][k] for k in ("position", "near-note") if k in item["avim_cite"]}} for item in cluster]
@@ -556,9 +556,13 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
     return out
 
 
-def _sorted_cluster(csl, bib, cluster: list[dict], failed) -> list:
+def _sorted_cluster(csl, bib, cluster: list[dict], failed, again: bool = False) -> list:
     """The cluster's cites as CitationItems of the registered items, sorted as the style's
-    cs:citation cs:sort says (in the order given without one)."""
+    cs:citation cs:sort says (in the order given without one). `again`: sorted as citeproc-js
+    sorts a citation it renders again (processCitationCluster's tainted citations): on the
+    style's keys alone, under a grouped sort in the directions it extended for the author
+    key (the first key's direction, then each key's), each key in the direction of the one
+    before it: elsevier-harvard's descending issued key compares ascending there."""
     from avimcite.csl._citeproc import Citation, CitationItem, Locator
 
     citation_element = csl.root.citation
@@ -584,7 +588,12 @@ def _sorted_cluster(csl, bib, cluster: list[dict], failed) -> list:
         # locator in them ("2016a, p. iii" keys as "2016a")
         locators = {id(item): item.pop("locator") for item in known if "locator" in item}
         try:
-            known = _grouped_sort(sort, known, layout) if _groups_in_sort(csl, citation_element) else sort.sort(known, layout)
+            if not _groups_in_sort(csl, citation_element):
+                known = sort.sort(known, layout)
+            elif again:
+                known = _sorted_again(sort, known, layout)
+            else:
+                known = _grouped_sort(sort, known, layout)
         except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
             failed(known[0].key, exc)
         finally:
@@ -594,7 +603,7 @@ def _sorted_cluster(csl, bib, cluster: list[dict], failed) -> list:
     return known
 
 
-def registry_order(csl, bib, clusters: list[list[dict]], groups) -> tuple[list[str], dict[str, int]]:
+def registry_order(csl, bib, clusters: list[list[dict]], groups, suffixed_keys=frozenset()) -> tuple[list[str], dict[str, int], set[int]]:
     """(the bibliography's order of a document's items, each item's place among the items of
     its group of cites that render alike for year suffixes) as citeproc-js's registry holds
     them once the document's last cluster is processed; keys in lower case, `groups` lists
@@ -610,14 +619,19 @@ def registry_order(csl, bib, clusters: list[list[dict]], groups) -> tuple[list[s
     group not touched keeps them). A new item, and one whose suffix changed, is placed in the
     bibliography by a binary search on the keys, then seq (sorttokens, _locationOf); no other
     moves. biologia: "(AVİM, 2017a, 2017b, 2024)" for cites of the 2017b and 2017a given in
-    that order, in a group completed by a later cluster."""
+    that order, in a group completed by a later cluster.
+
+    The third value: the clusters citeproc-js renders again, and sorts again, after a later
+    cluster changed the year suffix of one of their items (its tainted citations; only the
+    items of `suffixed_keys`, those that print a suffix in the end, are followed): those it
+    sorts on the style's keys alone (_sorted_cluster's `again`)."""
     from functools import cmp_to_key
 
     from avimcite.csl.fixes import compare_sort_keys
 
     given = [list(dict.fromkeys(str(c["id"]).lower() for c in cluster if str(c["id"]).lower() in bib.source)) for cluster in clusters]
     if not given:
-        return [], {}
+        return [], {}, set()
     ordered = []
     for k, cluster in enumerate(clusters):
         if k == len(clusters) - 1 or len(given[k]) < 2 or csl.root.citation.sort is None:
@@ -657,7 +671,7 @@ def registry_order(csl, bib, clusters: list[list[dict]], groups) -> tuple[list[s
 
     group_of = {}
     for members in groups:
-        if len(members) > 1:
+        if len(members) > 1 and any(key in suffixed_keys for key in members):
             for key in members:
                 group_of[key] = tuple(members)
     ranks: dict[str, int] = {}
@@ -674,6 +688,7 @@ def registry_order(csl, bib, clusters: list[list[dict]], groups) -> tuple[list[s
             ranks[key], suffixed[key] = rank, now
         return changed
 
+    again: set[int] = set()
     mylist = list(dict.fromkeys(k for cluster in given for k in cluster))
     seq.update({key: i for i, key in enumerate(mylist)})
     reflist = sorted(mylist, key=cmp_to_key(compare))
@@ -692,6 +707,10 @@ def registry_order(csl, bib, clusters: list[list[dict]], groups) -> tuple[list[s
         tainted = set()
         for group in touched:
             tainted |= assign(group, registered)
+        for j in range(k):
+            if j not in again and tainted & set(given[j]) and len(given[j]) > 1 and csl.root.citation.sort is not None:
+                again.add(j)
+                ordered[j] = [item.key for item in _sorted_cluster(csl, bib, clusters[j], lambda key, exc: None, again=True)]
         moved = [key for key in reflist if key in tainted]
         reflist = [key for key in reflist if key not in tainted]
         for key in new + moved:
@@ -700,7 +719,7 @@ def registry_order(csl, bib, clusters: list[list[dict]], groups) -> tuple[list[s
             reflist.insert(locate(key, reflist) + 1, key)
         if rows is None:
             reflist = list(mylist)  # no cs:sort: the bibliography is the registry's order
-    return reflist, {key: ranks[key] for key in group_of if key in ranks}
+    return reflist, {key: ranks[key] for key in group_of if key in ranks}, again
 
 
 def _groups_in_sort(csl, citation_element) -> bool:
@@ -724,6 +743,20 @@ def _groups_in_sort(csl, citation_element) -> bool:
             if later is not None and later != element.get(f"et-al-{what}"):
                 return False
     return True
+
+
+def _sorted_again(sort, items, layout):
+    """A grouped sort's citation sorted again by citeproc-js: the style's keys in the
+    directions extended for the author key ([first] + directions, so each key takes the
+    direction before its own)."""
+    from functools import cmp_to_key
+
+    from avimcite.csl.fixes import compare_sort_keys
+
+    descending, rows = sort.keyed(items, layout)
+    directions = descending[:1] + descending
+    pairs = sorted(zip(items, rows), key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], directions)))
+    return [item for item, _ in pairs]
 
 
 def _grouped_sort(sort, items, layout):

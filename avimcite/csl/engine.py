@@ -161,15 +161,16 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
         bib = CitationStylesBibliography(csl, source, output)
         first_notes = clustering.registry_first_notes(clusters, notes, registered_first) if document else {}
         settle(csl, bib, source, cited, first_notes)
+        again: set[int] = set()
         if register is None and document and csl.root.citation.sort is not None and any(len(c) > 1 for c in clusters[:-1]):
             # the order of citeproc-js's registry after the document (clusters.registry_order);
             # without a cluster of several cites sorted before the last, the first-cite order
             from avimcite.csl import disambiguation
 
             groups = list(getattr(disambiguation.session(), "ambigcites", {}).values())
-            order, suffix_order = clustering.registry_order(csl, bib, clusters, groups)
             earlier = [item.key for item in bib.items]
             suffixes = {key: str(source[key]["year_suffix"]) for key in earlier if key in source and "year_suffix" in source[key]}
+            order, suffix_order, again = clustering.registry_order(csl, bib, clusters, groups, set(suffixes))
             if order != earlier or _suffix_order_differs(suffixes, suffix_order, groups):
                 named = {key.lower(): key for key in reversed(cited)}
                 cited = [named.get(key, key) for key in order]
@@ -182,7 +183,7 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
         result.keys = [given.get(key, key) for key in bib.keys]
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
-                                                   states=result.states):  # fmt: skip
+                                                   states=result.states, again=again):  # fmt: skip
                 result.citations.append(_finish(_entry(text, one_line), csl, one_line) if text is not None else None)
             result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
