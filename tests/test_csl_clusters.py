@@ -381,7 +381,9 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     first, "2017a, 2017b" for the cites of 2017b and 2017a), ties in the bibliography by the
     seq an item had when it entered it, or when its suffix changed; a cluster whose item's
     suffix a later cluster changed is sorted again on the style's keys alone (elsevier-harvard:
-    "(AVİM, 2015, 2017d, 2020a)" under its descending issued key)."""
+    "(AVİM, 2015, 2017d, 2020a)" under its descending issued key). shipped-affixes: a suffix
+    starting with "&" or one of citeproc-js's letters gets a space before it ("p. 7 & 9"),
+    one starting with "_" or "ǅ" none; a prefix ending in "&" one after it."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

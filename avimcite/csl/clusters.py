@@ -430,8 +430,12 @@ def assign_positions(clusters: list[list[dict]], near_note_distance: int, notes:
             track["previous"] = {"note": note, "keys": [c["id"] for c in cluster], "cites": list(cluster)}
 
 
-_ROMANESQUE_END = rx.compile(r"[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]$")
-_ROMANESQUE_START = rx.compile(r"^[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+# citeproc-js's ROMANESQUE letters (CSL.STARTSWITH_ROMANESQUE_REGEXP, ENDSWITH_...: fixes._ROMANESQUE),
+# with "&" (and ".;:" at the end); no digits
+from avimcite.csl.fixes import _ROMANESQUE  # noqa: E402
+
+_ROMANESQUE_END = rx.compile(f"[.;:&{_ROMANESQUE}]$")
+_ROMANESQUE_START = rx.compile(f"^[&{_ROMANESQUE}]")
 
 
 def prefix_text(prefix: str) -> str:
