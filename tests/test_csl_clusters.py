@@ -383,12 +383,16 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     suffix a later cluster changed is sorted again on the style's keys alone (elsevier-harvard:
     "(AVİM, 2015, 2017d, 2020a)" under its descending issued key). shipped-affixes: a suffix
     starting with "&" or one of citeproc-js's letters gets a space before it ("p. 7 & 9"),
-    one starting with "_" or "ǅ" none; a prefix ending in "&" one after it."""
+    one starting with "_" or "ǅ" none; a prefix ending in "&" one after it. shipped-notes: a
+    cite that ends in its first-reference-note-number is a number blob too, whose delimiters
+    are none: "同1同2", "同4; 同3同2" (checkLast), but "同3: 120; 同1" after a locator joined to
+    the number (the cite is text)."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))
     clusters = json.loads((CSL / "clusters-rules" / f"{document}.json").read_text(encoding="utf-8"))
     gold = (CSL / "golden-clusters-rules" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
+    gold = [line for line in gold if not line.startswith("!! NO BIBLIOGRAPHY")]  # a note style without one
     result = render(items, style, locale="en-US", clusters=clusters, mode="both")
     ours = [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography]
     assert len(ours) == len(gold)

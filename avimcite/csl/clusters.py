@@ -202,24 +202,24 @@ def _blob_marks(cls, original):
             return original(self, item, *args, **kwargs)
         container = kind == "Group" or (kind == "Text" and "macro" in self.attrib)
         before = state.get("leaves", 0)
-        saved = (state.get("number_leaf"), state.get("locator_leaf"))
+        saved = (state.get("number_leaf"), state.get("locator_leaf"), state.get("note_leaf"))
         try:
             text = original(self, item, *args, **kwargs)
         except BaseException:
             if container:  # a group that prints nothing prints none of its elements
-                state["leaves"], (state["number_leaf"], state["locator_leaf"]) = before, saved
+                state["leaves"], (state["number_leaf"], state["locator_leaf"], state["note_leaf"]) = before, saved
             raise
         if text is None or not str(text):
             if container:
-                state["leaves"], (state["number_leaf"], state["locator_leaf"]) = before, saved
+                state["leaves"], (state["number_leaf"], state["locator_leaf"], state["note_leaf"]) = before, saved
             return text
         from avimcite.csl._citeproc.string import String
-        from avimcite.csl.richtext import LOCATOR_BLOB, NUMBER_BLOB
+        from avimcite.csl.richtext import LOCATOR_BLOB, NOTE_BLOB, NUMBER_BLOB
 
         if container:
             leaves = state.get("leaves", 0)
             if leaves == before + 1:
-                for pair, leaf in ((NUMBER_BLOB, "number_leaf"), (LOCATOR_BLOB, "locator_leaf")):
+                for pair, leaf in ((NUMBER_BLOB, "number_leaf"), (LOCATOR_BLOB, "locator_leaf"), (NOTE_BLOB, "note_leaf")):
                     marked = str(text)
                     if state.get(leaf) == leaves and pair[0] in marked:
                         return String(pair[0] + marked.replace(pair[0], "").replace(pair[1], "") + pair[1])
@@ -229,6 +229,9 @@ def _blob_marks(cls, original):
         if variable == "citation-number":
             state["number_leaf"] = state["leaves"]
             return String(NUMBER_BLOB[0]) + text + String(NUMBER_BLOB[1])
+        if variable == "first-reference-note-number" and not any(self.get(a) for a in _FLATTENING if a != "suffix"):
+            state["note_leaf"] = state["leaves"]
+            return String(NOTE_BLOB[0]) + text + String(NOTE_BLOB[1])
         numbers = _locator_numbers(item) if variable == "locator" else None
         # several numbers under the locator's own affixes or decorations are text (Output.Queue.string)
         if numbers and (len(numbers) == 1 or not (any(self.get(a) for a in _FLATTENING) or self.get("quotes", "false") == "true")):
@@ -547,7 +550,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             out.append(join([c[1] for c in cites], layout.get("delimiter", "")))
             continue
         pieces = _collapse(layout, cites, collapse, grouping, group_delimiter, citation_element)
-        if collapse != "citation-number" and len(pieces) == len(cites):  # _collapse_numbers sees to them
+        if not _uses_blobs(layout, collapse, grouping, citation_element) and len(pieces) == len(cites):  # _collapse_numbers sees to them
             pieces = [pieces[0]] + [(text, _affix_delimiter(joiner, cites[i - 1][0]["avim_cite"], cites[i][0]["avim_cite"]))
                                     for i, (text, joiner) in enumerate(pieces[1:], 1)]  # fmt: skip
         body = pieces[0][0]
@@ -883,7 +886,7 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
         # "“Title”, n. 2" with punctuation-in-quote too
         stay = STAY if stays_outside(suffix) else ""
         text = text + String(stay + parse(suffix, layout.get_formatter().preformat, quotes="affix"))
-    item["avim_leaves"] = (state.get("number_leaf"), state.get("locator_leaf"))
+    item["avim_leaves"] = (state.get("number_leaf"), state.get("locator_leaf"), state.get("note_leaf"))
     item["avim_text_var"] = bool(state.get("text_var"))
     item["avim_suffix_splice"] = bool(state.get("suffix_splice"))
     item["avim_locator_printed"] = bool(state.get("locator_printed"))
@@ -891,11 +894,32 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
     return text, state["names"]
 
 
+_BLOB_STYLES: dict = {}
+
+
 def _collapses_numbers(layout) -> bool:
+    """Are a cite's numbers kept apart as citeproc-js's number blobs (_collapse_numbers)?
+    Under collapse="citation-number", and in a style that prints first-reference-note-number
+    ("同13同13": two cites of a note number join without the delimiter)."""
     try:
-        return layout.getparent().get("collapse") == "citation-number"
+        citation = layout.getparent()
+        if citation.get("collapse") == "citation-number":
+            return True
+        root = layout.get_root()
     except AttributeError:
         return False
+    key = id(root)
+    if key not in _BLOB_STYLES or _BLOB_STYLES[key][0] is not root:
+        _BLOB_STYLES[key] = (root, bool(root.xpath_search(".//cs:text[@variable='first-reference-note-number']")))
+    return _BLOB_STYLES[key][1]
+
+
+def _uses_blobs(layout, collapse, grouping, citation_element) -> bool:
+    """Does _collapse join the cluster's cites as number blobs (and their delimiters as the
+    affixes punctuate them)?"""
+    if collapse == "citation-number":
+        return True
+    return not grouping and citation_element.get("year-suffix-delimiter") is None and _collapses_numbers(layout)
 
 
 def _plain_cite(item) -> bool:
@@ -910,6 +934,8 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     after_collapse = delimiter if after_collapse is None else after_collapse
     if collapse == "citation-number":
         return _collapse_numbers(layout, _names_cut(layout, cites), citation_element)
+    if _uses_blobs(layout, collapse, grouping, citation_element):
+        return _collapse_numbers(layout, cites, citation_element)
     year_delimiter = citation_element.get("year-suffix-delimiter")
     if not grouping:
         return [(text, year_delimiter if year_delimiter is not None and item.get("avim_suffix_splice") else delimiter)
@@ -1163,6 +1189,8 @@ def _collapse_numbers(layout, cites, citation_element):
         dash = str(layout.get_term("citation-range-delimiter").single or "\u2013")
     except Exception:  # noqa: BLE001 - a locale without the term
         dash = "\u2013"
+    if citation_element.get("collapse") != "citation-number":
+        dash = ""  # no ranges: a number in sequence is a successor only
     objects: list = []  # [text, delimiter before it] or _Blob
     last_collapsed = True
     for pos, (item, text, _names, info) in enumerate(cites):
@@ -1275,19 +1303,28 @@ def _cite_blobs(item, text, delimiter: str, dash: str):
     the number (no element between) makes the number a blob of it too; with nothing before
     them, citeproc-js renders the two as text."""
     from avimcite.csl._citeproc.string import String
-    from avimcite.csl.richtext import LOCATOR_BLOB, NUMBER_BLOB
+    from avimcite.csl.richtext import LOCATOR_BLOB, NOTE_BLOB, NUMBER_BLOB
 
     marked = str(text)
-    if NUMBER_BLOB[0] not in marked and LOCATOR_BLOB[0] not in marked:
+    if NUMBER_BLOB[0] not in marked and LOCATOR_BLOB[0] not in marked and NOTE_BLOB[0] not in marked:
         return text, []
 
     def clean(part: str):
-        for mark in NUMBER_BLOB + LOCATOR_BLOB:
+        for mark in NUMBER_BLOB + LOCATOR_BLOB + NOTE_BLOB:
             part = part.replace(mark, "")
         return String(part) if part else None
 
     blobs = []
-    if marked.endswith(NUMBER_BLOB[1]):
+    if marked.endswith(NOTE_BLOB[1]):
+        # a note number: no delimiter of its own before it (its text element sets none)
+        at = marked.rfind(NOTE_BLOB[0])
+        head = marked[:at]
+        try:
+            number = int(item.get("avim_first_note"))
+        except (TypeError, ValueError):
+            number = None
+        blobs = [_Blob(number, clean(marked[at + 1 : -1]) or String(""), "", "", "")]
+    elif marked.endswith(NUMBER_BLOB[1]):
         at = marked.rfind(NUMBER_BLOB[0])
         head = marked[:at]
         try:
@@ -1301,21 +1338,30 @@ def _cite_blobs(item, text, delimiter: str, dash: str):
         numbers = _locator_numbers(item) or [None]
         body = clean(marked[at + 1 : -1]) or String("")
         blobs = [_Blob(n, body if k == 0 else String(""), "", "", "") for k, n in enumerate(numbers)]
-        number_leaf, locator_leaf = item.get("avim_leaves") or (None, None)
-        if number_leaf is not None and locator_leaf == number_leaf + 1 and head.endswith(NUMBER_BLOB[1]) is False:
-            close = head.rfind(NUMBER_BLOB[1])
-            opened = head.rfind(NUMBER_BLOB[0])
-            if -1 < opened < close and NUMBER_BLOB[0] not in head[close:] and not any(m in head[close:] for m in LOCATOR_BLOB):
-                # no element between the number and the locator: the number is a blob too,
-                # with the group's delimiter as its suffix
-                try:
-                    number = int(item.number)
-                except Exception:  # noqa: BLE001
-                    number = None
-                blobs.insert(0, _Blob(number, clean(head[opened + 1 :]) or String(""), delimiter, delimiter, dash))
-                head = head[:opened]
-                if not clean(head):
-                    return clean(marked), []  # citeproc-js renders a cite of numbers alone as text
+        number_leaf, locator_leaf, note_leaf = item.get("avim_leaves") or (None, None, None)
+        try:
+            number = int(item.number)
+        except Exception:  # noqa: BLE001
+            number = None
+        try:
+            note = int(item.get("avim_first_note"))
+        except (TypeError, ValueError):
+            note = None
+        for pair, leaf, value, prefixes in ((NUMBER_BLOB, number_leaf, number, (delimiter, delimiter, dash)),
+                                            (NOTE_BLOB, note_leaf, note, ("", "", ""))):  # fmt: skip
+            close, opened = head.rfind(pair[1]), head.rfind(pair[0])
+            if leaf is None or locator_leaf != leaf + 1 or not -1 < opened < close:
+                continue
+            if any(m in head[close:] for m in NUMBER_BLOB + LOCATOR_BLOB + NOTE_BLOB if m != pair[1]):
+                continue
+            # no element between the number and the locator: the number is a blob too, with
+            # the group's delimiter as its suffix; with nothing before them, citeproc-js
+            # renders the cite's numbers as text
+            blobs.insert(0, _Blob(value, clean(head[opened + 1 :]) or String(""), *prefixes))
+            head = head[:opened]
+            if not clean(head):
+                return clean(marked), []
+            break
     else:
         return clean(marked), []
     return clean(head), blobs
