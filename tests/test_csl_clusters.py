@@ -386,7 +386,8 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     one starting with "_" or "ǅ" none; a prefix ending in "&" one after it. shipped-notes: a
     cite that ends in its first-reference-note-number is a number blob too, whose delimiters
     are none: "同1同2", "同4; 同3同2" (checkLast), but "同3: 120; 同1" after a locator joined to
-    the number (the cite is text)."""
+    the number (the cite is text). shipped-suffixes: a cut cite that printed its year keeps
+    its locator number apart, which the next year suffix joins ("2017a 120,c")."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

@@ -972,7 +972,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             last_names, have = key, False
         if item.get("avim_text_var"):
             have = False
-        shown, only_suffix = text, False
+        shown, only_suffix, dropped_year = text, False, False
         if same and collapsing:
             # a cite that prints nothing without its names is left out ("Smith 325 AD, 2000"
             # for a third cite of Smith without a date)
@@ -984,6 +984,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             # year-suffix delimiter joins a suffix printed alone after a cite without a suffix
             rendered = _render_cite(layout, item, suppress=True, drop_year=True)
             shown = rendered[0] if rendered else String(letter)
+            dropped_year = True
             cite = item["avim_cite"]
             only_suffix = not (cite.get("prefix") or cite.get("suffix") or item.get("avim_locator_printed")
                                or previous[0]["avim_cite"].get("suffix"))  # fmt: skip
@@ -1009,7 +1010,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
         last_collapsed, previous = have, (item,)
         if not str(shown):
             continue  # the names were all it printed
-        pieces.append([shown, joiner, letter, only_suffix, _trailing_number(item, letter, only_suffix, same and collapsing)])
+        pieces.append([shown, joiner, letter, only_suffix, _trailing_number(item, letter, only_suffix, dropped_year)])
     _join_suffix_runs(pieces, group_delimiter if group_delimiter is not None else year_delimiter
                       if year_delimiter is not None else delimiter)  # fmt: skip
     if collapse == "year-suffix-ranged":
@@ -1017,20 +1018,21 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     return [(text, joiner) for text, joiner, *_ in pieces]
 
 
-def _trailing_number(item, letter, only_suffix: bool, cut: bool) -> str | None:
+def _trailing_number(item, letter, only_suffix: bool, year_dropped: bool) -> str | None:
     """What number ends the cite's output, as citeproc-js keeps it apart for joining with
     the next cite (CSL.Output.Queue.string: the number blobs after a cite's last string):
     "suffix" (its year suffix), "number" (a locator ending in a digit: "12", "33–35",
     "7, 9"; not "iii"), or None (text, its own suffix). A cut cite that prints its suffix
-    and then its locator with no word between ("b: 12") is all numbers, which citeproc-js
-    renders as one string: None."""
+    and then its locator with no word between ("b: 12"; its year left out) is all numbers,
+    which citeproc-js renders as one string: None; one that prints its year keeps its
+    numbers apart ("2017a 120,c")."""
     cite = item["avim_cite"]
     if only_suffix:
         return "suffix"
     if cite.get("suffix"):
         return None
     if item.get("avim_locator_printed"):
-        if cut and letter and not item.get("avim_locator_label"):
+        if year_dropped and letter and not item.get("avim_locator_label"):
             return None
         return "number" if str(cite.get("locator") or "").strip()[-1:].isdigit() else None
     return "suffix" if letter else None

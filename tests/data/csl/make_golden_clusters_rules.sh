@@ -9,7 +9,9 @@
 #     sorted again on the style's keys alone after a later one changed a suffix of its items);
 #   shipped-affixes: the space a cite's prefix and suffix get (checkPrefixSpaceAppend,
 #     checkSuffixSpacePrepend: "&" and citeproc-js's letters, not "_" nor Latin Extended-B);
-#   shipped-notes: first-reference-note-number as a number blob ("同1同2", "同4; 同3同2").
+#   shipped-notes: first-reference-note-number as a number blob ("同1同2", "同4; 同3同2");
+#   shipped-suffixes: a year suffix after a cite that printed its year and a locator number
+#     ("2017a 120,c": the suffix joins the number as a successor).
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc CSL_LOCALES_DIR=<citeproc-py's locales> bash tests/data/csl/make_golden_clusters_rules.sh
 # clusters-rules/NAME.json is NAME.txt as cite items (avimcite.csl.pandoc_cites: input, not
 # output). Each golden: one line per cluster as citeproc-js renders it (render_citeprocjs.js
