@@ -205,24 +205,24 @@ def _blob_marks(cls, original):
             return original(self, item, *args, **kwargs)
         container = kind == "Group" or (kind == "Text" and "macro" in self.attrib)
         before = state.get("leaves", 0)
-        saved = (state.get("number_leaf"), state.get("locator_leaf"))
+        saved = (state.get("number_leaf"), state.get("locator_leaf"), state.get("note_leaf"))
         try:
             text = original(self, item, *args, **kwargs)
         except BaseException:
             if container:  # a group that prints nothing prints none of its elements
-                state["leaves"], (state["number_leaf"], state["locator_leaf"]) = before, saved
+                state["leaves"], (state["number_leaf"], state["locator_leaf"], state["note_leaf"]) = before, saved
             raise
         if text is None or not str(text):
             if container:
-                state["leaves"], (state["number_leaf"], state["locator_leaf"]) = before, saved
+                state["leaves"], (state["number_leaf"], state["locator_leaf"], state["note_leaf"]) = before, saved
             return text
         from avimcite.csl._citeproc.string import String
-        from avimcite.csl.richtext import LOCATOR_BLOB, NUMBER_BLOB
+        from avimcite.csl.richtext import LOCATOR_BLOB, NOTE_BLOB, NUMBER_BLOB
 
         if container:
             leaves = state.get("leaves", 0)
             if leaves == before + 1:
-                for pair, leaf in ((NUMBER_BLOB, "number_leaf"), (LOCATOR_BLOB, "locator_leaf")):
+                for pair, leaf in ((NUMBER_BLOB, "number_leaf"), (LOCATOR_BLOB, "locator_leaf"), (NOTE_BLOB, "note_leaf")):
                     marked = str(text)
                     if state.get(leaf) == leaves and pair[0] in marked:
                         return String(pair[0] + marked.replace(pair[0], "").replace(pair[1], "") + pair[1])
@@ -232,6 +232,9 @@ def _blob_marks(cls, original):
         if variable == "citation-number":
             state["number_leaf"] = state["leaves"]
             return String(NUMBER_BLOB[0]) + text + String(NUMBER_BLOB[1])
+        if variable == "first-reference-note-number" and not any(self.get(a) for a in _FLATTENING if a != "suffix"):
+            state["note_leaf"] = state["leaves"]
+            return String(NOTE_BLOB[0]) + text + String(NOTE_BLOB[1])
         numbers = _locator_numbers(item) if variable == "locator" else None
         # several numbers under the locator's own affixes or decorations are text (Output.Queue.string)
         if numbers and (len(numbers) == 1 or not (any(self.get(a) for a in _FLATTENING) or self.get("quotes", "false") == "true")):
@@ -441,8 +444,12 @@ def assign_positions(clusters: list[list[dict]], near_note_distance: int, notes:
             track["previous"] = {"note": note, "keys": [c["id"] for c in cluster], "cites": list(cluster)}
 
 
-_ROMANESQUE_END = rx.compile(r"[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]$")
-_ROMANESQUE_START = rx.compile(r"^[\w\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+# citeproc-js's ROMANESQUE letters (CSL.STARTSWITH_ROMANESQUE_REGEXP, ENDSWITH_...: fixes._ROMANESQUE),
+# with "&" (and ".;:" at the end); no digits
+from avimcite.csl.fixes import _ROMANESQUE  # noqa: E402
+
+_ROMANESQUE_END = rx.compile(f"[.;:&{_ROMANESQUE}]$")
+_ROMANESQUE_START = rx.compile(f"^[&{_ROMANESQUE}]")
 
 
 def prefix_text(prefix: str) -> str:
@@ -467,54 +474,21 @@ def suffix_text(suffix: str) -> str:
 
 
 def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list | None = None, document: bool = True,
-                    states: list | None = None) -> list:  # fmt: skip
+                    states: list | None = None, again=frozenset()) -> list:  # fmt: skip
     """One engine string (or None) per cluster, as finally rendered. `notes` and `document`:
     see assign_positions. `states`, if given, receives one list per cluster of what each
     rendered cite was given: (id, position, near-note, first-reference-note-number,
     citation number, year suffix, its disambiguation settings) — what citeproc-js
-    re-renders a citation for."""
-    from avimcite.csl._citeproc import Citation, CitationItem, Locator
+    re-renders a citation for. `again`: the clusters citeproc-js sorted again (registry_order)."""
     from avimcite.csl._citeproc.string import String, join
 
     citation_element = csl.root.citation
     layout = citation_element.layout
-    sort = citation_element.sort
     try:
         distance = int(citation_element.get("near-note-distance", "5"))
     except ValueError:
         distance = 5
-    grouped_sort = _groups_in_sort(csl, citation_element)
-    documents = []
-    for cluster in clusters:
-        items = []
-        for cite in cluster:
-            extra = {}
-            if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
-                # the locator's surrounding spaces are not part of it (citeproc-js trims them)
-                # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
-                label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
-                extra["locator"] = Locator(label, str(cite["locator"]).strip())
-            item = CitationItem(cite["id"], **extra)
-            item["avim_cite"] = cite
-            items.append(item)
-        citation = Citation(items)
-        citation.bibliography = bib
-        known = [item for item in items if item.key in bib.source]
-        if sort is not None and len(known) > 1:
-            # cites the style's keys do not tell apart stay in the order given (citeproc-js's
-            # compareKeys ends on the cite items' seq, which they have not: a stable sort)
-            # citeproc-js renders a cite's sort keys from the item alone (getSortKeys): no
-            # locator in them ("2016a, p. iii" keys as "2016a")
-            locators = {id(item): item.pop("locator") for item in known if "locator" in item}
-            try:
-                known = _grouped_sort(sort, known, layout) if grouped_sort else sort.sort(known, layout)
-            except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
-                failed(known[0].key, exc)
-            finally:
-                for item in known:
-                    if id(item) in locators:
-                        item["locator"] = locators[id(item)]
-        documents.append(known)
+    documents = [_sorted_cluster(csl, bib, cluster, failed, again=k in again) for k, cluster in enumerate(clusters)]
     plain = [[{"id": item.key, "locator": item["avim_cite"].get("locator"), "label": item["avim_cite"].get("label") or
                ("page" if item["avim_cite"].get("locator") not in (None, "") else None),
                **{k: item["avim_cite"][k] for k in ("position", "near-note") if k in item["avim_cite"]}} for item in cluster]
@@ -587,7 +561,7 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
             out.append(join([c[1] for c in cites], layout.get("delimiter", "")))
             continue
         pieces = _collapse(layout, cites, collapse, grouping, group_delimiter, citation_element)
-        if collapse != "citation-number" and len(pieces) == len(cites):  # _collapse_numbers sees to them
+        if not _uses_blobs(layout, collapse, grouping, citation_element) and len(pieces) == len(cites):  # _collapse_numbers sees to them
             pieces = [pieces[0]] + [(text, _affix_delimiter(joiner, cites[i - 1][0]["avim_cite"], cites[i][0]["avim_cite"]))
                                     for i, (text, joiner) in enumerate(pieces[1:], 1)]  # fmt: skip
         body = pieces[0][0]
@@ -598,6 +572,172 @@ def render_clusters(csl, bib, clusters: list[list[dict]], failed, *, notes: list
         with braces.affixes(layout, layout_prefix, layout_suffix):
             out.append(layout.format(layout.wrap(body)))
     return out
+
+
+def _sorted_cluster(csl, bib, cluster: list[dict], failed, again: bool = False) -> list:
+    """The cluster's cites as CitationItems of the registered items, sorted as the style's
+    cs:citation cs:sort says (in the order given without one). `again`: sorted as citeproc-js
+    sorts a citation it renders again (processCitationCluster's tainted citations): on the
+    style's keys alone, under a grouped sort in the directions it extended for the author
+    key (the first key's direction, then each key's), each key in the direction of the one
+    before it: elsevier-harvard's descending issued key compares ascending there."""
+    from avimcite.csl._citeproc import Citation, CitationItem, Locator
+
+    citation_element = csl.root.citation
+    layout, sort = citation_element.layout, citation_element.sort
+    items = []
+    for cite in cluster:
+        extra = {}
+        if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
+            # the locator's surrounding spaces are not part of it (citeproc-js trims them)
+            # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
+            label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
+            extra["locator"] = Locator(label, str(cite["locator"]).strip())
+        item = CitationItem(cite["id"], **extra)
+        item["avim_cite"] = cite
+        items.append(item)
+    citation = Citation(items)
+    citation.bibliography = bib
+    known = [item for item in items if item.key in bib.source]
+    if sort is not None and len(known) > 1:
+        # cites the style's keys do not tell apart stay in the order given (citeproc-js's
+        # compareKeys ends on the cite items' seq, which they have not: a stable sort)
+        # citeproc-js renders a cite's sort keys from the item alone (getSortKeys): no
+        # locator in them ("2016a, p. iii" keys as "2016a")
+        locators = {id(item): item.pop("locator") for item in known if "locator" in item}
+        try:
+            if not _groups_in_sort(csl, citation_element):
+                known = sort.sort(known, layout)
+            elif again:
+                known = _sorted_again(sort, known, layout)
+            else:
+                known = _grouped_sort(sort, known, layout)
+        except Exception as exc:  # noqa: BLE001 - reported with the cluster's first item
+            failed(known[0].key, exc)
+        finally:
+            for item in known:
+                if id(item) in locators:
+                    item["locator"] = locators[id(item)]
+    return known
+
+
+def registry_order(csl, bib, clusters: list[list[dict]], groups, suffixed_keys=frozenset()) -> tuple[list[str], dict[str, int], set[int]]:
+    """(the bibliography's order of a document's items, each item's place among the items of
+    its group of cites that render alike for year suffixes) as citeproc-js's registry holds
+    them once the document's last cluster is processed; keys in lower case, `groups` lists
+    of keys (disambiguation's ambigcites), `bib` the items registered in first-cite order.
+
+    The shared harness registers every cited item first (updateItems, first-cite order),
+    then processes the clusters in turn. For each, processCitationCluster registers the items
+    cited so far in document order, each earlier citation's cites as it sorted them, the one
+    being processed as given (updateItems: their seq, the tie-breaker of its comparisons): an
+    item not cited yet leaves the registry at the first cluster (dodeletes), one cited for the
+    first time enters it (doinserts), and either touches its group, whose year suffixes are
+    given again by the bibliography's keys, then seq (disYears over the touched groups; a
+    group not touched keeps them). A new item, and one whose suffix changed, is placed in the
+    bibliography by a binary search on the keys, then seq (sorttokens, _locationOf); no other
+    moves. biologia: "(AVİM, 2017a, 2017b, 2024)" for cites of the 2017b and 2017a given in
+    that order, in a group completed by a later cluster.
+
+    The third value: the clusters citeproc-js renders again, and sorts again, after a later
+    cluster changed the year suffix of one of their items (its tainted citations; only the
+    items of `suffixed_keys`, those that print a suffix in the end, are followed): those it
+    sorts on the style's keys alone (_sorted_cluster's `again`)."""
+    from functools import cmp_to_key
+
+    from avimcite.csl.fixes import compare_sort_keys
+
+    given = [list(dict.fromkeys(str(c["id"]).lower() for c in cluster if str(c["id"]).lower() in bib.source)) for cluster in clusters]
+    if not given:
+        return [], {}, set()
+    ordered = []
+    for k, cluster in enumerate(clusters):
+        if k == len(clusters) - 1 or len(given[k]) < 2 or csl.root.citation.sort is None:
+            ordered.append(given[k])
+        else:
+            ordered.append([item.key for item in _sorted_cluster(csl, bib, cluster, lambda key, exc: None)])
+    rows, descending = None, []
+    bibliography = csl.root.bibliography if csl.has_bibliography() else None
+    sort = bibliography.find("cs:sort", bibliography.nsmap) if bibliography is not None else None
+    if sort is not None:
+        by_key = {item.key: item for item in bib.items}
+        keyed = [by_key[key] for key in dict.fromkeys(k for cluster in given for k in cluster) if key in by_key]
+        descending, found = sort.keyed(keyed, csl.root.bibliography.layout)
+        rows = {item.key: row for item, row in zip(keyed, found)}
+    seq: dict[str, int] = {}
+
+    def compare(a: str, b: str) -> int:
+        if rows is not None:
+            result = compare_sort_keys(rows.get(a, []), rows.get(b, []), descending)
+            if result:
+                return 1 if result > 0 else -1
+        return (seq[a] > seq[b]) - (seq[a] < seq[b])
+
+    def locate(key: str, array: list, start: int = 0, end: int | None = None) -> int:
+        if not array:
+            return -1
+        end = end or len(array)
+        pivot = (start + end) >> 1
+        c = compare(key, array[pivot])
+        if end - start <= 1:
+            return pivot - 1 if c == -1 else pivot
+        if c == -1:
+            return locate(key, array, start, pivot)
+        if c == 0:
+            return pivot
+        return locate(key, array, pivot, end)
+
+    group_of = {}
+    for members in groups:
+        if len(members) > 1 and any(key in suffixed_keys for key in members):
+            for key in members:
+                group_of[key] = tuple(members)
+    ranks: dict[str, int] = {}
+
+    suffixed: dict[str, int | None] = {}  # the suffix each item prints at the time: none alone in its group
+
+    def assign(group, registered) -> set:
+        changed = set()
+        members = sorted((k for k in group if k in registered), key=cmp_to_key(compare))
+        for rank, key in enumerate(members):
+            now = rank if len(members) > 1 else None
+            if key in suffixed and suffixed[key] != now:
+                changed.add(key)
+            ranks[key], suffixed[key] = rank, now
+        return changed
+
+    again: set[int] = set()
+    mylist = list(dict.fromkeys(k for cluster in given for k in cluster))
+    seq.update({key: i for i, key in enumerate(mylist)})
+    reflist = sorted(mylist, key=cmp_to_key(compare))
+    registered = set(mylist)
+    for group in set(group_of.values()):
+        assign(group, registered)
+    for k in range(len(clusters)):
+        mylist = list(dict.fromkeys([key for cluster in ordered[:k] for key in cluster] + given[k]))
+        seq.clear()
+        seq.update({key: i for i, key in enumerate(mylist)})
+        gone = registered - set(mylist)
+        new = [key for key in mylist if key not in registered]
+        touched = {group_of[key] for key in list(gone) + new if key in group_of}
+        registered = (registered - gone) | set(new)
+        reflist = [key for key in reflist if key not in gone]
+        tainted = set()
+        for group in touched:
+            tainted |= assign(group, registered)
+        for j in range(k):
+            if j not in again and tainted & set(given[j]) and len(given[j]) > 1 and csl.root.citation.sort is not None:
+                again.add(j)
+                ordered[j] = [item.key for item in _sorted_cluster(csl, bib, clusters[j], lambda key, exc: None, again=True)]
+        moved = [key for key in reflist if key in tainted]
+        reflist = [key for key in reflist if key not in tainted]
+        for key in new + moved:
+            if rows is None:
+                continue
+            reflist.insert(locate(key, reflist) + 1, key)
+        if rows is None:
+            reflist = list(mylist)  # no cs:sort: the bibliography is the registry's order
+    return reflist, {key: ranks[key] for key in group_of if key in ranks}, again
 
 
 def _groups_in_sort(csl, citation_element) -> bool:
@@ -621,6 +761,20 @@ def _groups_in_sort(csl, citation_element) -> bool:
             if later is not None and later != element.get(f"et-al-{what}"):
                 return False
     return True
+
+
+def _sorted_again(sort, items, layout):
+    """A grouped sort's citation sorted again by citeproc-js: the style's keys in the
+    directions extended for the author key ([first] + directions, so each key takes the
+    direction before its own)."""
+    from functools import cmp_to_key
+
+    from avimcite.csl.fixes import compare_sort_keys
+
+    descending, rows = sort.keyed(items, layout)
+    directions = descending[:1] + descending
+    pairs = sorted(zip(items, rows), key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], directions)))
+    return [item for item, _ in pairs]
 
 
 def _grouped_sort(sort, items, layout):
@@ -743,7 +897,7 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
         # "“Title”, n. 2" with punctuation-in-quote too
         stay = STAY if stays_outside(suffix) else ""
         text = text + String(stay + parse(suffix, layout.get_formatter().preformat, quotes="affix"))
-    item["avim_leaves"] = (state.get("number_leaf"), state.get("locator_leaf"))
+    item["avim_leaves"] = (state.get("number_leaf"), state.get("locator_leaf"), state.get("note_leaf"))
     item["avim_text_var"] = bool(state.get("text_var"))
     item["avim_suffix_splice"] = bool(state.get("suffix_splice"))
     item["avim_locator_printed"] = bool(state.get("locator_printed"))
@@ -751,11 +905,32 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
     return text, state["names"]
 
 
+_BLOB_STYLES: dict = {}
+
+
 def _collapses_numbers(layout) -> bool:
+    """Are a cite's numbers kept apart as citeproc-js's number blobs (_collapse_numbers)?
+    Under collapse="citation-number", and in a style that prints first-reference-note-number
+    ("同13同13": two cites of a note number join without the delimiter)."""
     try:
-        return layout.getparent().get("collapse") == "citation-number"
+        citation = layout.getparent()
+        if citation.get("collapse") == "citation-number":
+            return True
+        root = layout.get_root()
     except AttributeError:
         return False
+    key = id(root)
+    if key not in _BLOB_STYLES or _BLOB_STYLES[key][0] is not root:
+        _BLOB_STYLES[key] = (root, bool(root.xpath_search(".//cs:text[@variable='first-reference-note-number']")))
+    return _BLOB_STYLES[key][1]
+
+
+def _uses_blobs(layout, collapse, grouping, citation_element) -> bool:
+    """Does _collapse join the cluster's cites as number blobs (and their delimiters as the
+    affixes punctuate them)?"""
+    if collapse == "citation-number":
+        return True
+    return not grouping and citation_element.get("year-suffix-delimiter") is None and _collapses_numbers(layout)
 
 
 def _plain_cite(item) -> bool:
@@ -770,6 +945,8 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     after_collapse = delimiter if after_collapse is None else after_collapse
     if collapse == "citation-number":
         return _collapse_numbers(layout, _names_cut(layout, cites), citation_element)
+    if _uses_blobs(layout, collapse, grouping, citation_element):
+        return _collapse_numbers(layout, cites, citation_element)
     year_delimiter = citation_element.get("year-suffix-delimiter")
     if not grouping:
         return [(text, year_delimiter if year_delimiter is not None and item.get("avim_suffix_splice") else delimiter)
@@ -806,7 +983,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             last_names, have = key, False
         if item.get("avim_text_var"):
             have = False
-        shown, only_suffix = text, False
+        shown, only_suffix, dropped_year = text, False, False
         if same and collapsing:
             # a cite that prints nothing without its names is left out ("Smith 325 AD, 2000"
             # for a third cite of Smith without a date)
@@ -818,6 +995,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
             # year-suffix delimiter joins a suffix printed alone after a cite without a suffix
             rendered = _render_cite(layout, item, suppress=True, drop_year=True)
             shown = rendered[0] if rendered else String(letter)
+            dropped_year = True
             cite = item["avim_cite"]
             only_suffix = not (cite.get("prefix") or cite.get("suffix") or item.get("avim_locator_printed")
                                or previous[0]["avim_cite"].get("suffix"))  # fmt: skip
@@ -843,7 +1021,7 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
         last_collapsed, previous = have, (item,)
         if not str(shown):
             continue  # the names were all it printed
-        pieces.append([shown, joiner, letter, only_suffix, _trailing_number(item, letter, only_suffix, same and collapsing)])
+        pieces.append([shown, joiner, letter, only_suffix, _trailing_number(item, letter, only_suffix, dropped_year)])
     _join_suffix_runs(pieces, group_delimiter if group_delimiter is not None else year_delimiter
                       if year_delimiter is not None else delimiter)  # fmt: skip
     if collapse == "year-suffix-ranged":
@@ -851,20 +1029,21 @@ def _collapse_by_names(layout, cites, collapse, group_delimiter, citation_elemen
     return [(text, joiner) for text, joiner, *_ in pieces]
 
 
-def _trailing_number(item, letter, only_suffix: bool, cut: bool) -> str | None:
+def _trailing_number(item, letter, only_suffix: bool, year_dropped: bool) -> str | None:
     """What number ends the cite's output, as citeproc-js keeps it apart for joining with
     the next cite (CSL.Output.Queue.string: the number blobs after a cite's last string):
     "suffix" (its year suffix), "number" (a locator ending in a digit: "12", "33–35",
     "7, 9"; not "iii"), or None (text, its own suffix). A cut cite that prints its suffix
-    and then its locator with no word between ("b: 12") is all numbers, which citeproc-js
-    renders as one string: None."""
+    and then its locator with no word between ("b: 12"; its year left out) is all numbers,
+    which citeproc-js renders as one string: None; one that prints its year keeps its
+    numbers apart ("2017a 120,c")."""
     cite = item["avim_cite"]
     if only_suffix:
         return "suffix"
     if cite.get("suffix"):
         return None
     if item.get("avim_locator_printed"):
-        if cut and letter and not item.get("avim_locator_label"):
+        if year_dropped and letter and not item.get("avim_locator_label"):
             return None
         return "number" if str(cite.get("locator") or "").strip()[-1:].isdigit() else None
     return "suffix" if letter else None
@@ -1023,6 +1202,8 @@ def _collapse_numbers(layout, cites, citation_element):
         dash = str(layout.get_term("citation-range-delimiter").single or "\u2013")
     except Exception:  # noqa: BLE001 - a locale without the term
         dash = "\u2013"
+    if citation_element.get("collapse") != "citation-number":
+        dash = ""  # no ranges: a number in sequence is a successor only
     objects: list = []  # [text, delimiter before it] or _Blob
     last_collapsed = True
     for pos, (item, text, _names, info) in enumerate(cites):
@@ -1135,19 +1316,28 @@ def _cite_blobs(item, text, delimiter: str, dash: str):
     the number (no element between) makes the number a blob of it too; with nothing before
     them, citeproc-js renders the two as text."""
     from avimcite.csl._citeproc.string import String
-    from avimcite.csl.richtext import LOCATOR_BLOB, NUMBER_BLOB
+    from avimcite.csl.richtext import LOCATOR_BLOB, NOTE_BLOB, NUMBER_BLOB
 
     marked = str(text)
-    if NUMBER_BLOB[0] not in marked and LOCATOR_BLOB[0] not in marked:
+    if NUMBER_BLOB[0] not in marked and LOCATOR_BLOB[0] not in marked and NOTE_BLOB[0] not in marked:
         return text, []
 
     def clean(part: str):
-        for mark in NUMBER_BLOB + LOCATOR_BLOB:
+        for mark in NUMBER_BLOB + LOCATOR_BLOB + NOTE_BLOB:
             part = part.replace(mark, "")
         return String(part) if part else None
 
     blobs = []
-    if marked.endswith(NUMBER_BLOB[1]):
+    if marked.endswith(NOTE_BLOB[1]):
+        # a note number: no delimiter of its own before it (its text element sets none)
+        at = marked.rfind(NOTE_BLOB[0])
+        head = marked[:at]
+        try:
+            number = int(item.get("avim_first_note"))
+        except (TypeError, ValueError):
+            number = None
+        blobs = [_Blob(number, clean(marked[at + 1 : -1]) or String(""), "", "", "")]
+    elif marked.endswith(NUMBER_BLOB[1]):
         at = marked.rfind(NUMBER_BLOB[0])
         head = marked[:at]
         try:
@@ -1161,21 +1351,30 @@ def _cite_blobs(item, text, delimiter: str, dash: str):
         numbers = _locator_numbers(item) or [None]
         body = clean(marked[at + 1 : -1]) or String("")
         blobs = [_Blob(n, body if k == 0 else String(""), "", "", "") for k, n in enumerate(numbers)]
-        number_leaf, locator_leaf = item.get("avim_leaves") or (None, None)
-        if number_leaf is not None and locator_leaf == number_leaf + 1 and head.endswith(NUMBER_BLOB[1]) is False:
-            close = head.rfind(NUMBER_BLOB[1])
-            opened = head.rfind(NUMBER_BLOB[0])
-            if -1 < opened < close and NUMBER_BLOB[0] not in head[close:] and not any(m in head[close:] for m in LOCATOR_BLOB):
-                # no element between the number and the locator: the number is a blob too,
-                # with the group's delimiter as its suffix
-                try:
-                    number = int(item.number)
-                except Exception:  # noqa: BLE001
-                    number = None
-                blobs.insert(0, _Blob(number, clean(head[opened + 1 :]) or String(""), delimiter, delimiter, dash))
-                head = head[:opened]
-                if not clean(head):
-                    return clean(marked), []  # citeproc-js renders a cite of numbers alone as text
+        number_leaf, locator_leaf, note_leaf = item.get("avim_leaves") or (None, None, None)
+        try:
+            number = int(item.number)
+        except Exception:  # noqa: BLE001
+            number = None
+        try:
+            note = int(item.get("avim_first_note"))
+        except (TypeError, ValueError):
+            note = None
+        for pair, leaf, value, prefixes in ((NUMBER_BLOB, number_leaf, number, (delimiter, delimiter, dash)),
+                                            (NOTE_BLOB, note_leaf, note, ("", "", ""))):  # fmt: skip
+            close, opened = head.rfind(pair[1]), head.rfind(pair[0])
+            if leaf is None or locator_leaf != leaf + 1 or not -1 < opened < close:
+                continue
+            if any(m in head[close:] for m in NUMBER_BLOB + LOCATOR_BLOB + NOTE_BLOB if m != pair[1]):
+                continue
+            # no element between the number and the locator: the number is a blob too, with
+            # the group's delimiter as its suffix; with nothing before them, citeproc-js
+            # renders the cite's numbers as text
+            blobs.insert(0, _Blob(value, clean(head[opened + 1 :]) or String(""), *prefixes))
+            head = head[:opened]
+            if not clean(head):
+                return clean(marked), []
+            break
     else:
         return clean(marked), []
     return clean(head), blobs

@@ -279,9 +279,10 @@ def session():
 
 
 class _Run:
-    def __init__(self, s: Session, order: dict[str, int]) -> None:
+    def __init__(self, s: Session, order: dict[str, int], suffix_order: dict[str, int] | None = None) -> None:
         self.s = s
         self.order = order
+        self.suffix_order = suffix_order or {}
 
     def run(self, akey) -> None:
         if not self.s.modes:
@@ -396,7 +397,10 @@ class _Run:
         if self.clashes[1]:
             members = set(self.lists[self.listpos][1])
             tokens = [key for key in self.s.mylist if key in members]
-        tokens.sort(key=lambda k: self.order.get(k, 0))
+        if tokens and all(k in self.suffix_order for k in tokens):
+            tokens.sort(key=lambda k: self.suffix_order[k])
+        else:
+            tokens.sort(key=lambda k: self.order.get(k, 0))
         for pos, key in enumerate(tokens):
             base.year_suffix = str(pos)
             self.s.register(self.akey, key, base)
@@ -536,7 +540,8 @@ def _suffix_letters(n: int) -> str:
     return out
 
 
-def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None) -> Session:
+def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None,
+        suffix_order: dict[str, int] | None = None) -> Session:
     """Register every key (its ambiguous cite), disambiguate each group of cites that render
     alike, give year suffixes; the session stays on the render context for the final renders.
     `first_notes`: the note of each item's first cite, for the items whose registry entry
@@ -545,7 +550,8 @@ def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = 
     getAmbiguousCite with visualForm), the key an item is registered under does not: two
     items by one author first cited in different notes are one group, and a run over three
     or more gives every one of them the `disambiguate` condition (its scan compares the first
-    item with the others only)."""
+    item with the others only). `suffix_order`: the order year suffixes are given in within a
+    group (clusters.registry_order), where it is not the bibliography's."""
     from avimcite.csl import fixes
 
     s = Session(csl, bib, source)
@@ -570,7 +576,7 @@ def run(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = 
         s.mylist.append(key)
         s.register(akey if akey is not None else ("failed", key), key, settings)
     order = {k: i for i, k in enumerate(bib.keys)}
-    runner = _Run(s, order)
+    runner = _Run(s, order, suffix_order or {})
     # Each group of cites that render alike is disambiguated by itself (its run reads and
     # sets only its own items' settings), so a long list of groups is run on two cores, the
     # largest groups dealt to both halves in turn; the settings come back as values.

@@ -161,12 +161,29 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
         bib = CitationStylesBibliography(csl, source, output)
         first_notes = clustering.registry_first_notes(clusters, notes, registered_first) if document else {}
         settle(csl, bib, source, cited, first_notes)
+        again: set[int] = set()
+        if register is None and document and csl.root.citation.sort is not None and any(len(c) > 1 for c in clusters[:-1]):
+            # the order of citeproc-js's registry after the document (clusters.registry_order);
+            # without a cluster of several cites sorted before the last, the first-cite order
+            from avimcite.csl import disambiguation
+
+            groups = list(getattr(disambiguation.session(), "ambigcites", {}).values())
+            earlier = [item.key for item in bib.items]
+            suffixes = {key: str(source[key]["year_suffix"]) for key in earlier if key in source and "year_suffix" in source[key]}
+            order, suffix_order, again = clustering.registry_order(csl, bib, clusters, groups, set(suffixes))
+            if order != earlier or _suffix_order_differs(suffixes, suffix_order, groups):
+                named = {key.lower(): key for key in reversed(cited)}
+                cited = [named.get(key, key) for key in order]
+                # afresh: the first pass left its year suffixes on the items
+                source = CiteProcJSON(_engine_items(items, None if fmt == "text" else output.preformat, html=fmt == "html"))
+                bib = CitationStylesBibliography(csl, source, output)
+                settle(csl, bib, source, cited, first_notes, suffix_order)
         result = Rendered()
         given = {str(item["id"]).lower(): str(item["id"]) for item in reversed(items)}
         result.keys = [given.get(key, key) for key in bib.keys]
         if mode in ("citation", "both"):
             for text in clustering.render_clusters(csl, bib, clusters, _cite_failed, notes=notes, document=document,
-                                                   states=result.states):  # fmt: skip
+                                                   states=result.states, again=again):  # fmt: skip
                 result.citations.append(_finish(_entry(text, one_line), csl, one_line) if text is not None else None)
             result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
@@ -242,7 +259,17 @@ def _parse_style(CitationStylesStyle, style: Style, locale: str):
     return csl, stylefacts.load(csl.facts_key) if csl.facts_key is not None else None
 
 
-def settle(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None) -> list:
+def _suffix_order_differs(suffixes: dict[str, str], order: dict[str, int], groups) -> bool:
+    """Do the year suffixes given (key -> letters) order a group's keys otherwise than `order`?"""
+    for members in groups:
+        keys = [key for key in members if key in suffixes and key in order]
+        if sorted(keys, key=lambda k: (len(suffixes[k]), suffixes[k])) != sorted(keys, key=lambda k: order[k]):
+            return True
+    return False
+
+
+def settle(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None = None,
+           suffix_order: dict[str, int] | None = None) -> list:
     """Cite every key once, alone, in order (registering it), sort the bibliography as the
     style says, then disambiguate; the citations, to render."""
     from avimcite.csl import fixes as citeproc_fixes
@@ -256,17 +283,18 @@ def settle(csl, bib, source, keys: list[str], first_notes: dict[str, int] | None
     if csl.has_bibliography():
         bib.sort()
     citeproc_fixes.entry_failures.clear()  # a sort key that failed is reported with its entry
-    disambiguate(csl, bib, source, cites, keys, first_notes)
+    disambiguate(csl, bib, source, cites, keys, first_notes, suffix_order)
     return cites
 
 
-def disambiguate(csl, bib, source, cites: list, keys: list[str], first_notes: dict[str, int] | None = None) -> None:
+def disambiguate(csl, bib, source, cites: list, keys: list[str], first_notes: dict[str, int] | None = None,
+                 suffix_order: dict[str, int] | None = None) -> None:
     """CSL 1.0.2 "Disambiguation" (avimcite.csl.disambiguation, as citeproc-js does it): names
     added, given names expanded, year suffixes given in the bibliography's order, then the
     `disambiguate` condition, for items whose cites would otherwise be identical."""
     from avimcite.csl import disambiguation
 
-    disambiguation.run(csl, bib, source, keys, first_notes)
+    disambiguation.run(csl, bib, source, keys, first_notes, suffix_order)
     # Forget the cites rendered above, or every note would be a "subsequent" one. The order
     # stays: suffixes follow the bibliography's order, they do not change it.
     bib._cites.clear()

@@ -54,10 +54,11 @@ FIELD_QUOTES_OUTER = ("\ue025", "\ue026")
 # cluster's numbers can join into ranges; they print nothing themselves
 NUMBER_BLOB = ("\ue027", "\ue028")
 LOCATOR_BLOB = ("\ue029", "\ue02a")
+NOTE_BLOB = ("\ue02b", "\ue02c")  # first-reference-note-number, in any style that prints it
 
 _ALL = (ITALIC, BOLD, SMALL_CAPS, SUP, SUB, UNDERLINE, NOCASE, QUOTE, NODECOR, NORMAL_STYLE, NORMAL_WEIGHT,
         NORMAL_VARIANT, BASELINE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE, FIELD_QUOTES_OUTER,
-        NUMBER_BLOB, LOCATOR_BLOB)  # fmt: skip
+        NUMBER_BLOB, LOCATOR_BLOB, NOTE_BLOB)  # fmt: skip
 _QUOTES = (QUOTE, SINGLE_QUOTE, AFFIX_QUOTE, AFFIX_SINGLE_QUOTE)
 _MOVING = {QUOTE[1], SINGLE_QUOTE[1]}  # closing quotes punctuation-in-quote moves marks into
 # what starts a cite's own suffix: no mark of it moves into a closing quote before it
