@@ -131,6 +131,26 @@ def install(model, source_json) -> None:
 
     model.Date_Part.process = part_process
 
+    part_render = model.Date_Part.render
+
+    def render_part(self, date, context=None, *args, **kwargs):
+        # citeproc-py's Date_Part.process copies the style's date-part attributes onto the
+        # locale's date-part (attrib.update) and never takes them back, so a localized date
+        # with <date-part name="month" form="short"/> made every later localized date of the
+        # form print short months ("Oct. 31, 2023" for a plain form="text" date; citeproc-js
+        # "October 31, 2023"): the locale's part keeps its own attributes after each render
+        if context is None or context is self:
+            return part_render(self, date, context, *args, **kwargs)
+        saved = dict(self.attrib)
+        try:
+            return part_render(self, date, context, *args, **kwargs)
+        finally:
+            if dict(self.attrib) != saved:
+                self.attrib.clear()
+                self.attrib.update(saved)
+
+    model.Date_Part.render = render_part
+
     def part_attribute(self, context, name: str, attribute: str, default):
         for holder in (context, self):
             if holder is None:
