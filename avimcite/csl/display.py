@@ -107,6 +107,74 @@ def install(model) -> None:
         return join(texts, delimiter)
 
     model.Layout.render_children = render_children
+    _layout_suffix_replaces_the_last_blobs(model)
+
+
+def _layout_suffix_replaces_the_last_blobs(model) -> None:
+    """citeproc-js (node_layout.js, setSuffix): when the first element of the bibliography's
+    layout has `display` (using_display), the layout's suffix is not put after the entry but
+    set as the suffix of the layout's last output blob, in place of that element's own suffix,
+    an empty layout suffix too: a last group with suffix "." under a layout without a suffix
+    prints no final period (latin-american-perspectives: "… (accessed June 25, 2026)"). The
+    last blob is the last top-level element that printed; a macro call leaves a blob even when
+    it prints nothing (suffix_lost); an element with display of its own is wrapped in a blob
+    whose suffix is set (its own stays). With second-field-align, or a cs:choose where the last
+    blob is, the entry keeps the layout's suffix after it."""
+    from avimcite.csl import fixes
+
+    inner = model.Layout.render_children
+
+    def render_children(self, item, delimiter="", **kwargs):
+        target = _last_blob(model, self, item) if isinstance(self.getparent(), model.Bibliography) else None
+        if target is None or target.get("display") in _CLASSES:
+            # an element with display is wrapped in a blob of its own (the "bib_first" tag),
+            # whose suffix the layout's is: its own suffix stays, the layout's follows it
+            return inner(self, item, delimiter=delimiter, **kwargs)
+        own, layout_suffix = target.get("suffix"), self.get("suffix", "")
+        target.set("suffix", layout_suffix)
+        self.set("suffix", "")
+        try:
+            text = inner(self, item, delimiter=delimiter, **kwargs)
+        finally:
+            self.set("suffix", layout_suffix)
+            if own is None:
+                del target.attrib["suffix"]
+            else:
+                target.set("suffix", own)
+        self.suffix_dropped = True  # the entry takes the prefix only: the suffix is placed
+        return text
+
+    model.Layout.render_children = render_children
+
+    def _last_blob(model, layout, item):
+        children = [child for child in layout.iterchildren() if isinstance(child, model.CitationStylesElement)]
+        if not children or children[0].get("display") not in _CLASSES or _aligned(model, layout):
+            return None
+        for child in reversed(children):
+            if isinstance(child, model.Text) and "macro" in child.attrib:
+                return child
+            if not isinstance(child, (model.Text, model.Group, model.Names, model.Date, model.Number, model.Label)):
+                return None  # a cs:choose: its branch's last element, not followed here
+            if _prints(model, layout, child, item):
+                return child
+        return None
+
+    def _prints(model, layout, child, item) -> bool:
+        """Does `child` print something for the entry? (rendered on its own; what it
+        suppressed and the entry's names state are put back)"""
+        saved = dict(layout.repressed)
+        state = fixes._entry_names[-1] if fixes._entry_names else None
+        names = dict(state) if state is not None else None
+        try:
+            text = child.render(item)
+        except model.VariableError:
+            text = None
+        finally:
+            layout.repressed = saved
+            if state is not None:
+                state.clear()
+                state.update(names)
+        return text is not None and bool(str(text))
 
 
 def suffix_lost(model, layout, item) -> bool:

@@ -368,6 +368,10 @@ def _child_succeeded(model, child) -> bool:
         return True
     if isinstance(child, model.Label) or (isinstance(child, model.Text) and ("term" in child.attrib or "value" in child.attrib)):
         return False
+    if isinstance(child, model.Text) and child.get("variable") == "year-suffix":
+        # a year suffix that printed succeeds (citeproc-js prints "(Kılıç, 2023, a)" for a
+        # group of an empty locator and the year suffix); citeproc-py calls it no variable
+        return True
     return child.calls_variable()
 
 
@@ -719,7 +723,7 @@ def _subsequent_author_substitute(model) -> None:
     def process(self, item, names_context=None, context=None, **kwargs):
         state = _entry_names[-1] if _entry_names else None
         if state is not None and state["names"] is None and _started and _started[-1] \
-                and not isinstance(self.getparent(), model.Substitute):
+                and not _in_substitute(model, self):
             # something printed before the entry's names (a title, a term): citeproc-js turns
             # the substitution off for the entry (NameOutput.init, term_predecessor) and the
             # entry after it compares with the names before ("Title, AVİM, 2015" keeps AVİM)
@@ -1130,6 +1134,14 @@ _started = _per_render("fixes.started")  # [bool] per entry or cite being render
 text_before_cite = _per_render("fixes.text_before_cite")  # [bool] set by avimcite.csl.clusters: the cite rendering follows printed text (a cite, a prefix)
 
 
+def _in_substitute(model, element) -> bool:
+    """Is `element` part of a cs:substitute (its child, or in a cs:choose branch there)?"""
+    parent = element.getparent()
+    while isinstance(parent, (model.Choose, model.If, model.Else)):
+        parent = parent.getparent()
+    return isinstance(parent, model.Substitute)
+
+
 def _restore_started(value: bool | None) -> None:
     """A suppressed group or macro printed nothing, as far as a later term is concerned."""
     if _started and value is not None:
@@ -1184,7 +1196,7 @@ def _term_opening_an_entry_is_capitalised(model) -> None:
             except model.VariableError:
                 # a cs:names inside a substitute is part of the cs:names around it: its empty
                 # editor does not keep the substituted "Anon." from being capitalised
-                if is_names and _started and not isinstance(self.getparent(), model.Substitute):
+                if is_names and _started and not _in_substitute(model, self):
                     _started[-1] = True
                 raise
             # as citeproc-js: the citation number does not count, and a cs:names counts even
