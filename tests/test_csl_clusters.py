@@ -387,7 +387,10 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     cite that ends in its first-reference-note-number is a number blob too, whose delimiters
     are none: "同1同2", "同4; 同3同2" (checkLast), but "同3: 120; 同1" after a locator joined to
     the number (the cite is text). shipped-suffixes: a cut cite that printed its year keeps
-    its locator number apart, which the next year suffix joins ("2017a 120,c")."""
+    its locator number apart, which the next year suffix joins ("2017a 120,c"). mine-quotes: a
+    decorated title with inner quotes (a tree of blobs in citeproc-js) ending in "?" with
+    suffix "..." prints neither the suffix nor the mark of a delimiter right after it ("Mİ?”
+    cited", "Mİ? cited"), but keeps a delimiter's mark after a macro around it ("Mİ?, p. 4")."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))
