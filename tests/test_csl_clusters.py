@@ -390,7 +390,9 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     its locator number apart, which the next year suffix joins ("2017a 120,c"). mine-quotes: a
     decorated title with inner quotes (a tree of blobs in citeproc-js) ending in "?" with
     suffix "..." prints neither the suffix nor the mark of a delimiter right after it ("Mİ?”
-    cited", "Mİ? cited"), but keeps a delimiter's mark after a macro around it ("Mİ?, p. 4")."""
+    cited", "Mİ? cited"), but keeps a delimiter's mark after a macro around it ("Mİ?, p. 4").
+    shipped-authoronly: an author-only cite keeps its locator, whose text is a done variable
+    but whose label prints ("AVİM, p.", "see AVİM, chap.")."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

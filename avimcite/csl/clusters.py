@@ -289,6 +289,8 @@ def _author_only_gate(cls, original):
             return original(self, item, *args, **kwargs)
         if state["something"] or (kind == "Text" and self.get("variable") == "citation-number"):
             return None  # citeproc-js: an author-only cite never prints its number
+        if kind in ("Text", "Number") and self.get("variable") == "locator":
+            return None  # citeproc-js: the locator is a done variable, its label still prints
         if kind in ("Text", "Number") and state["after_names"] and not state["in_names"]:
             # citeproc-js's can_block_substitute, false after a cs:names; a title-like
             # variable it drops still counts as printed (its flag is set after the append)
@@ -588,7 +590,7 @@ def _sorted_cluster(csl, bib, cluster: list[dict], failed, again: bool = False) 
     items = []
     for cite in cluster:
         extra = {}
-        if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
+        if cite.get("locator") is not None and str(cite["locator"]).strip():
             # the locator's surrounding spaces are not part of it (citeproc-js trims them)
             # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
             label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")

@@ -13,7 +13,9 @@
 #   shipped-suffixes: a year suffix after a cite that printed its year and a locator number
 #     ("2017a 120,c": the suffix joins the number as a successor);
 #   mine-quotes: a title with inner quotes (a tree of blobs) and suffix "..." after "?":
-#     the suffix and the mark of a delimiter right after it are gone ("Mİ?” cited").
+#     the suffix and the mark of a delimiter right after it are gone ("Mİ?” cited");
+#   shipped-authoronly (a .json only: pandoc's syntax has no author-only): an author-only
+#     cite's locator is a done variable, its label still prints ("AVİM, p.").
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc CSL_LOCALES_DIR=<citeproc-py's locales> bash tests/data/csl/make_golden_clusters_rules.sh
 # clusters-rules/NAME.json is NAME.txt as cite items (avimcite.csl.pandoc_cites: input, not
 # output). Each golden: one line per cluster as citeproc-js renders it (render_citeprocjs.js
