@@ -392,7 +392,9 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     suffix "..." prints neither the suffix nor the mark of a delimiter right after it ("Mİ?”
     cited", "Mİ? cited"), but keeps a delimiter's mark after a macro around it ("Mİ?, p. 4").
     shipped-authoronly: an author-only cite keeps its locator, whose text is a done variable
-    but whose label prints ("AVİM, p.", "see AVİM, chap.")."""
+    but whose label prints ("AVİM, p.", "see AVİM, chap."), and prints no text before its names
+    (citeproc-js's can_block_substitute is false after the cites before it printed names: a
+    subsequent note with only "同1" prints nothing)."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

@@ -279,8 +279,12 @@ def _author_only_gate(cls, original):
     """author-only as citeproc-js prints it (its element_trace "suppress-me"): the cite's
     text, number, date and names elements print until one of them has printed names, a
     date or a title-like variable; every element after it prints nothing, and no text or
-    number prints after a cs:names (printed or not) outside a cs:substitute. The locator is
-    not given to the cite, the layout's affixes are left out (render_clusters)."""
+    number prints outside a cs:substitute unless citeproc-js's can_block_substitute is true:
+    a flag of the engine, not of the cite, which every cs:names sets false and its
+    cs:substitute true when the names printed nothing, so false when the cite begins (the
+    cites before it printed their names: an author-only subsequent note prints no "同1").
+    The locator's text prints nothing (a done variable), its label does; the layout's
+    affixes are left out (render_clusters)."""
     kind = cls.__name__
 
     def render(self, item, *args, **kwargs):
@@ -300,12 +304,17 @@ def _author_only_gate(cls, original):
             return None
         if kind == "Names":
             state["in_names"] += 1
+        text = None
         try:
             text = original(self, item, *args, **kwargs)
         finally:
             if kind == "Names":
                 state["in_names"] -= 1
-                state["after_names"] = state["after_names"] or not state["in_names"]
+                if not state["in_names"]:
+                    # can_block_substitute: false after a cs:names, true again when it
+                    # printed nothing and went to its cs:substitute
+                    fell = (text is None or not str(text)) and self.find("{http://purl.org/net/xbiblio/csl}substitute") is not None
+                    state["after_names"] = not fell
         if text is not None and str(text) and (kind in ("Date", "Names") or self.get("variable") in _SOMETHING):
             state["something"] = True
         return text
@@ -870,7 +879,7 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
 
     cite = item["avim_cite"]
     state = {"suppress": suppress, "drop_year": drop_year, "names_done": False, "names": None, "depth": 0,
-             "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0,
+             "author_only": bool(cite.get("author-only")), "something": False, "after_names": True, "in_names": 0,
              "blobs": _collapses_numbers(layout)}
     _cite_state.append(state)
     from avimcite.csl import braces
