@@ -394,7 +394,8 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     shipped-authoronly: an author-only cite keeps its locator, whose text is a done variable
     but whose label prints ("AVİM, p.", "see AVİM, chap."), and prints no text before its names
     (citeproc-js's can_block_substitute is false after the cites before it printed names: a
-    subsequent note with only "同1" prints nothing)."""
+    subsequent note with only "同1" prints nothing); a variable it suppresses still counts as
+    printed for its group, whose label prints ("AVİM, no."), with no delimiter for it ("AVİM")."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

@@ -483,9 +483,15 @@ def _seams_read_the_elements(model, string) -> None:
     model.normalize_seam = seam
 
     def join(items, delimiter=""):
-        items = list(items)
+        # an element an author-only cite suppressed prints nothing, no delimiter either
+        # (clusters._suppressed: its empty piece only tells the group a variable printed)
+        given = list(items)
+        items = [item for item in given if not getattr(item, "_avim_suppressed", False)]
         if not items:
-            return string.String("")
+            empty = string.String("")
+            if given:
+                empty._avim_suppressed = True  # only suppressed pieces: so is the whole
+            return empty
         output = items[0]
         for previous, item in zip(items, items[1:]):
             mode = _mode(previous, item, delimiter)

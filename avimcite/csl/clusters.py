@@ -291,17 +291,19 @@ def _author_only_gate(cls, original):
         state = _cite_state[-1] if _cite_state else None
         if state is None or not state.get("author_only") or (kind == "Text" and "macro" in self.attrib):
             return original(self, item, *args, **kwargs)
-        if state["something"] or (kind == "Text" and self.get("variable") == "citation-number"):
+        if kind == "Text" and self.get("variable") == "citation-number":
             return None  # citeproc-js: an author-only cite never prints its number
         if kind in ("Text", "Number") and self.get("variable") == "locator":
             return None  # citeproc-js: the locator is a done variable, its label still prints
+        if state["something"]:
+            return _suppressed(self, kind, original, item, *args, **kwargs)
         if kind in ("Text", "Number") and state["after_names"] and not state["in_names"]:
             # citeproc-js's can_block_substitute, false after a cs:names; a title-like
             # variable it drops still counts as printed (its flag is set after the append)
+            text = _suppressed(self, kind, original, item, *args, **kwargs)
             if self.get("variable") in _SOMETHING:
-                text = original(self, item, *args, **kwargs)
-                state["something"] = state["something"] or (text is not None and bool(str(text)))
-            return None
+                state["something"] = state["something"] or text is not None
+            return text
         if kind == "Names":
             state["in_names"] += 1
         text = None
@@ -320,6 +322,27 @@ def _author_only_gate(cls, original):
         return text
 
     return render
+
+
+def _suppressed(element, kind, original, item, *args, **kwargs):
+    """An element an author-only cite does not print (citeproc-js's "suppress-me"): nothing,
+    but a text or number of a variable that has a value leaves an empty piece, so the group
+    around it still counts its variable as printed (citeproc-js sets variable_success before
+    the suppressed append): "AVİM, no." from a group of a label and its number."""
+    if kind not in ("Text", "Number") or not element.get("variable"):
+        return None
+    from avimcite.csl._citeproc.model import VariableError
+    from avimcite.csl._citeproc.string import String
+
+    try:
+        text = original(element, item, *args, **kwargs)
+    except VariableError:
+        return None
+    if text is None or not str(text):
+        return None
+    empty = String("")
+    empty._avim_suppressed = True  # left out of any join (adjust's join): no delimiter either
+    return empty
 
 
 def year_collapsed() -> bool:
