@@ -395,7 +395,9 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     but whose label prints ("AVİM, p.", "see AVİM, chap."), and prints no text before its names
     (citeproc-js's can_block_substitute is false after the cites before it printed names: a
     subsequent note with only "同1" prints nothing); a variable it suppresses still counts as
-    printed for its group, whose label prints ("AVİM, no."), with no delimiter for it ("AVİM")."""
+    printed for its group, whose label prints ("AVİM, no."), with no delimiter for it ("AVİM").
+    shipped-suppressed: a suppress-author cite's names are cut after they printed, so a term
+    after them does not open the note ("cited, emphasis added.", not "Cited")."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

@@ -196,10 +196,11 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         # group or macro call that printed only terms ("[Online]" from an `online` macro
         # keeps its group although the edition beside it is empty).
         started = _started[-1] if _started else None
+        cuts = _children_cache._value().cut
         output, attempted, succeeded = _render_as_group(model, self, item, self.get("delimiter", ""), context=context, **kwargs)
         if output and (succeeded or not attempted):
             return self.join(output)
-        _restore_started(started)
+        _restore_started(started, cuts)
         _choice["group"] = attempted  # what the suppressed group tried, for the group around it
         raise model.VariableError
 
@@ -207,13 +208,14 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         # citeproc-js treats a macro call as a group: "translated by " with no translator
         # prints nothing.
         started = _started[-1] if _started else None
+        cuts = _children_cache._value().cut
         output, attempted, succeeded = _render_as_group(model, self, item, None, context=context, sort_options=sort_options)
         _choice["macro"] = attempted  # what the call tried, for the group around it
         if output and (succeeded or not attempted):
             from avimcite.csl._citeproc.string import join
 
             return join(output, "")
-        _restore_started(started)
+        _restore_started(started, cuts)
         return None
 
     for cls in (model.If, model.Else):
@@ -1130,8 +1132,13 @@ _started = _per_render("fixes.started")  # [bool] per entry or cite being render
 text_before_cite = _per_render("fixes.text_before_cite")  # [bool] set by avimcite.csl.clusters: the cite rendering follows printed text (a cite, a prefix)
 
 
-def _restore_started(value: bool | None) -> None:
-    """A suppressed group or macro printed nothing, as far as a later term is concerned."""
+def _restore_started(value: bool | None, cuts: int | None = None) -> None:
+    """A suppressed group or macro printed nothing, as far as a later term is concerned,
+    unless what it printed was cut by the cite's collapsing after it printed (note_cut;
+    `cuts`: the count before it): citeproc-js cuts a suppressed author after the cite is
+    rendered, so a term after it does not open the note ("cited", not "Cited")."""
+    if cuts is not None and _children_cache._value().cut != cuts:
+        return
     if _started and value is not None:
         _started[-1] = value
 

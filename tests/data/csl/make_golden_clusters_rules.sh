@@ -17,7 +17,9 @@
 #   shipped-authoronly (a .json only: pandoc's syntax has no author-only): an author-only
 #     cite's locator is a done variable, its label still prints ("AVİM, p."); no text prints
 #     before its names (can_block_substitute: an author-only subsequent note prints no "同1");
-#     a suppressed variable still makes its group print a label ("AVİM, no.").
+#     a suppressed variable still makes its group print a label ("AVİM, no.");
+#   shipped-suppressed (a .json): a suppress-author cite's author was printed before it was
+#     cut, so a term after it does not open the note ("cited", not "Cited").
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc CSL_LOCALES_DIR=<citeproc-py's locales> bash tests/data/csl/make_golden_clusters_rules.sh
 # clusters-rules/NAME.json is NAME.txt as cite items (avimcite.csl.pandoc_cites: input, not
 # output). Each golden: one line per cluster as citeproc-js renders it (render_citeprocjs.js
