@@ -800,11 +800,14 @@ def _groups_in_sort(csl, citation_element) -> bool:
 def _sorted_again(sort, items, layout):
     """A grouped sort's citation sorted again by citeproc-js: the style's keys in the
     directions extended for the author key ([first] + directions, so each key takes the
-    direction before its own)."""
+    direction before its own), a stable sort of the citation's sortedItems as its grouped sort
+    left them (ties keep that order: "(İnan, 2024a; Şir et al., 2024)" by author strings under
+    a key of the year alone)."""
     from functools import cmp_to_key
 
     from avimcite.csl.fixes import compare_sort_keys
 
+    items = _grouped_sort(sort, items, layout)
     descending, rows = sort.keyed(items, layout)
     directions = descending[:1] + descending
     pairs = sorted(zip(items, rows), key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], directions)))
