@@ -399,7 +399,9 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     shipped-suppressed: a suppress-author cite's names are cut after they printed, so a term
     after them does not open the note ("cited, emphasis added.", not "Cited"). mine-resorted: a
     tainted citation of a grouped sort is sorted again from the order its grouped sort gave it,
-    so ties of the year key stay in author order ("(İnan, 2024a; Şir et al., 2024)")."""
+    so ties of the year key stay in author order ("(İnan, 2024a; Şir et al., 2024)").
+    shipped-again: a year cut by collapse="year-suffix" (the item again, no year suffix)
+    prints no delimiter of its group ("(AVİM, 2010, sec. 12)", not "2010, , sec. 12")."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

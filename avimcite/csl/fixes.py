@@ -1007,7 +1007,9 @@ def _implicit_year_suffix(model) -> None:
                 suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
                 return _ends_in_number(suffix)
             note_cut()  # printed, then cut: the groups around it still hold
-            return String("")
+            cut = String("")
+            cut._avim_suppressed = True  # and it prints no delimiter (adjust's join leaves it out)
+            return cut
         text = original_part(self, *args, **kwargs)
         if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
             from avimcite.csl._citeproc.string import String
