@@ -387,7 +387,21 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     cite that ends in its first-reference-note-number is a number blob too, whose delimiters
     are none: "同1同2", "同4; 同3同2" (checkLast), but "同3: 120; 同1" after a locator joined to
     the number (the cite is text). shipped-suffixes: a cut cite that printed its year keeps
-    its locator number apart, which the next year suffix joins ("2017a 120,c")."""
+    its locator number apart, which the next year suffix joins ("2017a 120,c"). mine-quotes: a
+    decorated title with inner quotes (a tree of blobs in citeproc-js) ending in "?" with
+    suffix "..." prints neither the suffix nor the mark of a delimiter right after it ("Mİ?”
+    cited", "Mİ? cited"), but keeps a delimiter's mark after a macro around it ("Mİ?, p. 4").
+    shipped-authoronly: an author-only cite keeps its locator, whose text is a done variable
+    but whose label prints ("AVİM, p.", "see AVİM, chap."), and prints no text before its names
+    (citeproc-js's can_block_substitute is false after the cites before it printed names: a
+    subsequent note with only "同1" prints nothing); a variable it suppresses still counts as
+    printed for its group, whose label prints ("AVİM, no."), with no delimiter for it ("AVİM").
+    shipped-suppressed: a suppress-author cite's names are cut after they printed, so a term
+    after them does not open the note ("cited, emphasis added.", not "Cited"). mine-resorted: a
+    tainted citation of a grouped sort is sorted again from the order its grouped sort gave it,
+    so ties of the year key stay in author order ("(İnan, 2024a; Şir et al., 2024)").
+    shipped-again: a year cut by collapse="year-suffix" (the item again, no year suffix)
+    prints no delimiter of its group ("(AVİM, 2010, sec. 12)", not "2010, , sec. 12")."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))

@@ -37,10 +37,10 @@ class _Ends:
     """What a rendered piece starts and ends with, for the next seam."""
 
     __slots__ = ("head_decorated", "tail_decorated", "tail_field", "tail_suffix", "text_suffix", "suffix_head", "cut",
-                 "number", "number_mark", "text_kind")  # fmt: skip
+                 "number", "number_mark", "text_kind", "swallows")  # fmt: skip
 
     def __init__(self, head_decorated=False, tail_decorated=False, tail_field=False, tail_suffix="", text_suffix="",
-                 suffix_head="", cut="", number=False, number_mark="", text_kind=""):  # fmt: skip
+                 suffix_head="", cut="", number=False, number_mark="", text_kind="", swallows=""):  # fmt: skip
         self.head_decorated = head_decorated  # starts with a decorated element
         self.tail_decorated = tail_decorated  # ends with a decorated element (quotes aside)
         self.tail_field = tail_field  # ends with a decorated variable, term or value
@@ -62,6 +62,9 @@ class _Ends:
         # decoration of its own (the mark goes inside it, and does not merge with its suffix);
         # "quoted" one with quotes under punctuation-in-quote (any mark goes in: _migrates)
         self.text_kind = text_kind
+        # the marks a delimiter after it starts with that citeproc-js's downward pass takes
+        # away (see _tree_field)
+        self.swallows = swallows
 
 
 def _ends(text) -> _Ends | None:
@@ -245,6 +248,48 @@ def _one_string(text: str) -> bool:
     return not any(c in MARKERS or c in _TAG_CHARACTERS for c in text)
 
 
+def _tree_field_downward(last: str, suffix: str) -> str | None:
+    """What citeproc-js's downward pass prints after a decorated field that is a tree of
+    blobs whose last piece (a string) ends with `last`, when the field's suffix is `suffix`
+    (its own, and the mark of a delimiter after it added): None when it moves no mark down.
+
+    The suffix's first mark goes into the last piece when the two merge into one mark
+    (blobHasDescendantMergingPunctuation); a "." left first in the suffix goes to that
+    piece's own suffix; the duplicate check that follows cuts the last character of the
+    field's suffix, not its first (`slice(0, -1)`), then matchLastChar squashes a doubled
+    first mark, and the piece's text swallows its suffix's mark as any field: "Mİ?" with
+    suffix "..." prints "Mİ?", and with the ", " of a delimiter after it "Mİ?" too."""
+    merged = _merged(last, suffix[:1])
+    if not merged or len(merged) != 1 or merged != last:
+        return None
+    rest, own = suffix[1:], ""
+    if rest[:1] == ".":
+        own, rest = ".", rest[1:]
+    if own and own[-1] == rest[:1]:
+        rest = rest[:-1]
+    if own and rest[:1] == own[-1]:
+        rest = rest[1:]
+    if own and (_merged(last, own) or "..") == last:
+        own = ""
+    return own + rest
+
+
+def _tree_field(text: str, suffix: str) -> tuple[str | None, str]:
+    """For a decorated field that is a tree of blobs (markup of its own: _one_string is false)
+    with `suffix`: the suffix citeproc-js leaves after it (None: its own), and the marks a
+    delimiter after it starts with that its downward pass takes away with it
+    (_tree_field_downward): "“… Mİ?”" with suffix "..." then ", " prints "“… Mİ?” cited"."""
+    from avimcite.csl.richtext import MARKERS
+
+    last = text[-1:]
+    if not last or last in MARKERS or last in _TAG_CHARACTERS or suffix[:1] not in _PUNCT:
+        return None, ""
+    alone = _tree_field_downward(last, suffix)
+    swallows = "".join(mark for mark in _PUNCT
+                       if _tree_field_downward(last, suffix if suffix.endswith(mark) else suffix + mark) == "")  # fmt: skip
+    return alone, swallows
+
+
 def _punctuation_in_quote(element) -> bool:
     from avimcite.csl.richtext import punctuation_in_quote
 
@@ -275,10 +320,17 @@ def _elements_say_what_they_print(model, string) -> None:
         # tree of pieces in citeproc-js, whose last piece merges as any other
         field = _decorated(self, quotes=True) and _one_string(str(text))
         suffix = self.get("suffix", "")[-1:]
+        tree_suffix, swallows = None, ""
+        if _decorated(self, quotes=True) and not _one_string(str(text)):
+            tree_suffix, swallows = _tree_field(str(text), self.get("suffix", ""))
         if field and suffix:
             _seams.append("literal")  # its own suffix only drops a mark the text ends with
         try:
-            output = text_markup(self, text, language)
+            if tree_suffix is not None:
+                with _suffix_as(self, tree_suffix):  # see _tree_field
+                    output = text_markup(self, text, language)
+            else:
+                output = text_markup(self, text, language)
         finally:
             if field and suffix:
                 _seams.pop()
@@ -301,7 +353,7 @@ def _elements_say_what_they_print(model, string) -> None:
         return _mark(string, output, _Ends(decorated, decorated, field, suffix, own, self.get("suffix", "")[:1],
                                            number=number and bool(str(output)),
                                            number_mark=suffix if number and suffix in _PUNCT else "",
-                                           text_kind=kind))  # fmt: skip
+                                           text_kind=kind, swallows=swallows))  # fmt: skip
 
     def render(self, *args, **kwargs):
         text = text_render(self, *args, **kwargs)
@@ -431,9 +483,15 @@ def _seams_read_the_elements(model, string) -> None:
     model.normalize_seam = seam
 
     def join(items, delimiter=""):
-        items = list(items)
+        # an element an author-only cite suppressed prints nothing, no delimiter either
+        # (clusters._suppressed: its empty piece only tells the group a variable printed)
+        given = list(items)
+        items = [item for item in given if not getattr(item, "_avim_suppressed", False)]
         if not items:
-            return string.String("")
+            empty = string.String("")
+            if given:
+                empty._avim_suppressed = True  # only suppressed pieces: so is the whole
+            return empty
         output = items[0]
         for previous, item in zip(items, items[1:]):
             mode = _mode(previous, item, delimiter)
@@ -443,6 +501,8 @@ def _seams_read_the_elements(model, string) -> None:
                 if delimiter:
                     use = delimiter
                     ends = _ends(previous)
+                    if ends is not None and delimiter[0] in ends.swallows:
+                        use = delimiter[1:]  # see _tree_field
                     if (delimiter[0] in _PUNCT and ends is not None and ends.text_suffix and not ends.tail_suffix
                             and _migrates(delimiter[0], ends.text_suffix, ends.text_kind)):  # fmt: skip
                         # the delimiter's mark goes to the suffix of the group or macro call

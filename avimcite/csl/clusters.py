@@ -279,36 +279,70 @@ def _author_only_gate(cls, original):
     """author-only as citeproc-js prints it (its element_trace "suppress-me"): the cite's
     text, number, date and names elements print until one of them has printed names, a
     date or a title-like variable; every element after it prints nothing, and no text or
-    number prints after a cs:names (printed or not) outside a cs:substitute. The locator is
-    not given to the cite, the layout's affixes are left out (render_clusters)."""
+    number prints outside a cs:substitute unless citeproc-js's can_block_substitute is true:
+    a flag of the engine, not of the cite, which every cs:names sets false and its
+    cs:substitute true when the names printed nothing, so false when the cite begins (the
+    cites before it printed their names: an author-only subsequent note prints no "同1").
+    The locator's text prints nothing (a done variable), its label does; the layout's
+    affixes are left out (render_clusters)."""
     kind = cls.__name__
 
     def render(self, item, *args, **kwargs):
         state = _cite_state[-1] if _cite_state else None
         if state is None or not state.get("author_only") or (kind == "Text" and "macro" in self.attrib):
             return original(self, item, *args, **kwargs)
-        if state["something"] or (kind == "Text" and self.get("variable") == "citation-number"):
+        if kind == "Text" and self.get("variable") == "citation-number":
             return None  # citeproc-js: an author-only cite never prints its number
+        if kind in ("Text", "Number") and self.get("variable") == "locator":
+            return None  # citeproc-js: the locator is a done variable, its label still prints
+        if state["something"]:
+            return _suppressed(self, kind, original, item, *args, **kwargs)
         if kind in ("Text", "Number") and state["after_names"] and not state["in_names"]:
             # citeproc-js's can_block_substitute, false after a cs:names; a title-like
             # variable it drops still counts as printed (its flag is set after the append)
+            text = _suppressed(self, kind, original, item, *args, **kwargs)
             if self.get("variable") in _SOMETHING:
-                text = original(self, item, *args, **kwargs)
-                state["something"] = state["something"] or (text is not None and bool(str(text)))
-            return None
+                state["something"] = state["something"] or text is not None
+            return text
         if kind == "Names":
             state["in_names"] += 1
+        text = None
         try:
             text = original(self, item, *args, **kwargs)
         finally:
             if kind == "Names":
                 state["in_names"] -= 1
-                state["after_names"] = state["after_names"] or not state["in_names"]
+                if not state["in_names"]:
+                    # can_block_substitute: false after a cs:names, true again when it
+                    # printed nothing and went to its cs:substitute
+                    fell = (text is None or not str(text)) and self.find("{http://purl.org/net/xbiblio/csl}substitute") is not None
+                    state["after_names"] = not fell
         if text is not None and str(text) and (kind in ("Date", "Names") or self.get("variable") in _SOMETHING):
             state["something"] = True
         return text
 
     return render
+
+
+def _suppressed(element, kind, original, item, *args, **kwargs):
+    """An element an author-only cite does not print (citeproc-js's "suppress-me"): nothing,
+    but a text or number of a variable that has a value leaves an empty piece, so the group
+    around it still counts its variable as printed (citeproc-js sets variable_success before
+    the suppressed append): "AVİM, no." from a group of a label and its number."""
+    if kind not in ("Text", "Number") or not element.get("variable"):
+        return None
+    from avimcite.csl._citeproc.model import VariableError
+    from avimcite.csl._citeproc.string import String
+
+    try:
+        text = original(element, item, *args, **kwargs)
+    except VariableError:
+        return None
+    if text is None or not str(text):
+        return None
+    empty = String("")
+    empty._avim_suppressed = True  # left out of any join (adjust's join): no delimiter either
+    return empty
 
 
 def year_collapsed() -> bool:
@@ -588,7 +622,7 @@ def _sorted_cluster(csl, bib, cluster: list[dict], failed, again: bool = False) 
     items = []
     for cite in cluster:
         extra = {}
-        if cite.get("locator") is not None and str(cite["locator"]).strip() and not cite.get("author-only"):
+        if cite.get("locator") is not None and str(cite["locator"]).strip():
             # the locator's surrounding spaces are not part of it (citeproc-js trims them)
             # "sub verbo", CSL 1.0's name of the locator type, is the term "sub-verbo"
             label = {"sub verbo": "sub-verbo"}.get(cite.get("label") or "page", cite.get("label") or "page")
@@ -766,11 +800,14 @@ def _groups_in_sort(csl, citation_element) -> bool:
 def _sorted_again(sort, items, layout):
     """A grouped sort's citation sorted again by citeproc-js: the style's keys in the
     directions extended for the author key ([first] + directions, so each key takes the
-    direction before its own)."""
+    direction before its own), a stable sort of the citation's sortedItems as its grouped sort
+    left them (ties keep that order: "(İnan, 2024a; Şir et al., 2024)" by author strings under
+    a key of the year alone)."""
     from functools import cmp_to_key
 
     from avimcite.csl.fixes import compare_sort_keys
 
+    items = _grouped_sort(sort, items, layout)
     descending, rows = sort.keyed(items, layout)
     directions = descending[:1] + descending
     pairs = sorted(zip(items, rows), key=cmp_to_key(lambda a, b: compare_sort_keys(a[1], b[1], directions)))
@@ -868,7 +905,7 @@ def _render_cite(layout, item, suppress: bool, drop_year: bool = False):
 
     cite = item["avim_cite"]
     state = {"suppress": suppress, "drop_year": drop_year, "names_done": False, "names": None, "depth": 0,
-             "author_only": bool(cite.get("author-only")), "something": False, "after_names": False, "in_names": 0,
+             "author_only": bool(cite.get("author-only")), "something": False, "after_names": True, "in_names": 0,
              "blobs": _collapses_numbers(layout)}
     _cite_state.append(state)
     from avimcite.csl import braces

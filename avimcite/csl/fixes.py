@@ -196,10 +196,11 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         # group or macro call that printed only terms ("[Online]" from an `online` macro
         # keeps its group although the edition beside it is empty).
         started = _started[-1] if _started else None
+        cuts = _children_cache._value().cut
         output, attempted, succeeded = _render_as_group(model, self, item, self.get("delimiter", ""), context=context, **kwargs)
         if output and (succeeded or not attempted):
             return self.join(output)
-        _restore_started(started)
+        _restore_started(started, cuts)
         _choice["group"] = attempted  # what the suppressed group tried, for the group around it
         raise model.VariableError
 
@@ -207,13 +208,14 @@ def _empty_groups_and_macro_calls_are_suppressed(model) -> None:
         # citeproc-js treats a macro call as a group: "translated by " with no translator
         # prints nothing.
         started = _started[-1] if _started else None
+        cuts = _children_cache._value().cut
         output, attempted, succeeded = _render_as_group(model, self, item, None, context=context, sort_options=sort_options)
         _choice["macro"] = attempted  # what the call tried, for the group around it
         if output and (succeeded or not attempted):
             from avimcite.csl._citeproc.string import join
 
             return join(output, "")
-        _restore_started(started)
+        _restore_started(started, cuts)
         return None
 
     for cls in (model.If, model.Else):
@@ -1009,7 +1011,9 @@ def _implicit_year_suffix(model) -> None:
                 suffix, state["pending"] = self.wrap(self.format(String(state["pending"]))), None
                 return _ends_in_number(suffix)
             note_cut()  # printed, then cut: the groups around it still hold
-            return String("")
+            cut = String("")
+            cut._avim_suppressed = True  # and it prints no delimiter (adjust's join leaves it out)
+            return cut
         text = original_part(self, *args, **kwargs)
         if state and state["in_issued"] and state["pending"] and self.get("name") == "year" and text:
             from avimcite.csl._citeproc.string import String
@@ -1142,8 +1146,13 @@ def _in_substitute(model, element) -> bool:
     return isinstance(parent, model.Substitute)
 
 
-def _restore_started(value: bool | None) -> None:
-    """A suppressed group or macro printed nothing, as far as a later term is concerned."""
+def _restore_started(value: bool | None, cuts: int | None = None) -> None:
+    """A suppressed group or macro printed nothing, as far as a later term is concerned,
+    unless what it printed was cut by the cite's collapsing after it printed (note_cut;
+    `cuts`: the count before it): citeproc-js cuts a suppressed author after the cite is
+    rendered, so a term after it does not open the note ("cited", not "Cited")."""
+    if cuts is not None and _children_cache._value().cut != cuts:
+        return
     if _started and value is not None:
         _started[-1] = value
 

@@ -11,7 +11,19 @@
 #     checkSuffixSpacePrepend: "&" and citeproc-js's letters, not "_" nor Latin Extended-B);
 #   shipped-notes: first-reference-note-number as a number blob ("同1同2", "同4; 同3同2");
 #   shipped-suffixes: a year suffix after a cite that printed its year and a locator number
-#     ("2017a 120,c": the suffix joins the number as a successor).
+#     ("2017a 120,c": the suffix joins the number as a successor);
+#   mine-quotes: a title with inner quotes (a tree of blobs) and suffix "..." after "?":
+#     the suffix and the mark of a delimiter right after it are gone ("Mİ?” cited");
+#   shipped-authoronly (a .json only: pandoc's syntax has no author-only): an author-only
+#     cite's locator is a done variable, its label still prints ("AVİM, p."); no text prints
+#     before its names (can_block_substitute: an author-only subsequent note prints no "同1");
+#     a suppressed variable still makes its group print a label ("AVİM, no.");
+#   shipped-suppressed (a .json): a suppress-author cite's author was printed before it was
+#     cut, so a term after it does not open the note ("cited", not "Cited").
+#   mine-resorted (a .json): a grouped sort's citation sorted again after a later cluster gave
+#     its items year suffixes keeps its author-sorted order in ties ("İnan, 2024a; Şir et al.").
+#   shipped-again (a .json): an item cited twice in a cluster under collapse="year-suffix"
+#     without a year suffix: its year is cut and prints no delimiter ("(AVİM, 2010, sec. 12)").
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc CSL_LOCALES_DIR=<citeproc-py's locales> bash tests/data/csl/make_golden_clusters_rules.sh
 # clusters-rules/NAME.json is NAME.txt as cite items (avimcite.csl.pandoc_cites: input, not
 # output). Each golden: one line per cluster as citeproc-js renders it (render_citeprocjs.js
@@ -50,5 +62,5 @@ done
   echo "first cluster cites the 24 items in order (their citation numbers in styles numbering by first cite)."
   echo
   echo "sha256 of the inputs:"
-  sha256sum clusters-rules/*.json clusters-rules/*.styles input/shipped.json
+  sha256sum clusters-rules/*.json clusters-rules/*.styles input/shipped.json input/mine.json
 } > PROVENANCE-clusters-rules.md
