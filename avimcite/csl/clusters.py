@@ -986,8 +986,19 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
         return _collapse_numbers(layout, cites, citation_element)
     year_delimiter = citation_element.get("year-suffix-delimiter")
     if not grouping:
-        return [(text, year_delimiter if year_delimiter is not None and item.get("avim_suffix_splice") else delimiter)
-                for item, text, _names, _info in cites]  # fmt: skip
+        # CSL.getSpliceDelimiter runs for every cite, collapsing or not: with an
+        # after-collapse-delimiter and nothing collapsed, it joins every cite (after a cite
+        # with a locator only, under collapse="year-suffix")
+        given = citation_element.get("after-collapse-delimiter")
+        pieces = []
+        for n, (item, text, _names, _info) in enumerate(cites):
+            joiner = delimiter
+            if year_delimiter is not None and item.get("avim_suffix_splice"):
+                joiner = year_delimiter
+            elif given is not None and n and (collapse != "year-suffix" or cites[n - 1][0]["avim_cite"].get("locator") not in (None, "")):
+                joiner = given
+            pieces.append((text, joiner))
+        return pieces
     return _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element)
 
 

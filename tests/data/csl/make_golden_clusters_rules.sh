@@ -24,6 +24,8 @@
 #     its items year suffixes keeps its author-sorted order in ties ("İnan, 2024a; Şir et al.").
 #   shipped-again (a .json): an item cited twice in a cluster under collapse="year-suffix"
 #     without a year suffix: its year is cut and prints no delimiter ("(AVİM, 2010, sec. 12)").
+#   shipped-splice: an after-collapse-delimiter in a style that collapses nothing joins every
+#     cite (CSL.getSpliceDelimiter runs for each cite: "…2026;AVİM").
 #   CITEPROC_JS_DIR=/path/with/node_modules/citeproc CSL_LOCALES_DIR=<citeproc-py's locales> bash tests/data/csl/make_golden_clusters_rules.sh
 # clusters-rules/NAME.json is NAME.txt as cite items (avimcite.csl.pandoc_cites: input, not
 # output). Each golden: one line per cluster as citeproc-js renders it (render_citeprocjs.js
