@@ -979,7 +979,6 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
     """[(text, delimiter before it)]: the cluster's cites, collapsed as the style says."""
     delimiter = layout.get("delimiter", "")
     after_collapse = citation_element.get("after-collapse-delimiter")
-    after_collapse = delimiter if after_collapse is None else after_collapse
     if collapse == "citation-number":
         return _collapse_numbers(layout, _names_cut(layout, cites), citation_element)
     if _uses_blobs(layout, collapse, grouping, citation_element):
@@ -989,14 +988,13 @@ def _collapse(layout, cites, collapse, grouping, group_delimiter, citation_eleme
         # CSL.getSpliceDelimiter runs for every cite, collapsing or not: with an
         # after-collapse-delimiter and nothing collapsed, it joins every cite (after a cite
         # with a locator only, under collapse="year-suffix")
-        given = citation_element.get("after-collapse-delimiter")
         pieces = []
         for n, (item, text, _names, _info) in enumerate(cites):
             joiner = delimiter
             if year_delimiter is not None and item.get("avim_suffix_splice"):
                 joiner = year_delimiter
-            elif given is not None and n and (collapse != "year-suffix" or cites[n - 1][0]["avim_cite"].get("locator") not in (None, "")):
-                joiner = given
+            elif after_collapse is not None and n and (collapse != "year-suffix" or cites[n - 1][0]["avim_cite"].get("locator") not in (None, "")):
+                joiner = after_collapse
             pieces.append((text, joiner))
         return pieces
     return _collapse_by_names(layout, cites, collapse, group_delimiter, citation_element)

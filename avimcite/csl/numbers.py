@@ -131,35 +131,37 @@ def _day_ordinals_take_the_month_gender(model) -> None:
 # ("12a", "ix-x"); the label is plural when there are two or more parts and the first is
 # a number ("12 and elsewhere", "12, A") or a roman numeral in either case.
 _JOINER = r"\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+|\s*\\*[\-\u2013]+\s*"
-_JOINERS = rx.compile(_JOINER)
+_JOINERS = rx.compile(f"({_JOINER})")
 _PARTICLE = rx.compile(r"([0-9]*[a-zA-Z]+0*)?([0-9]+(?:[a-zA-Z]*|[-,a-zA-Z]+))")
 _JS_NUMERIC = rx.compile(r"(?:[0-9]+|[ixv]+)(?:[-,:a-zA-Z]*|-[-0-9]+)")
 _ROMAN = rx.compile(r"[ivxlcmIVXLCM]+")
 _LEADING_INT = rx.compile(r"\s*[+-]?\d")
-
-
-def _locator_parts(value: str, and_word: str | None = None) -> list[str]:
-    value = value.strip()
-    if and_word and and_word != "and":
-        import re
-
-        pattern = rx.compile(_JOINER + rf"|,\s+{re.escape(and_word)}\s+|\s+{re.escape(and_word)}\s+")
-    else:
-        pattern = _JOINERS
-    return [part for part in pattern.split(value) if part]
-
-
-def locator_is_numeric(value: str, and_word: str | None = None) -> bool:
-    parts = _locator_parts(str(value), and_word)
-    if not parts:
-        return False
-    found = _PARTICLE.fullmatch(parts[0])
-    return _JS_NUMERIC.fullmatch(found.group(2) if found else parts[0]) is not None
-
-
 _SUBSECTION = rx.compile(r"(?:[a-z]{1,4}\.\s+)*[0-9]+[,a-zA-Z]+")
 _LETTERS = rx.compile(r"[,a-zA-Z]+")
 _LABELLED = rx.compile(r"[a-zA-Z]+\.\s")
+
+
+def _split(value: str, and_word: str | None) -> tuple[list[str], list[str]]:
+    """The locator's parts and the joiners between them (the locale's "and" joins too)."""
+    if and_word and and_word != "and":
+        import re
+
+        pattern = rx.compile(f"({_JOINER}|,\\s+{re.escape(and_word)}\\s+|\\s+{re.escape(and_word)}\\s+)")
+    else:
+        pattern = _JOINERS
+    pieces = pattern.split(str(value).strip())
+    return pieces[0::2], pieces[1::2]
+
+
+def _value(part: str) -> str:
+    """A part without its leading particle ("22" of "C22")."""
+    found = _PARTICLE.fullmatch(part)
+    return found.group(2) if found else part
+
+
+def locator_is_numeric(value: str, and_word: str | None = None) -> bool:
+    first = next((part for part in _split(value, and_word)[0] if part), None)
+    return first is not None and _JS_NUMERIC.fullmatch(_value(first)) is not None
 
 
 def locator_is_plural(value: str, and_word: str | None = None) -> bool:
@@ -167,15 +169,7 @@ def locator_is_plural(value: str, and_word: str | None = None) -> bool:
     roman numeral: "12-13", "12, 13", "5, iii", "12 and elsewhere" ("Sections"); not
     "12,13", "12a-c" (one subsection), "12\\-13" (an escaped hyphen), "IV-VI" (not
     numeric for citeproc-js), "12, sec. 3" (the second part has a label of its own)."""
-    value = str(value).strip()
-    if and_word and and_word != "and":
-        import re
-
-        pattern = rx.compile(f"({_JOINER}|,\\s+{re.escape(and_word)}\\s+|\\s+{re.escape(and_word)}\\s+)")
-    else:
-        pattern = rx.compile(f"({_JOINER})")
-    pieces = pattern.split(value)
-    parts, joiners = pieces[0::2], pieces[1::2]
+    parts, joiners = _split(value, and_word)
     # citeproc-js's fixupSubsections: "12a-c" is one part
     i = len(joiners) - 1
     while i >= 0:
@@ -191,8 +185,7 @@ def locator_is_plural(value: str, and_word: str | None = None) -> bool:
             count += 1
     if count < 2 or not parts[0]:
         return False
-    found = _PARTICLE.fullmatch(parts[0])
-    first = found.group(2) if found else parts[0]
+    first = _value(parts[0])
     if _JS_NUMERIC.fullmatch(first) is None:
         return False
     return _LEADING_INT.match(first) is not None or _ROMAN.fullmatch(first) is not None
