@@ -162,15 +162,11 @@ def _layout_suffix_replaces_the_last_blobs(model) -> None:
     def _prints(model, layout, child, item) -> bool:
         """Does `child` print something for the entry? (rendered on its own; what it
         suppressed and the entry's names state are put back)"""
-        saved = dict(layout.repressed)
         state = fixes._entry_names[-1] if fixes._entry_names else None
         names = dict(state) if state is not None else None
         try:
-            text = child.render(item)
-        except model.VariableError:
-            text = None
+            text = _render_alone(model, layout, child, item)
         finally:
-            layout.repressed = saved
             if state is not None:
                 state.clear()
                 state.update(names)
@@ -194,11 +190,17 @@ def suffix_lost(model, layout, item) -> bool:
     last = children[-1]
     if not isinstance(last, model.Text) or "macro" not in last.attrib:
         return False
-    saved = dict(layout.repressed)  # rendered again, after the entry: what it suppressed stays
+    text = _render_alone(model, layout, last, item)  # rendered again, after the entry
+    return text is None or not str(text)
+
+
+def _render_alone(model, layout, child, item):
+    """`child` rendered for the entry on its own (None: it raised VariableError), with the
+    variables the layout had suppressed put back as they were."""
+    saved = dict(layout.repressed)
     try:
-        text = last.render(item)
+        return child.render(item)
     except model.VariableError:
-        text = None
+        return None
     finally:
         layout.repressed = saved
-    return text is None or not str(text)
