@@ -148,18 +148,7 @@ def test_generated_documents_in_untuned_styles_equal_citeproc_js(document, style
     """Random cluster documents of bench/csl_clusters_agreement.py (ibid, locators of seven
     labels, affixes, suppress-author, author-only, same author and year) in styles no golden
     was tuned on: grouped sort, year-suffix collapsing, citation-number ranges, author-only."""
-    from avimcite.csl import render
-
-    items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))
-    clusters = json.loads((CSL / "clusters-untuned" / f"{document}.json").read_text(encoding="utf-8"))
-    gold = (CSL / "golden-clusters-untuned" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
-    gold = [line for line in gold if not line.startswith("!! NO BIBLIOGRAPHY")]  # a note style without one
-    result = render(items, style, locale="en-US", clusters=clusters, mode="both")
-    ours = [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography]
-    assert len(ours) == len(gold)
-    differing = {n for n, (want, got) in enumerate(zip(gold, ours)) if want != got}
-    known = {n for d, s, n in UNTUNED_KNOWN if (d, s) == (document, style)}
-    assert differing == known, [(n, gold[n], ours[n]) for n in sorted(differing ^ known)]
+    _assert_document_equals_golden("untuned", document, style, UNTUNED_KNOWN)
 
 
 _GROUPED = ('<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
@@ -402,15 +391,22 @@ def test_cluster_rules_equal_citeproc_js(document, style):
     so ties of the year key stay in author order ("(İnan, 2024a; Şir et al., 2024)").
     shipped-again: a year cut by collapse="year-suffix" (the item again, no year suffix)
     prints no delimiter of its group ("(AVİM, 2010, sec. 12)", not "2010, , sec. 12")."""
+    _assert_document_equals_golden("rules", document, style, RULE_KNOWN)
+
+
+def _assert_document_equals_golden(kind: str, document: str, style: str, known_differences) -> None:
+    """The document clusters-KIND/DOCUMENT.json over its input items, rendered in `style` with
+    --mode both, equals citeproc-js's golden-clusters-KIND/DOCUMENT/STYLE.txt on every line
+    except the (document, style, line) entries of `known_differences`."""
     from avimcite.csl import render
 
     items = json.loads((CSL / "input" / f"{document.rsplit('-', 1)[0]}.json").read_text(encoding="utf-8"))
-    clusters = json.loads((CSL / "clusters-rules" / f"{document}.json").read_text(encoding="utf-8"))
-    gold = (CSL / "golden-clusters-rules" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
+    clusters = json.loads((CSL / f"clusters-{kind}" / f"{document}.json").read_text(encoding="utf-8"))
+    gold = (CSL / f"golden-clusters-{kind}" / document / f"{style}.txt").read_text(encoding="utf-8").splitlines()
     gold = [line for line in gold if not line.startswith("!! NO BIBLIOGRAPHY")]  # a note style without one
     result = render(items, style, locale="en-US", clusters=clusters, mode="both")
     ours = [" ".join(line.split()) for line in result.citations] + ["----"] + [" ".join(line.split()) for line in result.bibliography]
     assert len(ours) == len(gold)
     differing = {n for n, (want, got) in enumerate(zip(gold, ours)) if want != got}
-    known = {n for d, s, n in RULE_KNOWN if (d, s) == (document, style)}
+    known = {n for d, s, n in known_differences if (d, s) == (document, style)}
     assert differing == known, [(n, gold[n], ours[n]) for n in sorted(differing ^ known)]
