@@ -52,6 +52,47 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
     return lines
 
 
+def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, accessed: date):
+    """A single post's citation or bibliography entry in plain text from the style's compiled
+    form (avimcite.csl.quick: no lxml, no citeproc-py), or None when there is no verified form
+    for these bytes yet or the compiled form does not render this post (the engine does)."""
+    from avimcite.csl import compiled, quick
+    from avimcite.csl.mapping import post_to_csl
+    from avimcite.csl.styles import resolve_style, style_locale
+
+    style = resolve_style(style_name)
+    data = check_style_file(style.path)
+    locale = style_locale(style, locale)
+    form_key = compiled.key(data, locale, compiled.locale_files(locale))
+    form = compiled.load(form_key) if form_key else None
+    if not form:
+        return None
+    try:
+        text = quick.render(form, post_to_csl(post, key, accessed), mode)
+    except quick.Refuse:
+        return None
+    lines = CiteLines([text])
+    lines.citations, lines.bibliography = ([text], []) if mode == "citation" else ([], [text])
+    return lines
+
+
+def compile_style(style_name: str, locale: str | None) -> None:
+    """Build, verify and keep the style's compiled form if none is kept for its bytes (after
+    the engine rendered with it: a later first citation renders from the form)."""
+    from avimcite.csl import compiled
+    from avimcite.csl.styles import resolve_style, style_locale
+
+    style = resolve_style(style_name)
+    locale = style_locale(style, locale)
+    try:
+        data = style.path.read_bytes()
+    except OSError:
+        return
+    form_key = compiled.key(data, locale, compiled.locale_files(locale))
+    if form_key and compiled.load(form_key) is None:
+        compiled.save(form_key, compiled.compile_and_verify(style, locale) or False)
+
+
 def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:
     """(posts cited, clusters citing them by post id) from pandoc citation syntax, one cluster
     a line (blank lines and lines starting with '#' are skipped), or from a JSON list of
@@ -158,9 +199,10 @@ class CiteLines(list):
     error = None
 
 
-def check_style_file(path: Path) -> None:
+def check_style_file(path: Path) -> bytes:
     """Refuse a DTD (an external entity could read local files) and anything but UTF-8, before
-    the engine parses the file once (render() turns a parse error into one line, exit 2)."""
+    the engine parses the file once (render() turns a parse error into one line, exit 2); the
+    file's bytes."""
     try:
         with open(path, "rb") as handle:
             head = handle.read()
@@ -172,3 +214,4 @@ def check_style_file(path: Path) -> None:
         raise UsageError(f"the style {path} is not UTF-8 (CSL styles are UTF-8 XML); convert it and try again.")
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise UsageError(f"the style {path} declares a DTD or entities; a CSL style needs neither, so it is refused.")
+    return head

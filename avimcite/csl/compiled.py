@@ -231,6 +231,39 @@ def verify(form: dict, render_engine) -> bool:
     return accepted > 0
 
 
+def compile_and_verify(style, locale: str) -> dict | None:
+    """The verified compiled form of a style (avimcite.csl.styles.Style) in a locale, or None."""
+    import warnings
+
+    from avimcite.csl import context, engine, fixes
+    from avimcite.csl._citeproc import CitationStylesStyle
+
+    token = context.begin("text")
+    try:
+        with warnings.catch_warnings(), fixes.collating(locale):
+            warnings.simplefilter("ignore")
+            csl, _ = engine._parse_style(CitationStylesStyle, style, locale)
+            form = build(csl)
+    except Exception:  # noqa: BLE001 - a style the engine cannot parse has no compiled form
+        return None
+    finally:
+        context.end(token)
+    if form is None:
+        return None
+
+    def render_engine(item, mode):
+        rendered = engine.render([item], style, locale, mode, "text")
+        if rendered.failures:
+            return None
+        out = rendered.citations if mode == "citation" else rendered.bibliography
+        return out[0] if len(out) == 1 else None
+
+    try:
+        return form if verify(form, render_engine) else None
+    except Exception:  # noqa: BLE001 - verification failed to run: no form
+        return None
+
+
 # --- keeping --------------------------------------------------------------------------------
 
 

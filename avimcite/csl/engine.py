@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 
-from avimcite.csl.styles import Style
+from avimcite.csl.styles import Style, style_locale
 from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled on first use
 
 
@@ -83,24 +83,6 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
             clean[key] = value if escape is None or key in _NOT_TEXT else _escaped(value, escape)
         out.append(clean)
     return out
-
-
-def style_locale(style: Style, locale: str | None) -> str:
-    """The locale to render in: `locale` if given, else the style's own default-locale (a
-    dependent style's, then its independent parent's), else en-US — as citeproc-js and
-    pandoc do. A default-locale no locale file exists for falls back to en-US."""
-    from avimcite.csl.styles import DEFAULT_LOCALE, independent_default_locale, resolve_locale
-    from avimcite.errors import UsageError
-
-    if locale:
-        return resolve_locale(locale)
-    for candidate in (style.default_locale, independent_default_locale(style.path)):
-        if candidate:
-            try:
-                return resolve_locale(candidate)
-            except UsageError:
-                continue
-    return DEFAULT_LOCALE
 
 
 def render(items: list[dict], style: Style, locale: str | None = None, mode: str = "bibliography", fmt: str = "text",

@@ -657,7 +657,9 @@ def render(form: dict, item: dict, mode: str) -> str:
     layout = form["layouts"].get(mode)
     if layout is None:
         raise Refuse
-    state = _Render(form, item, mode)
+    from avimcite.csl.itemdata import prepare
+
+    state = _Render(form, prepare(item), mode)
     out, _, _, _ = state.children(layout, None)
     attrs = layout[1]
     piece = (attrs.get("prefix", ""), ("", out), attrs.get("suffix", ""), False, False)

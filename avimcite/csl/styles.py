@@ -203,6 +203,21 @@ def resolve_style(name: str) -> Style:
 # --- locales -------------------------------------------------------------------------
 
 
+def style_locale(style: Style, locale: str | None) -> str:
+    """The locale to render in: `locale` if given, else the style's own default-locale (a
+    dependent style's, then its independent parent's), else en-US — as citeproc-js and
+    pandoc do. A default-locale no locale file exists for falls back to en-US."""
+    if locale:
+        return resolve_locale(locale)
+    for candidate in (style.default_locale, independent_default_locale(style.path)):
+        if candidate:
+            try:
+                return resolve_locale(candidate)
+            except UsageError:
+                continue
+    return DEFAULT_LOCALE
+
+
 @lru_cache(maxsize=1)
 def locales() -> dict[str, str]:
     """Lower-cased locale code -> the code of a locale file citeproc-py ships."""

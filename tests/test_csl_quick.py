@@ -1,0 +1,145 @@
+"""avimcite.csl.quick and avimcite.csl.compiled: a first citation from a style's compiled form.
+
+What a user sees must not depend on which path rendered it: every render the compiled form
+accepts equals the engine's (itself checked against citeproc-js by the agreement tests), in
+the bench's styles, the tuned ones and styles nobody picked, over the shipped posts and
+synthetic ones; the CLI prints the same line from the form as from the engine; a form is
+used only for the very bytes it was built from, and a damaged or planted file is not used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from avimcite.csl import compiled, engine, quick
+from avimcite.csl.styles import resolve_style, style_locale
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from make_catalogue import make_posts  # noqa: E402
+
+# the bench's styles, the tuned ones, and some nobody picked (author-date, numeric, notes)
+STYLES = ["apa", "chicago-author-date", "springer-basic-author-date", "modern-language-association",
+          "harvard-cite-them-right", "ieee", "nlm-citation-sequence", "chicago-notes-bibliography",
+          "american-sociological-association", "elsevier-harvard", "law-and-society-review", "world-politics",
+          "universidad-de-leon-harvard", "european-journal-of-political-research", "swedish-legal",
+          "istanbul-universitesi-sosyal-bilimler-enstitusu", "apa-tr"]  # fmt: skip
+
+
+def _items() -> list[dict]:
+    """The shipped posts and 60 synthetic ones, as the CLI maps them (CSL-JSON)."""
+    from avimcite import catalogue
+    from avimcite.csl.mapping import post_to_csl
+    from avimcite.keys import assign_keys
+
+    shipped = catalogue.load(catalogue.shipped_catalogue_path()).posts
+    raw = json.dumps({"schema": "avimcite-catalogue/1", "posts": make_posts(60, seed=11)}).encode()
+    synthetic = catalogue.load_bytes(raw, Path("synthetic.json")).posts
+    posts = list(shipped) + list(synthetic)
+    keys = assign_keys(posts)
+    return [post_to_csl(p, keys[p.id], date(2026, 6, 25)) for p in posts]
+
+
+def _engine_text(style, locale, item, mode):
+    rendered = engine.render([item], style, locale, mode, "text")
+    out = rendered.citations if mode == "citation" else rendered.bibliography
+    return out[0] if out else None
+
+
+@pytest.fixture(scope="module")
+def items():
+    return _items()
+
+
+@pytest.mark.parametrize("name", STYLES)
+def test_every_render_the_compiled_form_accepts_equals_the_engines(name, items):
+    style = resolve_style(name)
+    locale = style_locale(style, None)
+    form = compiled.compile_and_verify(style, locale)
+    if form is None:
+        pytest.skip(f"{name}: no verified compiled form (the engine renders it)")
+    accepted = 0
+    for mode in form["layouts"]:
+        for item in items:
+            try:
+                mine = quick.render(form, item, mode)
+            except quick.Refuse:
+                continue
+            accepted += 1
+            assert mine == _engine_text(style, locale, item, mode), (name, mode, item["id"])
+    assert accepted > len(items) // 2, f"{name}: the compiled form rendered only {accepted} of {2 * len(items)}"
+
+
+@pytest.mark.parametrize("name", ["apa", "chicago-author-date", "springer-basic-author-date"])
+def test_the_bench_styles_have_a_verified_compiled_form(name):
+    style = resolve_style(name)
+    assert compiled.compile_and_verify(style, style_locale(style, None)) is not None
+
+
+def _kept() -> list[Path]:
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "avimcite").glob("compiled-*.marshal"))
+
+
+def test_the_cli_prints_the_same_line_from_the_form_as_from_the_engine(run):
+    ids = run("list", "--ids").lines
+    assert len(ids) > 20
+    for style in ("apa", "springer-basic-author-date", "chicago-author-date"):
+        first = run("cite", ids[0], "--style", style, "--accessed", "2026-06-25")
+        assert first.code == 0
+        assert _kept(), "the first cite in a style keeps its compiled form"
+        for post_id in ids:
+            quick_line = run("cite", post_id, "--style", style, "--accessed", "2026-06-25")
+            engine_line = run("cite", post_id, "--style", style, "--accessed", "2026-06-25", "--json")
+            assert quick_line.code == engine_line.code == 0
+            assert quick_line.lines == json.loads(engine_line.out)["bibliography"], (style, post_id)
+
+
+def test_the_form_is_used_for_its_own_bytes_only(run, tmp_path):
+    """A changed style file renders as changed (a new form for the new bytes), never from the
+    form of the old bytes."""
+    source = resolve_style("springer-basic-author-date").path.read_text(encoding="utf-8")
+    path = tmp_path / "mine.csl"
+    path.write_text(source, encoding="utf-8")
+    before = run("cite", "2023/63", "--style", str(path), "--accessed", "2026-06-25")
+    again = run("cite", "2023/63", "--style", str(path), "--accessed", "2026-06-25")
+    assert before.code == again.code == 0 and before.out == again.out
+    assert "In: AVİM Blog" in before.out
+    path.write_text(source.replace('<text prefix="In: " variable="container-title" form="short"/>',
+                                             '<text prefix="In → " variable="container-title" form="short"/>'), encoding="utf-8")
+    changed = run("cite", "2023/63", "--style", str(path), "--accessed", "2026-06-25")
+    assert changed.code == 0
+    assert "In → AVİM Blog" in changed.out and "In:" not in changed.out
+
+
+def test_a_damaged_or_planted_form_is_not_used(run):
+    good = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+    kept = _kept()
+    assert good.code == 0 and kept
+    for path in kept:
+        data = bytearray(path.read_bytes())
+        data[-5] ^= 0xFF  # one byte changed: the checksum no longer holds
+        path.write_bytes(bytes(data))
+    damaged = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+    assert damaged.out == good.out
+    for path in _kept():  # a form written by someone else: the folder is not private
+        path.chmod(0o666)
+    os.chmod(path.parent, 0o777)
+    try:
+        planted = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+        assert planted.out == good.out
+    finally:
+        os.chmod(path.parent, 0o700)
+
+
+def test_plain_values_only():
+    """What the compiled form leaves to the engine: quotes, markup, marks at an end."""
+    for text in ("“QUOTED” TITLE", "A <i>TITLE</i>", "TITLE?", "TITLE.", " TITLE", "A  TITLE", "[TITLE]"):
+        with pytest.raises(quick.Refuse):
+            quick._plain(text)
+    assert quick._plain("ANKARA: A TITLE - 30.10.2023") == "ANKARA: A TITLE - 30.10.2023"
