@@ -90,7 +90,11 @@ def compile_style(style_name: str, locale: str | None) -> None:
         return
     form_key = compiled.key(data, locale, compiled.locale_files(locale))
     if form_key and compiled.load(form_key) is None:
-        compiled.save(form_key, compiled.compile_and_verify(style, locale) or False)
+        from avimcite.cache import make_private_dir
+        from avimcite.paths import user_cache_dir
+
+        if make_private_dir(user_cache_dir()):  # else it could not be kept, and would be built at every cite
+            compiled.save(form_key, compiled.compile_and_verify(style, locale) or False)
 
 
 def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:

@@ -32,8 +32,16 @@ STYLES = ["apa", "chicago-author-date", "springer-basic-author-date", "modern-la
           "istanbul-universitesi-sosyal-bilimler-enstitusu", "apa-tr"]  # fmt: skip
 
 
+# titles as AVİM writes them: a question, a closing period, an apostrophe, inner quotes, and mixed case
+TITLES = ["WHAT DOES THE KOZAN CASE TELL US?", "THE LAST ISSUE IS OUT.", "ARMENIA’S “FROZEN” PROTOCOLS: A REVIEW",
+          "ERMENİSTAN’IN “TOZLU” RAFLARI NEDEN?", "What Does the Kozan Case Tell Us?", "the south caucasus after the war",
+          "A Review of “Frozen” Protocols", "Türkiye’nin Kafkasya Politikası!", "NEDEN ŞİMDİ?",
+          "Peace in the South Caucasus: a new era."]  # fmt: skip
+
+
 def _items() -> list[dict]:
-    """The shipped posts and 60 synthetic ones, as the CLI maps them (CSL-JSON)."""
+    """The shipped posts, 60 synthetic ones, and 30 of those under the titles above, as the
+    CLI maps them (CSL-JSON)."""
     from avimcite import catalogue
     from avimcite.csl.mapping import post_to_csl
     from avimcite.keys import assign_keys
@@ -43,7 +51,9 @@ def _items() -> list[dict]:
     synthetic = catalogue.load_bytes(raw, Path("synthetic.json")).posts
     posts = list(shipped) + list(synthetic)
     keys = assign_keys(posts)
-    return [post_to_csl(p, keys[p.id], date(2026, 6, 25)) for p in posts]
+    items = [post_to_csl(p, keys[p.id], date(2026, 6, 25)) for p in posts]
+    titled = [dict(item, id=f"{item['id']}-t{n}", title=TITLES[n % len(TITLES)]) for n, item in enumerate(items[-30:])]
+    return items + titled
 
 
 def _engine_text(style, locale, item, mode):
@@ -142,3 +152,19 @@ def test_plain_values_only():
         with pytest.raises(quick.Refuse):
             quick._plain(text)
     assert quick._plain("ANKARA: A TITLE - 30.10.2023") == "ANKARA: A TITLE - 30.10.2023"
+
+
+def test_no_form_is_built_where_it_could_not_be_kept(run, monkeypatch):
+    """A cache folder others can write to keeps nothing, so no form is built (and verified)
+    at every cite there: the engine renders, as before."""
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "avimcite"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o777)
+    built = []
+    monkeypatch.setattr(compiled, "compile_and_verify", lambda *a: built.append(a))
+    try:
+        result = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+    finally:
+        os.chmod(folder, 0o700)
+    assert result.code == 0 and result.out.startswith("Kuzio, T. (2023, October 31).")
+    assert built == [] and not _kept()

@@ -84,7 +84,7 @@ def _tree(element, macros_used: set) -> list:
 def build(csl) -> dict | None:
     """The compiled form of a parsed style (an engine CitationStylesStyle), or None when it
     holds what the quick renderer does not read."""
-    from avimcite.csl.richtext import punctuation_in_quote, quote_terms
+    from avimcite.csl.richtext import punctuation_in_quote
 
     root = csl.root
     try:
@@ -131,14 +131,16 @@ def build(csl) -> dict | None:
         dates[form] = {"delimiter": str(element.get("delimiter", "")), "parts": parts}
         if set(element.attrib) - {"form", "delimiter"}:
             return None
-    opening, closing = quote_terms(root)[:2]
+    quote = {name: (terms.get(f"{name}|long") or [""])[0] for name in ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")}
+    opening, closing = quote["open-quote"] or "\u201c", quote["close-quote"] or "\u201d"
+    inner_open, inner_close = quote["open-inner-quote"] or opening, quote["close-inner-quote"] or closing
     default_language = str(root.get("default-locale", "en"))[:2]
     return {"version": _version(), "default_language": default_language, "layouts": layouts, "macros": macros, "name_options": name_options, "terms": terms,
-            "dates": dates, "quotes": [str(opening), str(closing)], "punctuation_in_quote": bool(punctuation_in_quote(root))}  # fmt: skip
+            "dates": dates, "quotes": [str(opening), str(closing), str(inner_open), str(inner_close)], "punctuation_in_quote": bool(punctuation_in_quote(root))}  # fmt: skip
 
 
 def _terms(root, layouts, macros) -> dict:
-    names = {"and", "et-al", "and others", "open-quote", "close-quote"} | {f"month-{m:02d}" for m in range(1, 13)}
+    names = {"and", "et-al", "and others", "open-quote", "close-quote", "open-inner-quote", "close-inner-quote"} | {f"month-{m:02d}" for m in range(1, 13)}
 
     def walk(node):
         attrs = node[1]
@@ -207,6 +209,13 @@ def probes() -> list[dict]:
                     item["issued"] = {"date-parts": [[2019 + n % 3, n + 1]]}
             else:
                 item["container-title"] = "AVİM Blog"
+            items.append(item)
+    titles = ["WHAT DOES THE KOZAN CASE TELL US?", "THE LAST ISSUE IS OUT.", "ARMENIA’S “FROZEN” PROTOCOLS: A REVIEW",
+              "ERMENİSTAN’IN “TOZLU” RAFLARI NEDEN?"]  # fmt: skip
+    for n, title in enumerate(titles):
+        for item in (dict(items[4 * (n + 1)]), dict(items[4 * (n + 1) + 1])):
+            item["id"] = f"{item['id']}t{n}"
+            item["title"] = title
             items.append(item)
     items.append({"id": "probeyear", "type": "report", "title": "ONLY A YEAR", "issued": {"date-parts": [[2010]]},
                   "number": "7", "language": "en"})  # fmt: skip

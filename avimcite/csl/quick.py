@@ -26,7 +26,7 @@ shipped and synthetic catalogues in many styles.
 
 from __future__ import annotations
 
-FORM_VERSION = 1
+FORM_VERSION = 3
 
 
 class Refuse(Exception):
@@ -44,7 +44,7 @@ _MERGED = {
     ";": {"!": "!", "?": "?", ":": ";", ",": ";,", ".": ";"},
 }
 _SEAM = ".,;:!?"
-_NOT_PLAIN = set("\"'‘’‚‛“”„‟«»‹›「」『』<>&*_`[]{}\\\n\t\r\u00a0\u202f\u2009\u200b")
+_NOT_PLAIN = set("\"'‘‚‛„‟«»‹›「」『』<>&*_`[]{}\\\n\t\r\u00a0\u202f\u2009\u200b")
 _END_MARKS = set(".,;:!?-–—/…")
 
 NAME_VARIABLES = frozenset({"author", "chair", "collection-editor", "compiler", "composer", "container-author",
@@ -57,12 +57,31 @@ DATE_VARIABLES = frozenset({"accessed", "available-date", "event-date", "issued"
 
 
 def _plain(text: str) -> str:
-    """`text` if the compiled form prints it as the engine does (rich text, quotes, brackets
-    and marks at its ends are the engine's), else Refuse."""
+    """`text` if the compiled form prints it as the engine does, else Refuse. Rich text,
+    straight quotes, brackets and marks at its start are the engine's; a ’ between letters
+    is an apostrophe, “…” inside the text are quotes that flip inside quotes, and a text may
+    end with . ? ! (merged as marks meet at seams)."""
     if not text or text != text.strip() or "  " in text or any(c in _NOT_PLAIN for c in text):
         raise Refuse
-    if text[0] in _END_MARKS or text[-1] in _END_MARKS:
-        raise Refuse
+    if text[0] in _END_MARKS or (text[-1] in _END_MARKS and (text[-1] not in ".?!" or text[-2:-1] in _END_MARKS)):
+        raise Refuse  # "…", "?!", "TITLE -" are the engine's
+    if "’" in text:
+        for i, c in enumerate(text):
+            if c == "’" and not (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()):
+                raise Refuse
+    if "“" in text or "”" in text:
+        depth = 0
+        for i, c in enumerate(text):
+            if c == "“":
+                depth += 1
+                if depth > 1 or i == 0 or text[i - 1] != " ":
+                    raise Refuse
+            elif c == "”":
+                depth -= 1
+                if depth < 0 or i == len(text) - 1 or not text[i + 1].isspace() and text[i + 1] not in ":,":
+                    raise Refuse
+        if depth:
+            raise Refuse
     return text
 
 
@@ -207,10 +226,15 @@ class _Render:
         for key, value in attrs.items():
             if key == "match":
                 continue
+            if key == "type":  # citeproc-js: the values of `type` are one "any" test, whatever `match` says
+                results.append(item.get("type") in value.split())
+                continue
+            if key == "disambiguate":  # a test only when "true"; one item alone is never ambiguous
+                if value == "true":
+                    results.append(False)
+                continue
             for name in value.split():
-                if key == "type":
-                    results.append(item.get("type") == name)
-                elif key == "variable":
+                if key == "variable":
                     results.append(self.has(name))
                 elif key == "is-numeric":
                     value_ = item.get(name)
@@ -230,8 +254,6 @@ class _Render:
                         results.append(False)  # in the bibliography, no position holds
                     else:
                         results.append(name == "first")
-                elif key == "disambiguate":
-                    results.append(False)
                 elif key == "locator":
                     results.append(False)
                 else:
@@ -250,7 +272,7 @@ class _Render:
                 raise Refuse
             return False
         if name == "citation-number":
-            return True
+            raise Refuse  # not a variable of the item for the engine's condition
         value = self.item.get(name)
         if name in DATE_VARIABLES:
             return isinstance(value, dict) and bool(value.get("date-parts") or value.get("literal") or value.get("raw"))
@@ -289,6 +311,8 @@ class _Render:
             language = self.lang[:2] if self.lang else self.form["default_language"]
         if case == "title" and language != "en" and not term:
             return text
+        if "“" in text or "”" in text:
+            raise Refuse  # the engine cases text whose quotes are already its markers
         from avimcite.csl.richtext import apply_case
 
         return apply_case(text, case, turkish=language == "tr")
@@ -643,7 +667,9 @@ def _flatten(piece, quotes: tuple[str, str]) -> str:
     if decorated and (text[-1] in _SEAM or text[0] in _SEAM):
         raise Refuse
     if quoted:
-        text = quotes[0] + text + quotes[1]
+        if quotes[2] in text or quotes[3] in text:
+            raise Refuse
+        text = quotes[0] + text.replace("“", quotes[2]).replace("”", quotes[3]) + quotes[1]
     if prefix:
         text = _join(prefix, text)
     if suffix:
@@ -676,7 +702,27 @@ def render(form: dict, item: dict, mode: str) -> str:
                 raise Refuse
     if depth or (text[:1].isalpha() and text[:1].islower()):
         raise Refuse  # a term opening an entry: the engine capitalises it
-    if form["punctuation_in_quote"]:
-        close = form["quotes"][1]
-        text = text.replace(close + ".", "." + close).replace(close + ",", "," + close)
+    close = form["quotes"][1]
+    if close in text:
+        out, i = [], 0
+        while True:
+            j = text.find(close, i)
+            if j < 0:
+                out.append(text[i:])
+                break
+            after = text[j + 1 : j + 2]
+            before = text[j - 1 : j]
+            if after in (".", ",") and form["punctuation_in_quote"]:
+                merged = _MERGED.get(before, {}).get(after) if before in _SEAM else after
+                if before == after or merged == before:
+                    out.append(text[i:j] + close)  # “TITLE?” then "." prints “TITLE?”
+                else:
+                    out.append(text[i:j] + after + close)
+                i = j + 2
+                continue
+            if before in _SEAM and after in _SEAM:
+                raise Refuse  # marks on both sides of a closing quote, left where they are
+            out.append(text[i : j + 1])
+            i = j + 1
+        text = "".join(out)
     return " ".join(text.split())
