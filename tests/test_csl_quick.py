@@ -29,7 +29,8 @@ STYLES = ["apa", "chicago-author-date", "springer-basic-author-date", "modern-la
           "harvard-cite-them-right", "chicago-notes-bibliography", "emerald-harvard",
           "american-sociological-association", "elsevier-harvard", "law-and-society-review", "world-politics",
           "universidad-de-leon-harvard", "european-journal-of-political-research", "swedish-legal",
-          "istanbul-universitesi-sosyal-bilimler-enstitusu", "apa-tr"]  # fmt: skip
+          "istanbul-universitesi-sosyal-bilimler-enstitusu", "apa-tr", "ieee", "nlm-citation-sequence",
+          "american-medical-association-10th-edition", "organization"]  # fmt: skip
 
 
 # titles as AVİM writes them: a question, a closing period, an apostrophe, inner quotes, and mixed case
@@ -53,7 +54,9 @@ def _items() -> list[dict]:
     keys = assign_keys(posts)
     items = [post_to_csl(p, keys[p.id], date(2026, 6, 25)) for p in posts]
     titled = [dict(item, id=f"{item['id']}-t{n}", title=TITLES[n % len(TITLES)]) for n, item in enumerate(items[-30:])]
-    return items + titled
+    hyphened = [dict(item, id=f"{item['id']}-h", author=[dict(item["author"][0], given="Jean-Paul")] + item["author"][1:])
+                for item in items[-40:-30] if item.get("author") and "given" in item["author"][0]]  # fmt: skip
+    return items + titled + hyphened
 
 
 def _engine_text(style, locale, item, mode):

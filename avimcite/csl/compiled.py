@@ -53,13 +53,13 @@ _INHERITED = {"and": "and", "delimiter-precedes-last": "delimiter-precedes-last"
               "et-al-subsequent-min": "et-al-subsequent-min", "et-al-subsequent-use-first": "et-al-subsequent-use-first",
               "initialize": "initialize", "initialize-with": "initialize-with", "name-as-sort-order": "name-as-sort-order",
               "sort-separator": "sort-separator", "name-delimiter": "delimiter", "name-form": "form"}  # fmt: skip
-_OPTIONS_OK = {"style": set(_INHERITED) | {"class", "version", "default-locale", "page-range-format", "names-delimiter",
+_OPTIONS_OK = {"style": set(_INHERITED) | {"class", "version", "default-locale", "page-range-format", "names-delimiter", "initialize-with-hyphen",
                                            "demote-non-dropping-particle"},
                "citation": set(_INHERITED) | {"disambiguate-add-names", "disambiguate-add-givenname", "names-delimiter",
                                               "givenname-disambiguation-rule", "disambiguate-add-year-suffix", "collapse",
                                               "cite-group-delimiter", "year-suffix-delimiter", "after-collapse-delimiter",
                                               "near-note-distance"},
-               "bibliography": set(_INHERITED) | {"hanging-indent", "line-spacing", "entry-spacing", "names-delimiter",
+               "bibliography": set(_INHERITED) | {"hanging-indent", "line-spacing", "entry-spacing", "names-delimiter", "second-field-align",
                                                   "subsequent-author-substitute", "subsequent-author-substitute-rule"}}  # fmt: skip
 
 
@@ -92,8 +92,6 @@ def build(csl) -> dict | None:
                               ("bibliography", root.find(_NS + "bibliography"))):  # fmt: skip
             if element is not None and set(element.attrib) - _OPTIONS_OK[name]:
                 return None
-        if str(root.get("initialize-with-hyphen", "true")).lower() == "false":
-            return None
         layouts, used = {}, set()
         name_options = {}
         for mode in ("citation", "bibliography"):
@@ -135,7 +133,11 @@ def build(csl) -> dict | None:
     opening, closing = quote["open-quote"] or "\u201c", quote["close-quote"] or "\u201d"
     inner_open, inner_close = quote["open-inner-quote"] or opening, quote["close-inner-quote"] or closing
     default_language = str(root.get("default-locale", "en"))[:2]
-    return {"version": _version(), "default_language": default_language, "layouts": layouts, "macros": macros, "name_options": name_options, "terms": terms,
+    bibliography = root.find(_NS + "bibliography")
+    second_field_align = bibliography is not None and bool(bibliography.get("second-field-align"))
+    hyphen = str(root.get("initialize-with-hyphen", "true")).lower() != "false"
+    return {"version": _version(), "default_language": default_language, "second_field_align": second_field_align,
+            "initialize_with_hyphen": hyphen, "layouts": layouts, "macros": macros, "name_options": name_options, "terms": terms,
             "dates": dates, "quotes": [str(opening), str(closing), str(inner_open), str(inner_close)], "punctuation_in_quote": bool(punctuation_in_quote(root))}  # fmt: skip
 
 
@@ -183,6 +185,7 @@ _PROBE_AUTHORS = [
     [], [{"literal": "AVİM"}], [{"family": "Kuzio", "given": "Taras"}], [{"family": "Dilaver", "given": "Tutku"}],
     [{"family": "Işık", "given": "Ömer Engin"}, {"family": "Şahin", "given": "Alev"}],
     [{"family": "Lütem", "given": "Teoman Ertuğrul"}, {"family": "Öğütcü", "given": "Özge Nur"}, {"family": "İnan", "given": "Işıl"}],
+    [{"family": "Torikian", "given": "Jean-Paul"}, {"family": "Kılıç", "given": "Ayşe"}],
     [{"family": "Gauin", "given": "Maxime"}, {"family": "Kılıç", "given": "Çağla"}, {"family": "Ulusoy", "given": "Uğur"},
      {"family": "Zeybek", "given": "Hazel"}, {"family": "Torikian", "given": "Iver"}, {"family": "Tulun", "given": "Deniz"},
      {"family": "Cem", "given": "Khazar"}, {"family": "Ünver", "given": "Şükrü"}],

@@ -26,7 +26,7 @@ shipped and synthetic catalogues in many styles.
 
 from __future__ import annotations
 
-FORM_VERSION = 3
+FORM_VERSION = 5
 
 
 class Refuse(Exception):
@@ -468,6 +468,8 @@ class _Render:
             if initialize_with is not None:
                 from avimcite.csl.fixes import initialize_given
 
+                if not self.form["initialize_with_hyphen"]:
+                    given = given.replace("-", " ")  # as the engine's Name.initialize
                 given = initialize_given(given, initialize_with, normalize_only=opt("initialize", "true") == "false")
             invert = sort_order == "all" or (sort_order == "first" and index == 0)
             if invert:
@@ -686,9 +688,30 @@ def render(form: dict, item: dict, mode: str) -> str:
     from avimcite.csl.itemdata import prepare
 
     state = _Render(form, prepare(item), mode)
-    out, _, _, _ = state.children(layout, None)
     attrs = layout[1]
-    piece = (attrs.get("prefix", ""), ("", out), attrs.get("suffix", ""), False, False)
+    if mode == "bibliography" and form.get("second_field_align"):
+        # the first field that prints is set apart from the rest by a space (as the engine's
+        # fixes._second_field_align); a cs:choose is one field, as there
+        fields = []
+        for child in layout[2]:
+            if child[0] == "choose":
+                pieces = state.choose(child, "")[0]
+                piece = ("", ("", pieces), "", False, False) if pieces else None
+            else:
+                piece = state.element(child)[0]
+            if piece is not None:
+                fields.append(piece)
+        if len(fields) < 2:
+            raise Refuse  # one field (a group holding the entry): the engine splits it
+        first = _flatten(fields[0], form["quotes"])
+        rest = _flatten(("", ("", fields[1:]), "", False, False), form["quotes"])
+        if not first or not rest:
+            raise Refuse
+        text = _join(_join(first, " "), rest)
+        piece = (attrs.get("prefix", ""), text, attrs.get("suffix", ""), False, False)
+    else:
+        out, _, _, _ = state.children(layout, None)
+        piece = (attrs.get("prefix", ""), ("", out), attrs.get("suffix", ""), False, False)
     text = _flatten(piece, form["quotes"])
     depth = 0
     for c in text:  # parentheses inside parentheses: the engine's (avimcite.csl.braces)
