@@ -69,7 +69,7 @@ def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, a
         return None
     try:
         text = quick.render(form, post_to_csl(post, key, accessed), mode)
-    except quick.Refuse:
+    except Exception:  # noqa: BLE001 - Refuse, or a form this code cannot read: the engine renders
         return None
     lines = CiteLines([text])
     lines.citations, lines.bibliography = ([text], []) if mode == "citation" else ([], [text])

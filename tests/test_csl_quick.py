@@ -158,3 +158,22 @@ def test_plain_values_only():
             quick._plain(text)
     for text in ("ANKARA: A TITLE - 30.10.2023", "TITLE?", "ARMENIA’S “FROZEN” PROTOCOLS: A REVIEW"):
         assert quick._plain(text) == text
+
+
+def test_a_form_this_code_cannot_read_falls_back_to_the_engine(run):
+    """A whole form (its checksum holds) that the renderer fails on is the engine's to render:
+    the same line, exit 0, no traceback."""
+    good = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+    assert good.code == 0
+    import marshal
+
+    from avimcite import cache
+
+    for path in _kept():
+        key_, form = marshal.loads(path.read_bytes()[cache._SUM :])
+        if form:
+            for options in form["name_options"].values():
+                options["et-al-min"] = "many"
+            compiled.save(key_, form)
+    again = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+    assert (again.code, again.out, again.err) == (0, good.out, "")

@@ -26,7 +26,7 @@ shipped and synthetic catalogues in many styles.
 
 from __future__ import annotations
 
-FORM_VERSION = 5
+FORM_VERSION = 6
 
 
 class Refuse(Exception):
@@ -105,7 +105,7 @@ class _Render:
         if name in self.suppressed:
             return ""
         item = self.item
-        if form == "short" and name in ("title", "container-title", "collection-title"):
+        if form == "short":  # any variable's short form when the item has one (citeproc-py's Text._variable)
             short = item.get(f"{name}-short")
             if short:
                 return _plain(str(short))
@@ -189,6 +189,8 @@ class _Render:
                 text = self.term(attrs["term"], attrs.get("form"), attrs.get("plural") == "true")
                 return (self.wrap(attrs, text, cased=True, term=True) if text else None), False, False, None
             if "value" in attrs:
+                if attrs.get("strip-periods") == "true":
+                    raise Refuse  # a value's periods go as a variable's do, not as a term's
                 return self.wrap(attrs, attrs["value"], cased=True, term=True), False, False, None
             raise Refuse
         if tag == "group":
@@ -206,7 +208,7 @@ class _Render:
             value = self.text_value(name, None) if name not in ("locator",) else ""
             if not value:
                 return None, True, False, None
-            if not value.isdigit():
+            if not (value.isdigit() and value.isascii()) or value != str(int(value)):
                 raise Refuse
             form = attrs.get("form", "numeric")
             if form != "numeric":
@@ -394,8 +396,8 @@ class _Render:
                             self.suppressed.add(v)
                         return self.wrap(attrs, ("", [piece])), True, True, None
                     continue
-                if child[0] == "choose":
-                    raise Refuse
+                if child[0] == "choose" or (child[0] == "text" and ("term" in child[1] or "value" in child[1])):
+                    raise Refuse  # a substitute that prints a term: the engine's names print "only a term"
                 piece, calls, ok, _ = self.element(child)
                 if piece is not None:
                     self.suppress_from(child)
