@@ -438,6 +438,8 @@ class _Render:
         use_first = int(opt("et-al-use-first", 1) or 1)
         count = len(people)
         cut = et_al_min and count >= et_al_min and use_first < count
+        if cut and use_first < 1:
+            raise Refuse  # et-al-use-first="0": the engine's
         if cut and opt("et-al-use-last", "false") == "true":
             raise Refuse
         shown = people[:use_first] if cut else people
