@@ -88,6 +88,26 @@ def test_every_render_the_compiled_form_accepts_equals_the_engines(name, items):
     assert accepted > len(items) // 2, f"{name}: the compiled form rendered only {accepted} of {2 * len(items)}"
 
 
+@pytest.mark.parametrize("locale", ["fr-FR", "en-GB", "tr-TR", "de-DE"])
+@pytest.mark.parametrize("name", ["chicago-author-date", "modern-language-association", "ieee"])
+def test_in_another_locale_too(name, locale, items):
+    """« TITLE ? » then "." (fr-FR), ‘ ’ quotes without punctuation-in-quote (en-GB), Turkish and
+    German terms and dates: what the form accepts prints as the engine prints it."""
+    style = resolve_style(name)
+    form = compiled.compile_and_verify(style, locale)
+    assert form is not None, f"{name} in {locale}: no verified compiled form"
+    accepted = 0
+    for mode in form["layouts"]:
+        for item in items[::3]:
+            try:
+                mine = quick.render(form, item, mode)
+            except quick.Refuse:
+                continue
+            accepted += 1
+            assert mine == _engine_text(style, locale, item, mode), (name, locale, mode, item["id"])
+    assert accepted > len(items[::3]) // 2
+
+
 @pytest.mark.parametrize("name", ["apa", "chicago-author-date", "springer-basic-author-date"])
 def test_the_bench_styles_have_a_verified_compiled_form(name):
     style = resolve_style(name)

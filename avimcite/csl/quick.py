@@ -26,7 +26,7 @@ shipped and synthetic catalogues in many styles.
 
 from __future__ import annotations
 
-FORM_VERSION = 6
+FORM_VERSION = 7
 
 
 class Refuse(Exception):
@@ -737,19 +737,23 @@ def render(form: dict, item: dict, mode: str) -> str:
             if j < 0:
                 out.append(text[i:])
                 break
-            after = text[j + 1 : j + 2]
-            before = text[j - 1 : j]
+            after = text[j + len(close) : j + len(close) + 1]
+            k = j - 1
+            while k > i and text[k] in " \u00a0\u202f":  # « TITLE ? »: the mark before the spaces
+                k -= 1
+            before = text[k : k + 1] if k >= i else ""
+            merged = _MERGED.get(before, {}).get(after) if before in _SEAM and after in _SEAM else None
+            drops = after in _SEAM and before in _SEAM and (before == after or merged == before)
             if after in (".", ",") and form["punctuation_in_quote"]:
-                merged = _MERGED.get(before, {}).get(after) if before in _SEAM else after
-                if before == after or merged == before:
-                    out.append(text[i:j] + close)  # “TITLE?” then "." prints “TITLE?”
-                else:
-                    out.append(text[i:j] + after + close)
-                i = j + 2
+                # “TITLE?” then "." prints “TITLE?”; "TITLE" then "." prints “TITLE.”
+                out.append(text[i:j] + ("" if drops else after) + close)
+                i = j + len(close) + 1
                 continue
-            if before in _SEAM and after in _SEAM:
-                raise Refuse  # marks on both sides of a closing quote, left where they are
-            out.append(text[i : j + 1])
-            i = j + 1
+            if drops:  # « TITLE ? » then "." prints « TITLE ? »
+                out.append(text[i : j + len(close)])
+                i = j + len(close) + 1
+                continue
+            out.append(text[i : j + len(close)])
+            i = j + len(close)
         text = "".join(out)
     return " ".join(text.split())
