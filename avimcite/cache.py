@@ -164,6 +164,28 @@ def _checksum(blob) -> bytes:
     return blake2b(blob, digest_size=_SUM).digest()
 
 
+def read_marshal(path: Path, key: str):
+    """The value kept whole at `path` for `key` (a checksum over it, and the key it was
+    written for: see `save_marshal`), from a file that is the user's own; None otherwise."""
+    try:
+        raw = read_private(path)
+        if raw is None:
+            return None
+        data = memoryview(raw)
+        if _checksum(data[_SUM:]) != data[:_SUM]:
+            return None
+        written_for, value = marshal.loads(data[_SUM:])
+        return value if written_for == key else None
+    except Exception:  # noqa: BLE001 - a missing, old or damaged file: as if none were kept
+        return None
+
+
+def save_marshal(cache_dir: Path, kind: str, key: str, value) -> None:
+    """Keep `value` (marshal's types) for `key` as `<kind>-<key>.marshal`, atomically."""
+    blob = marshal.dumps((key, value))
+    _save(cache_dir, kind, key, [_checksum(blob), blob])
+
+
 def _record(value) -> bytes:
     blob = marshal.dumps(value)
     return len(blob).to_bytes(8, "little") + _checksum(blob) + blob

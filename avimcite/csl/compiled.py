@@ -327,34 +327,16 @@ def _path(key_: str):
 
 def load(key_: str):
     """The form kept for this key: a dict, False (kept as failed), or None (none kept)."""
-    import marshal
-
     from avimcite import cache
 
-    try:
-        raw = cache.read_private(_path(key_))
-        if raw is None:
-            return None
-        data = memoryview(raw)
-        if cache._checksum(data[cache._SUM :]) != data[: cache._SUM]:
-            return None
-        written_for, form = marshal.loads(data[cache._SUM :])
-        if written_for != key_:
-            return None
-        if form is False:
-            return False
-        if not isinstance(form, dict) or form.get("version") != _version():
-            return None
+    form = cache.read_marshal(_path(key_), key_)
+    if form is False or (isinstance(form, dict) and form.get("version") == _version()):
         return form
-    except Exception:  # noqa: BLE001 - a missing, old or damaged file: the engine renders
-        return None
+    return None
 
 
 def save(key_: str, form) -> None:
-    import marshal
-
     from avimcite import cache
     from avimcite.paths import user_cache_dir
 
-    blob = marshal.dumps((key_, form))
-    cache._save(user_cache_dir(), "compiled", key_, [cache._checksum(blob), blob])
+    cache.save_marshal(user_cache_dir(), "compiled", key_, form)

@@ -377,16 +377,7 @@ def _child_succeeded(model, child) -> bool:
     return child.calls_variable()
 
 
-# citeproc-js's table for two punctuation marks that meet where pieces are joined
-# (CSL.Output.Queue.adjust, LtoR_MAP): the left mark, the right one, what is printed.
-_MERGED = {
-    "!": {".": "!", "?": "!?", ":": "!", ",": "!,", ";": "!;"},
-    "?": {"!": "?!", ".": "?", ":": "?", ",": "?,", ";": "?;"},
-    ".": {"!": ".!", "?": ".?", ":": ".:", ",": ".,", ";": ".;"},
-    ":": {"!": "!", "?": "?", ".": ":", ",": ":,", ";": ":;"},
-    ",": {"!": ",!", "?": ",?", ":": ",:", ".": ",.", ";": ",;"},
-    ";": {"!": "!", "?": "?", ":": ";", ",": ";,", ".": ";"},
-}
+from avimcite.csl.marks import MERGED as _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
 
 
 _ENTITY_END = _lazy_re(r"&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);$")

@@ -28,21 +28,13 @@ from __future__ import annotations
 
 FORM_VERSION = 7
 
+from avimcite.csl.marks import MERGED as _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
+
 
 class Refuse(Exception):
     """This item, in this style, is not one the compiled form renders: the engine does."""
 
 
-# citeproc-js's table for two punctuation marks that meet where pieces are joined (as
-# avimcite.csl.fixes._MERGED: the left mark, the right one, what is printed)
-_MERGED = {
-    "!": {".": "!", "?": "!?", ":": "!", ",": "!,", ";": "!;"},
-    "?": {"!": "?!", ".": "?", ":": "?", ",": "?,", ";": "?;"},
-    ".": {"!": ".!", "?": ".?", ":": ".:", ",": ".,", ";": ".;"},
-    ":": {"!": "!", "?": "?", ".": ":", ",": ":,", ";": ":;"},
-    ",": {"!": ",!", "?": ",?", ":": ",:", ".": ",.", ";": ",;"},
-    ";": {"!": "!", "?": "?", ":": ";", ",": ";,", ".": ";"},
-}
 _SEAM = ".,;:!?"
 _NOT_PLAIN = set("\"'‘‚‛„‟«»‹›「」『』<>&*_`[]{}\\\n\t\r\u00a0\u202f\u2009\u200b")
 _END_MARKS = set(".,;:!?-–—/…")

@@ -48,25 +48,12 @@ def _path(key_: str):
 
 def load(key_: str) -> dict | None:
     """The facts kept for this key, or None."""
-    import marshal
-
     from avimcite import cache
 
-    try:
-        raw = cache.read_private(_path(key_))
-        if raw is None:
-            return None
-        data = memoryview(raw)
-        if cache._checksum(data[cache._SUM :]) != data[: cache._SUM]:
-            return None
-        written_for, facts = marshal.loads(data[cache._SUM :])
-        if written_for != key_ or not isinstance(facts, dict) or facts.get("budget") is not True:
-            return None
-        if not isinstance(facts.get("references"), bool):
-            return None
-        return facts
-    except Exception:  # noqa: BLE001 - a missing, old or damaged file: check again
+    facts = cache.read_marshal(_path(key_), key_)
+    if not isinstance(facts, dict) or facts.get("budget") is not True or not isinstance(facts.get("references"), bool):
         return None
+    return facts
 
 
 def remember(key_: str, facts: dict, pending={}) -> None:  # noqa: B006 - this process's new facts (as rx's table)
@@ -83,10 +70,7 @@ def save_pending() -> None:
 
 
 def save(key_: str, facts: dict) -> None:
-    import marshal
-
     from avimcite import cache
     from avimcite.paths import user_cache_dir
 
-    blob = marshal.dumps((key_, facts))
-    cache._save(user_cache_dir(), "stylefacts", key_, [cache._checksum(blob), blob])
+    cache.save_marshal(user_cache_dir(), "stylefacts", key_, facts)
