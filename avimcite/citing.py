@@ -67,12 +67,14 @@ def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, a
     form = compiled.load(form_key) if form_key else None
     if not form:
         return None
+    item = post_to_csl(post, key, accessed)
     try:
-        text = quick.render(form, post_to_csl(post, key, accessed), mode)
+        citations = [quick.render(form, item, "citation")] if mode in ("citation", "both") else []
+        bibliography = [quick.render(form, item, "bibliography")] if mode in ("bibliography", "both") else []
     except Exception:  # noqa: BLE001 - Refuse, or a form this code cannot read: the engine renders
         return None
-    lines = CiteLines([text])
-    lines.citations, lines.bibliography = ([text], []) if mode == "citation" else ([], [text])
+    lines = CiteLines(citations + ([""] if mode == "both" else []) + bibliography)
+    lines.citations, lines.bibliography = citations, bibliography
     return lines
 
 

@@ -357,7 +357,7 @@ def cite(ids, style: str, locale: Optional[str], mode: Optional[str], accessed: 
 
         keys = state.keys(giving=posts)
         # one post in plain text: from the style's compiled form when it renders it
-        quick = fmt == "text" and not json_ and mode != "both" and len({p.id for p in posts}) == 1
+        quick = fmt == "text" and not json_ and len({p.id for p in posts}) == 1
         lines = citing.cite_quick(posts[0], keys[posts[0].id], style, locale, mode, when) if quick else None
         if lines is None:
             lines = citing.cite_csl(posts, keys, style, locale, mode, fmt, when)

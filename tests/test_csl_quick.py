@@ -130,6 +130,12 @@ def test_the_cli_prints_the_same_line_from_the_form_as_from_the_engine(run):
             engine_line = run("cite", post_id, "--style", style, "--accessed", "2026-06-25", "--json")
             assert quick_line.code == engine_line.code == 0
             assert quick_line.lines == json.loads(engine_line.out)["bibliography"], (style, post_id)
+        for post_id in ids[:8]:
+            both = run("cite", post_id, "--style", style, "--mode", "both", "--accessed", "2026-06-25")
+            engine_both = json.loads(run("cite", post_id, "--style", style, "--mode", "both", "--accessed", "2026-06-25",
+                                         "--json").out)  # fmt: skip
+            expected = [c["text"] for c in engine_both["citations"]] + [""] + engine_both["bibliography"]
+            assert both.lines == expected, (style, post_id)
 
 
 def test_the_form_is_used_for_its_own_bytes_only(run, tmp_path):
