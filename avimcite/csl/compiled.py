@@ -214,7 +214,7 @@ def probes() -> list[dict]:
                 item["container-title"] = "AVİM Blog"
             items.append(item)
     titles = ["WHAT DOES THE KOZAN CASE TELL US?", "THE LAST ISSUE IS OUT.", "ARMENIA’S “FROZEN” PROTOCOLS: A REVIEW",
-              "ERMENİSTAN’IN “TOZLU” RAFLARI NEDEN?"]  # fmt: skip
+              "ERMENİSTAN’IN “TOZLU” RAFLARI NEDEN?", "A Review of “Frozen” Protocols", "What Does the Kozan Case Tell Us?"]  # fmt: skip
     for n, title in enumerate(titles):
         for item in (dict(items[4 * (n + 1)]), dict(items[4 * (n + 1) + 1])):
             item["id"] = f"{item['id']}t{n}"

@@ -26,7 +26,7 @@ shipped and synthetic catalogues in many styles.
 
 from __future__ import annotations
 
-FORM_VERSION = 7
+FORM_VERSION = 8
 
 from avimcite.csl.marks import MERGED as _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
 
@@ -648,6 +648,19 @@ def _join(left: str, right: str) -> str:
     return left + right
 
 
+def _inner_quotes(text: str, quotes) -> str:
+    """The locale's quotes inside `text` as its inner quotes; a ’ between letters stays an
+    apostrophe (en-GB's closing quote is the same mark)."""
+    if quotes[0] not in text and quotes[1] not in text:
+        return text
+    out = []
+    for i, c in enumerate(text):
+        if c in (quotes[0], quotes[1]) and not (0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()):
+            c = quotes[2] if c == quotes[0] else quotes[3]
+        out.append(c)
+    return "".join(out)
+
+
 def _flatten(piece, quotes: tuple[str, str]) -> str:
     prefix, content, suffix, quoted, decorated = piece
     if isinstance(content, str):
@@ -667,7 +680,9 @@ def _flatten(piece, quotes: tuple[str, str]) -> str:
     if quoted:
         if quotes[2] in text or quotes[3] in text:
             raise Refuse
-        text = quotes[0] + text.replace("“", quotes[2]).replace("”", quotes[3]) + quotes[1]
+        # the locale's own quotes inside quotes become its inner quotes (the engine reads a
+        # field's quotes as the locale's: “ ” in a title under « » stay as they are)
+        text = quotes[0] + _inner_quotes(text, quotes) + quotes[1]
     if prefix:
         text = _join(prefix, text)
     if suffix:
@@ -719,6 +734,8 @@ def render(form: dict, item: dict, mode: str) -> str:
             depth -= 1
             if depth < 0:
                 raise Refuse
+    if "'" in text:
+        raise Refuse  # a straight apostrophe of the style or locale ("l'adresse"): the engine's
     if depth or (text[:1].isalpha() and text[:1].islower()):
         raise Refuse  # a term opening an entry: the engine capitalises it
     close = form["quotes"][1]
