@@ -414,15 +414,65 @@ def _write_cite_json(style: str, mode: str, fmt: str, ids: list[list[str]], cita
                        "bibliography": list(bibliography)})  # fmt: skip
 
 
+def export(ids, fmt: Optional[str], out: Optional[Path], accessed: Optional[str], all_: bool, filter_values: tuple) -> None:
+    """`export`: the posts chosen (ids, --all, the filters' values by spec.FILTER_DESTS) as
+    BibTeX, BibLaTeX, RIS or CSL-JSON, to stdout or -o FILE."""
+    from avimcite.exporters import export as render
+
+    fmt = _export_format(fmt, out)
+    posts, missing = chosen_posts(ids, all_, filters_of(*filter_values))
+    if missing:  # a typo must not leave a half-written bibliography behind
+        raise missing
+    when = parse_date(accessed, "--accessed")
+    left_out: list[str] = []  # what a format could not carry (an unmatched brace in BibTeX)
+
+    def warn(post_id: str, message: str) -> None:
+        left_out.append(f"{post_id} ({message})")
+
+    if out is None or str(out) == "-":
+        output.write_chunks(render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn))
+    else:
+        from avimcite.fsutil import atomic_write_text, check_output_target
+
+        check_output_target(out, state.read_paths(), empty=not posts)
+        text = render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn)
+        # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
+        atomic_write_text(out, text)
+    if left_out:  # one line, however many posts
+        more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+        output.note(f"warning: {', '.join(left_out[:3])}{more}: BibTeX cannot hold an unmatched brace")
+
+
+_EXTENSION_FORMATS = {".bib": ("bibtex", "biblatex"), ".ris": ("ris",), ".json": ("csl-json",)}
+
+
+def _export_format(given: Optional[str], out: Optional[Path]) -> str:
+    """--format, else the format the -o file's extension names, else bibtex; a clash is refused."""
+    suffix = out.suffix.lower() if out is not None and str(out) != "-" else ""
+    formats = _EXTENSION_FORMATS.get(suffix)
+    if given is None:
+        return formats[0] if formats else "bibtex"
+    if formats and given not in formats:
+        raise UsageError(
+            f"--format {given} does not match the extension of -o {out} (a {suffix} file is {' or '.join(formats)}); "
+            "change one of the two."
+        )
+    return given
+
+
 def run(command: str, ids: Optional[list[str]], values: dict) -> None:
-    """Run a light command (show, list, cite) with its option values by `dest` (avimcite.spec):
+    """Run a light command (show, list, cite, export) with its option values by `dest` (avimcite.spec):
     the one call both parsers make."""
     from avimcite import spec
 
     v = spec.defaults(command) | values
     if command == "show":
         return show(ids or None, bool(v["json_"]))
-    filters = filters_of(*(v.get(dest) if dest != "lang" or command == "list" else None for dest in spec.FILTER_DESTS))
+    # cite's --lang is the house line's language, not a filter
+    filter_values = tuple(v.get(dest) if dest != "lang" or command != "cite" else None for dest in spec.FILTER_DESTS)
+    if command == "export":
+        return export(ids or None, v["fmt"], v["out"], v["accessed"], bool(v["all_"]), filter_values)
+    filters = filters_of(*filter_values)
     if command == "list":
         return list_posts(filters, v["sort"], bool(v["reverse"]), v["limit"], bool(v["ids_only"]), bool(v["json_"]))
     return cite(ids or None, v["style"], v["locale"], v["mode"], v["accessed"], v["fmt"], v["lang"], bool(v["all_"]),
