@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import repeat
 from pathlib import Path
 
 from avimcite import catalogue
@@ -132,9 +133,14 @@ def _parse_page(raw: bytes, path: Path) -> tuple[str, dict[str, str]]:
         data = problem
     ok = isinstance(data, dict) and data.get("schema") == PAGE_SCHEMA and isinstance(data.get("catalogue"), str)
     ids = data.get("keys") if ok else None
-    if not isinstance(ids, dict) or not all(isinstance(k, str) for k in ids.values()):
+    if not isinstance(ids, dict) or not _all_text(ids.values()):
         _damaged(path)
     return data["catalogue"], ids
+
+
+def _all_text(values) -> bool:
+    """Whether every one of `values` is a str (tested in C: a page holds 100,000 keys)."""
+    return all(map(isinstance, values, repeat(str)))
 
 
 def _damaged(path: Path, why: str = "") -> None:
@@ -159,7 +165,7 @@ def _read_legacy(path: Path) -> dict[str, dict[str, str]]:
         data = problem
     books = data.get("catalogues") if isinstance(data, dict) and data.get("schema") == KEY_BOOK_SCHEMA else None
     if not isinstance(books, dict) or not all(
-        isinstance(ids, dict) and all(isinstance(k, str) for k in ids.values()) for ids in books.values()
+        isinstance(ids, dict) and _all_text(ids.values()) for ids in books.values()
     ):
         _damaged(path)
     return books
