@@ -323,6 +323,19 @@ def test_braces_in_a_title_never_close_an_entry_or_swallow_fields(run, injected,
     assert second == "A LONE BRACE"
 
 
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_every_post_with_a_lone_brace_is_named_however_often_the_text_repeats(run, write_catalogue, fmt):
+    """The writers escape a repeated text once per process (publisher, names): a text with a
+    brace is never taken from there, so each post that holds one is named, every run."""
+    path = write_catalogue([post_record(year=2024, number=n, title="A {LONE BRACE", authors=[{"given": "Jo", "family": "Br{ace"}],
+                                        url=f"https://avim.org.tr/Blog/B{n}") for n in (1, 2)])  # fmt: skip
+    for _ in range(2):
+        result = run("--catalogue", str(path), "export", "--all", "--format", fmt)
+        assert result.code == 0 and "blog/2024/1 (2 unmatched braces left out)" in result.err
+        assert "blog/2024/2 (2 unmatched braces left out)" in result.err
+        assert result.out.count("author = {Brace, Jo}") == 2 and result.out.count("title = {{A LONE BRACE}}") == 2
+
+
 def test_a_url_never_carries_a_brace_into_its_raw_field():
     from avimcite.exporters.bibtex import safe_url
 
