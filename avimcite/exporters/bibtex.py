@@ -230,10 +230,16 @@ def _serial(item: dict) -> str:
     return serial(custom.get("avim_series", ""), custom.get("avim_year", ""), custom.get("avim_number", ""))
 
 
-def _publisher_line(item: dict) -> str:
-    """'Center for Eurasian Studies (AVİM), Blog No.2023 / 63' (a blog's howpublished)."""
-    publisher = item.get("publisher", "")
-    return f"{publisher}, {_serial(item)}" if publisher else _serial(item)
+def _publisher_line(item: dict, esc: _Fields) -> str:
+    """'Center for Eurasian Studies (AVİM), Blog No.2023 / 63' (a blog's howpublished), escaped.
+    Escaping is letter by letter, so the two parts are escaped apart (the publisher once per
+    process), unless a brace could pair across them."""
+    publisher, line = item.get("publisher", ""), _serial(item)
+    if not publisher:
+        return esc(line)
+    if "{" in publisher or "}" in publisher or "{" in line or "}" in line:
+        return esc(f"{publisher}, {line}")
+    return f"{esc(publisher)}, {esc(line)}"
 
 
 def _warned(item: dict, esc: _Fields, warn) -> None:
@@ -266,7 +272,7 @@ def bibtex_entry(item: dict, warn=None) -> str:
     if report:
         fields += _report_fields(item, esc)
     else:
-        fields.append(("howpublished", esc(_publisher_line(item))))
+        fields.append(("howpublished", _publisher_line(item, esc)))
     fields += [
         ("address", esc(item.get("publisher-place", ""))),
         ("year", str(y)),
@@ -299,7 +305,8 @@ def biblatex_entry(item: dict, warn=None) -> str:
     else:
         # The outlet joins the serial in `note`: biblatex prints it, Zotero keeps it (as a
         # child note); it drops `addendum`.
-        note = ". ".join(p for p in (esc(f"{NAME} {_serial(item)}"), _source_note(item, esc)) if p)
+        serial_note, outlet = esc(f"{NAME} {_serial(item)}"), _source_note(item, esc)
+        note = f"{serial_note}. {outlet}" if serial_note and outlet else serial_note or outlet
         fields += [("note", note), ("organization", esc(item.get("publisher", "")))]
         fields.append(("location", esc(item.get("publisher-place", ""))))
     fields += [("date", _iso(item["issued"])), ("url", safe_url(item.get("URL", "")))]
