@@ -92,7 +92,7 @@ _known_chars: set[str] = set()
 
 
 def latex_ascii(text: str) -> str:
-    if _ASCII_PLAIN.fullmatch(text):  # most fields: nothing to escape
+    if text.isascii() and _ASCII_PLAIN.fullmatch(text):  # most fields: nothing to escape (isascii: a flag)
         return text
     if not _known_chars.issuperset(text):
         for char in set(text).difference(_known_chars):

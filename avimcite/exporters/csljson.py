@@ -4,6 +4,7 @@ import json
 from typing import Iterable, Iterator
 
 from avimcite.csl.mapping import outlet_note
+from avimcite.exporters import zotero_variables
 
 
 def zotero_note(item: dict) -> str:
@@ -12,9 +13,10 @@ def zotero_note(item: dict) -> str:
     (a blog's publisher and place: Zotero's blogPost drops them, citeproc-js reads the lines),
     then the original outlet of a repost as text (after the last variable line, so no engine
     takes it for one)."""
-    lines = [item["note"]] if item.get("note") else []
-    if item["type"] == "post-weblog":
-        lines += [f"{var}: {item[var]}" for var in ("publisher", "publisher-place") if item.get(var)]
+    note = item.get("note")
+    lines = zotero_variables(item)
+    if note:
+        lines.insert(0, note)
     outlet = outlet_note(item)
     if outlet:
         lines.append(outlet)
@@ -48,7 +50,7 @@ def dumps(items: Iterable[dict]) -> Iterator[str]:
     separator = "\n"
     for item in items:
         note = zotero_note(item)
-        if note:
+        if note and note != item.get("note"):  # a copy: the caller's item is left as it is
             item = {**item, "note": note}
         yield separator + encode(item)
         separator = ",\n"

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 
 from avimcite.avim import NAME
 from avimcite.csl.mapping import outlet_note
+from avimcite.exporters import zotero_variables
 
 RIS_TYPE = {"post-weblog": "BLOG", "report": "RPRT", "webpage": "ELEC"}
 
@@ -35,16 +36,12 @@ def ris_tags(item: dict) -> list[tuple[str, str]]:
         tags += [("M3", get("genre", "")), ("SN", get("number", ""))]  # Zotero: type, report number
     # A blog post's serial goes in N1 only: RIS has no number for BLOG (Zotero reads SE as a
     # section, citation-js as an article number: "AVİM Blog, Article 2023/12").
-    publisher, place = get("publisher", ""), get("publisher-place", "")
-    tags += [("PB", publisher), ("CY", place), ("PY", str(issued["date-parts"][0][0])), ("DA", _ris_date(issued))]
-    if kind == "post-weblog":
-        # Zotero's blogPost has no publisher or place, so its RIS translator drops PB and CY; M2
-        # lines go to Extra, where Zotero keeps "variable: value" lines for its citations (as its
-        # own CSL-JSON export writes them). BLOG has no M2 in the RIS specification.
-        if publisher:
-            tags.append(("M2", f"publisher: {publisher}"))
-        if place:
-            tags.append(("M2", f"publisher-place: {place}"))
+    tags += [("PB", get("publisher", "")), ("CY", get("publisher-place", "")), ("PY", str(issued["date-parts"][0][0])),
+             ("DA", _ris_date(issued))]  # fmt: skip
+    # Zotero's blogPost has no publisher or place, so its RIS translator drops PB and CY; M2
+    # lines go to Extra, where Zotero keeps "variable: value" lines for its citations (as its
+    # own CSL-JSON export writes them). BLOG has no M2 in the RIS specification.
+    tags += [("M2", line) for line in zotero_variables(item)]
     if "accessed" in item:
         tags.append(("Y2", _ris_date(item["accessed"])))
     note, outlet = get("note"), outlet_note(item)
