@@ -78,12 +78,15 @@ class State:
             return found
 
         origins = sorted(_origins(cat.posts, name))  # the pages of the catalogues read, no other
-        book = keybook.read_key_book(book_path, origins)
+        cached = self._recorded_keys(cat, book_path, origins)
+        if cached is not None:
+            return cached
+        book, digest = keybook.read_key_book_with_digest(book_path, origins)
 
-        def missing(book) -> dict[str, dict[str, str]]:
+        def missing(book, posts=giving) -> dict[str, dict[str, str]]:
             wanted: dict[str, dict[str, str]] = {}
             pages: dict[str, tuple[str, dict[str, str]]] = {}  # origin -> (its name, its page's ids)
-            for post in giving:
+            for post in posts:
                 origin = post.origin
                 if origin == shipped:
                     continue
@@ -96,6 +99,11 @@ class State:
 
         keys, new = self._pinned(cat, book, name, origins)
         if not missing(book):
+            if digest and cat.cache_key and len(giving) == len(cat.posts) and not missing(book, cat.posts):
+                from avimcite import cache
+                from avimcite.paths import user_cache_dir
+
+                cache.save_keys(user_cache_dir(), _all_recorded(cat, digest), keys)  # for _recorded_keys
             return keys
 
         first = book, keys, new
@@ -116,6 +124,21 @@ class State:
         given_now = {post_id for ids in wanted.values() for post_id in ids}
         _warn_suffixed(cat.posts, keys, {i: k for i, k in new.items() if i in given_now})
         return keys
+
+    def _recorded_keys(self, cat, book_path: Path, origins: list[str]) -> Optional[dict[str, str]]:
+        """The keys of a catalogue whose every post has its key in the key book (as the first
+        `export --all` leaves it), from the keys cache, when the catalogue and the book's pages
+        (their bytes, unparsed) are the ones they were worked out from; else None. Nothing to
+        record then: the book is read (100,000 entries) only when this misses."""
+        if not cat.cache_key:
+            return None
+        from avimcite import cache, keybook
+        from avimcite.paths import user_cache_dir
+
+        digest = keybook.pages_digest(book_path, origins)
+        if digest is None:
+            return None
+        return cache.load_keys(user_cache_dir(), _all_recorded(cat, digest), [p.id for p in cat.posts])
 
     def _pinned(self, cat, book, name, origins: list[str]):
         """(keys, new) of pinned_keys for the catalogue with `book` (its pages `origins`, sorted),
@@ -171,6 +194,12 @@ class State:
 
 
 state = State()
+
+
+def _all_recorded(cat, digest: str) -> str:
+    """The keys cache's name for a catalogue's keys when the key book pages with `digest`
+    (keybook.pages_digest) hold every one of its posts."""
+    return f"{cat.cache_key}-{digest}-all"
 
 
 def _origins(posts, name) -> set[str]:
