@@ -202,7 +202,7 @@ def load_keys(cache_dir: Path, key: str, ids: list[str]) -> dict[str, str] | Non
         if _checksum(data[_SUM:]) != data[:_SUM]:
             return None
         written_for, keys = marshal.loads(data[_SUM:])
-        if written_for != key or not isinstance(keys, dict) or len(keys) != len(ids) or not all(i in keys for i in ids):
+        if written_for != key or not isinstance(keys, dict) or len(keys) != len(ids) or not all(map(keys.__contains__, ids)):
             return None
         return keys
     except Exception:  # noqa: BLE001

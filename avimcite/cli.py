@@ -32,9 +32,8 @@ app = typer.Typer(
 # --- the catalogue and ids -----------------------------------------------------------
 
 
-from avimcite.commands import chosen_posts as _chosen_posts  # noqa: E402
 from avimcite.commands import complete_ids as _complete_ids_in  # noqa: E402
-from avimcite.commands import filters_of, state  # noqa: E402
+from avimcite.commands import state  # noqa: E402
 from avimcite.commands import ids_or_stdin as _ids_or_stdin  # noqa: E402
 from avimcite.commands import parse_date as _parse_date  # noqa: E402
 
@@ -150,7 +149,7 @@ def _global(catalogue: Optional[str], version: bool) -> None:
 
 
 def _light(name: str, doc: str) -> None:
-    """show, list and cite: one call for both parsers (commands.run)."""
+    """show, list, cite and export: one call for both parsers (commands.run)."""
 
     def body(**values) -> None:
         ids = values.pop("ids", None)
@@ -200,57 +199,13 @@ def styles(query: Optional[list[str]], path: bool) -> None:
     output.write_lines("\t".join(row).rstrip("\t") for row in rows)
 
 
-@_command("export")
-def export(ids, fmt, out: Optional[Path], accessed, all_, year, series, lang, author, search, since, until) -> None:
-    """Export posts as BibTeX, BibLaTeX, RIS or CSL-JSON (no access date unless --accessed).
+_light("export", """Export posts as BibTeX, BibLaTeX, RIS or CSL-JSON (no access date unless --accessed).
 
     The format follows the extension of -o when --format is not given: .bib BibTeX, .ris RIS,
     .json CSL-JSON; a --format that contradicts the extension is refused.
 
     Example: avimcite export --all --format biblatex -o avim.bib
-    """
-    from avimcite.exporters import export as render
-
-    fmt = _export_format(fmt, out)
-    filters = filters_of(year, series, lang, author, search, since, until)
-    posts, missing = _chosen_posts(ids, all_, filters)
-    if missing:  # a typo must not leave a half-written bibliography behind
-        raise missing
-    when = _parse_date(accessed, "--accessed")
-    left_out: list[str] = []  # what a format could not carry (an unmatched brace in BibTeX)
-
-    def warn(post_id: str, message: str) -> None:
-        left_out.append(f"{post_id} ({message})")
-
-    if out is None or str(out) == "-":
-        output.write_chunks(render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn))
-    else:
-        from avimcite.fsutil import atomic_write_text, check_output_target
-
-        check_output_target(out, state.read_paths(), empty=not posts)
-        text = render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn)
-        # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
-        atomic_write_text(out, text)
-    if left_out:  # one line, however many posts
-        more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
-        output.note(f"warning: {', '.join(left_out[:3])}{more}: BibTeX cannot hold an unmatched brace")
-
-
-_EXTENSION_FORMATS = {".bib": ("bibtex", "biblatex"), ".ris": ("ris",), ".json": ("csl-json",)}
-
-
-def _export_format(given: Optional[str], out: Optional[Path]) -> str:
-    """--format, else the format the -o file's extension names, else bibtex; a clash is refused."""
-    suffix = out.suffix.lower() if out is not None and str(out) != "-" else ""
-    formats = _EXTENSION_FORMATS.get(suffix)
-    if given is None:
-        return formats[0] if formats else "bibtex"
-    if formats and given not in formats:
-        raise UsageError(
-            f"--format {given} does not match the extension of -o {out} (a {suffix} file is {' or '.join(formats)}); "
-            "change one of the two."
-        )
-    return given
+    """)
 
 
 def _write_posts(found: list[tuple[str, list]], update: bool, dry_run: bool) -> Path:

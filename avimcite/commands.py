@@ -78,23 +78,38 @@ class State:
             return found
 
         origins = sorted(_origins(cat.posts, name))  # the pages of the catalogues read, no other
-        book = keybook.read_key_book(book_path, origins)
+        cached = self._recorded_keys(cat, book_path, origins)
+        if cached is not None:
+            return cached
+        book, digest = keybook.read_key_book_with_digest(book_path, origins)
 
-        def missing(book) -> dict[str, dict[str, str]]:
+        def missing(book, posts=giving) -> dict[str, dict[str, str]]:
             wanted: dict[str, dict[str, str]] = {}
-            for post in giving:
-                if post.origin != shipped and post.id.lower() not in book.get(name(post), {}):
-                    wanted.setdefault(name(post), {})[post.id] = ""
+            pages: dict[str, tuple[str, dict[str, str]]] = {}  # origin -> (its name, its page's ids)
+            for post in posts:
+                origin = post.origin
+                if origin == shipped:
+                    continue
+                page = pages.get(origin)
+                if page is None:
+                    page = pages[origin] = (name(post), book.get(name(post), {}))
+                if post.id.lower() not in page[1]:
+                    wanted.setdefault(page[0], {})[post.id] = ""
             return wanted
 
-        keys, new = self._pinned(cat, book, name)
+        keys, new = self._pinned(cat, book, name, origins)
         if not missing(book):
+            if digest and cat.cache_key and len(giving) == len(cat.posts) and not missing(book, cat.posts):
+                from avimcite import cache
+                from avimcite.paths import user_cache_dir
+
+                cache.save_keys(user_cache_dir(), _all_recorded(cat, digest), keys)  # for _recorded_keys
             return keys
 
         first = book, keys, new
 
         def compute(book):  # again under the book's lock: another run may have given keys meanwhile
-            keys, new = first[1:] if book == first[0] else self._pinned(cat, book, name)
+            keys, new = first[1:] if book == first[0] else self._pinned(cat, book, name, origins)
             wanted = missing(book)
             for ids in wanted.values():
                 for post_id in ids:
@@ -110,17 +125,32 @@ class State:
         _warn_suffixed(cat.posts, keys, {i: k for i, k in new.items() if i in given_now})
         return keys
 
-    def _pinned(self, cat, book, name):
+    def _recorded_keys(self, cat, book_path: Path, origins: list[str]) -> Optional[dict[str, str]]:
+        """The keys of a catalogue whose every post has its key in the key book (as the first
+        `export --all` leaves it), from the keys cache, when the catalogue and the book's pages
+        (their bytes, unparsed) are the ones they were worked out from; else None. Nothing to
+        record then: the book is read (100,000 entries) only when this misses."""
+        if not cat.cache_key:
+            return None
+        from avimcite import cache, keybook
+        from avimcite.paths import user_cache_dir
+
+        digest = keybook.pages_digest(book_path, origins)
+        if digest is None:
+            return None
+        return cache.load_keys(user_cache_dir(), _all_recorded(cat, digest), [p.id for p in cat.posts])
+
+    def _pinned(self, cat, book, name, origins: list[str]):
+        """(keys, new) of pinned_keys for the catalogue with `book` (its pages `origins`, sorted),
+        from the keys cache when the catalogue and those pages are the ones it was made for."""
         from avimcite.errors import CatalogueError
         from avimcite.keys import KeyClash, pinned_keys
-
-        origins = _origins(cat.posts, name)
-        reserved = [k for o in origins for k in book.get(o, {}).values()]
 
         def given(post) -> str:
             return book.get(name(post), {}).get(post.id.lower(), "")
 
         def run():
+            reserved = [k for o in origins for k in book.get(o, {}).values()]
             try:
                 return pinned_keys(cat.posts, given, reserved)
             except KeyClash as clash:
@@ -134,9 +164,10 @@ class State:
         from avimcite import cache
         from avimcite.paths import blake2b, user_cache_dir
 
-        import json
-
-        digest = blake2b(json.dumps([book.get(o) for o in sorted(origins)], sort_keys=True).encode(), 8).hexdigest()
+        # The pages as they were read (repr of str -> str dicts: one text for one content and
+        # order, half the time of json.dumps and a quarter of it with sort_keys; the same
+        # entries in another order only miss the cache).
+        digest = blake2b(repr([book.get(o) for o in origins]).encode("utf-8", "surrogatepass"), 8).hexdigest()
         cached = cache.load_keys(user_cache_dir(), f"{cat.cache_key}-{digest}", [p.id for p in cat.posts] + ["\0new"])
         if cached is not None:
             new = cached.pop("\0new")
@@ -163,6 +194,12 @@ class State:
 
 
 state = State()
+
+
+def _all_recorded(cat, digest: str) -> str:
+    """The keys cache's name for a catalogue's keys when the key book pages with `digest`
+    (keybook.pages_digest) hold every one of its posts."""
+    return f"{cat.cache_key}-{digest}-all"
 
 
 def _origins(posts, name) -> set[str]:
@@ -421,15 +458,65 @@ def _write_cite_json(style: str, mode: str, fmt: str, ids: list[list[str]], cita
                        "bibliography": list(bibliography)})  # fmt: skip
 
 
+def export(ids, fmt: Optional[str], out: Optional[Path], accessed: Optional[str], all_: bool, filter_values: tuple) -> None:
+    """`export`: the posts chosen (ids, --all, the filters' values by spec.FILTER_DESTS) as
+    BibTeX, BibLaTeX, RIS or CSL-JSON, to stdout or -o FILE."""
+    from avimcite.exporters import export as render
+
+    fmt = _export_format(fmt, out)
+    posts, missing = chosen_posts(ids, all_, filters_of(*filter_values))
+    if missing:  # a typo must not leave a half-written bibliography behind
+        raise missing
+    when = parse_date(accessed, "--accessed")
+    left_out: list[str] = []  # what a format could not carry (an unmatched brace in BibTeX)
+
+    def warn(post_id: str, message: str) -> None:
+        left_out.append(f"{post_id} ({message})")
+
+    if out is None or str(out) == "-":
+        output.write_chunks(render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn))
+    else:
+        from avimcite.fsutil import atomic_write_text, check_output_target
+
+        check_output_target(out, state.read_paths(), empty=not posts)
+        text = render(posts, state.keys(giving=posts), fmt, when, track=output.progress(len(posts)), warn=warn)
+        # Written as it is made: a failure part-way leaves an existing -o file untouched (atomic).
+        atomic_write_text(out, text)
+    if left_out:  # one line, however many posts
+        more = f" and {len(left_out) - 3} more" if len(left_out) > 3 else ""
+        output.note(f"warning: {', '.join(left_out[:3])}{more}: BibTeX cannot hold an unmatched brace")
+
+
+_EXTENSION_FORMATS = {".bib": ("bibtex", "biblatex"), ".ris": ("ris",), ".json": ("csl-json",)}
+
+
+def _export_format(given: Optional[str], out: Optional[Path]) -> str:
+    """--format, else the format the -o file's extension names, else bibtex; a clash is refused."""
+    suffix = out.suffix.lower() if out is not None and str(out) != "-" else ""
+    formats = _EXTENSION_FORMATS.get(suffix)
+    if given is None:
+        return formats[0] if formats else "bibtex"
+    if formats and given not in formats:
+        raise UsageError(
+            f"--format {given} does not match the extension of -o {out} (a {suffix} file is {' or '.join(formats)}); "
+            "change one of the two."
+        )
+    return given
+
+
 def run(command: str, ids: Optional[list[str]], values: dict) -> None:
-    """Run a light command (show, list, cite) with its option values by `dest` (avimcite.spec):
+    """Run a light command (show, list, cite, export) with its option values by `dest` (avimcite.spec):
     the one call both parsers make."""
     from avimcite import spec
 
     v = spec.defaults(command) | values
     if command == "show":
         return show(ids or None, bool(v["json_"]))
-    filters = filters_of(*(v.get(dest) if dest != "lang" or command == "list" else None for dest in spec.FILTER_DESTS))
+    # cite's --lang is the house line's language, not a filter
+    filter_values = tuple(v.get(dest) if dest != "lang" or command != "cite" else None for dest in spec.FILTER_DESTS)
+    if command == "export":
+        return export(ids or None, v["fmt"], v["out"], v["accessed"], bool(v["all_"]), filter_values)
+    filters = filters_of(*filter_values)
     if command == "list":
         return list_posts(filters, v["sort"], bool(v["reverse"]), v["limit"], bool(v["ids_only"]), bool(v["json_"]))
     return cite(ids or None, v["style"], v["locale"], v["mode"], v["accessed"], v["fmt"], v["lang"], bool(v["all_"]),

@@ -1,4 +1,4 @@
-"""The fast path: plain invocations of `--version`, `show`, `list` and `cite`, parsed without
+"""The fast path: plain invocations of `--version`, `show`, `list`, `cite` and `export`, parsed without
 importing Typer (20-30 ms at every start), from the same option table (avimcite.spec), and
 run by the same call (avimcite.commands.run). Anything else (help, completion, an option or
 value the table does not accept as it is, `--opt=value`, a repeated option) goes to Typer,

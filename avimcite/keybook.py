@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import repeat
 from pathlib import Path
 
 from avimcite import catalogue
@@ -52,6 +53,48 @@ def read_key_book(folder: Path, names=None) -> dict[str, dict[str, str]]:
     `names` (book_name; None: every catalogue in the book); {} when there is no book.
 
     A damaged page is an error, not an empty one: reading it as empty would hand out other keys."""
+    return _read_book(folder, names, False)[0]
+
+
+def read_key_book_with_digest(folder: Path, names: list[str]) -> tuple[dict[str, dict[str, str]], str | None]:
+    """read_key_book of `names`, and the digest of the very bytes of the pages read (as
+    pages_digest gives it), None when the one-file book of earlier versions was read too."""
+    return _read_book(folder, names, True)
+
+
+def pages_digest(folder: Path, names: list[str]) -> str | None:
+    """A digest of the pages of `names` as they are on disk, without parsing them: what was
+    worked out from pages with this digest (read_key_book_with_digest) holds for these.
+    None while the one-file book of earlier versions is there, or a page cannot be read."""
+    if _exists(legacy_path(folder)):
+        return None
+    from avimcite.fsutil import read_bytes_if_any
+
+    raws = {}
+    for name in names:
+        try:
+            raw = read_bytes_if_any(page_path(folder, name))
+        except OSError:
+            return None
+        if raw is not None:
+            raws[name] = raw
+    return _digest(names, raws)
+
+
+def _digest(names: list[str], raws: dict[str, bytes]) -> str:
+    """BLAKE2 of each name of `names` (sorted) and its page's bytes (`raws`; absent: no page)."""
+    from avimcite.paths import blake2b
+
+    h = blake2b(digest_size=16)
+    for name in sorted(names):
+        encoded, raw = name.encode("utf-8", "surrogatepass"), raws.get(name)
+        h.update(len(encoded).to_bytes(8, "little") + encoded)
+        h.update(b"\xff" * 8 if raw is None else len(raw).to_bytes(8, "little"))
+        h.update(raw or b"")
+    return h.hexdigest()
+
+
+def _read_book(folder: Path, names, digest: bool) -> tuple[dict[str, dict[str, str]], str | None]:
     if _exists(legacy_path(folder)):
         try:
             with _Locked(legacy_path(folder)):
@@ -62,8 +105,10 @@ def read_key_book(folder: Path, names=None) -> dict[str, dict[str, str]]:
                 book = {n: book[n] for n in names if n in book}
             for name, (ids, _raw) in _read_pages(folder, names).items():
                 book[name] = book.get(name, {}) | ids
-            return book
-    return {name: ids for name, (ids, _raw) in _read_pages(folder, names).items()}
+            return book, None
+    pages = _read_pages(folder, names)
+    book = {name: ids for name, (ids, _raw) in pages.items()}
+    return book, (_digest(names, {name: raw for name, (_ids, raw) in pages.items()}) if digest else None)
 
 
 def record_keys(folder: Path, compute, names=None) -> object:
@@ -132,9 +177,14 @@ def _parse_page(raw: bytes, path: Path) -> tuple[str, dict[str, str]]:
         data = problem
     ok = isinstance(data, dict) and data.get("schema") == PAGE_SCHEMA and isinstance(data.get("catalogue"), str)
     ids = data.get("keys") if ok else None
-    if not isinstance(ids, dict) or not all(isinstance(k, str) for k in ids.values()):
+    if not isinstance(ids, dict) or not _all_text(ids.values()):
         _damaged(path)
     return data["catalogue"], ids
+
+
+def _all_text(values) -> bool:
+    """Whether every one of `values` is a str (tested in C: a page holds 100,000 keys)."""
+    return all(map(isinstance, values, repeat(str)))
 
 
 def _damaged(path: Path, why: str = "") -> None:
@@ -159,7 +209,7 @@ def _read_legacy(path: Path) -> dict[str, dict[str, str]]:
         data = problem
     books = data.get("catalogues") if isinstance(data, dict) and data.get("schema") == KEY_BOOK_SCHEMA else None
     if not isinstance(books, dict) or not all(
-        isinstance(ids, dict) and all(isinstance(k, str) for k in ids.values()) for ids in books.values()
+        isinstance(ids, dict) and _all_text(ids.values()) for ids in books.values()
     ):
         _damaged(path)
     return books

@@ -39,9 +39,23 @@ class Opt:
             except ValueError:
                 return False
             return self.minimum is None or number >= self.minimum
+        if self.kind == "path":  # Typer refuses a path that is there and cannot be read
+            import os
+
+            try:
+                os.stat(value)
+            except OSError:
+                return True
+            except ValueError:  # a NUL in the name: Typer's to report
+                return False
+            return os.access(value, os.R_OK)
         return self.kind == "text"
 
     def convert(self, value):
+        if self.kind == "path":
+            from pathlib import Path
+
+            return Path(value)  # as Typer gives it
         return int(value) if self.kind == "int" else value
 
 
@@ -173,7 +187,7 @@ COMMANDS: dict[str, tuple[Opt | Arg, ...]] = {
     "edit": (Arg("post_id", "ID", "The post to edit (id, short id or AVİM URL).", many=False, required=True, complete="ids"),),
 }  # fmt: skip
 # The commands the fast path runs when their command line is plain (the rest are Typer's).
-FAST = ("show", "list", "cite")
+FAST = ("show", "list", "cite", "export")
 # Whether a command takes positional arguments (for show and cite: post ids).
 TAKES_IDS = {name: any(isinstance(p, Arg) for p in params) for name, params in COMMANDS.items()}
 

@@ -93,6 +93,37 @@ def test_export_with_cached_keys_matches_without(small_threshold, run, write_cat
     assert first == second and len(json.loads(second)) == 40
 
 
+def test_once_every_key_is_in_the_key_book_an_export_reads_no_page_of_it(small_threshold, run, write_catalogue, monkeypatch):
+    """The first export records the keys, the second finds the book complete and caches that
+    (keyed by the pages' bytes); later ones take the keys from there without parsing the book."""
+    from avimcite import keybook
+
+    path = write_catalogue(records())
+    outputs = [run("--catalogue", str(path), "export", "--all", "-f", "bibtex").out for _ in range(2)]
+
+    def no_reading(*args):
+        raise AssertionError("the key book was parsed")
+
+    monkeypatch.setattr(keybook, "_read_pages", no_reading)
+    result = run("--catalogue", str(path), "export", "--all", "-f", "bibtex")
+    assert result.code == 0 and result.out == outputs[0] == outputs[1] and "kilic2024post" in result.out
+
+
+def test_a_key_book_page_edited_by_hand_is_what_the_next_export_uses(small_threshold, run, write_catalogue, tmp_path):
+    import os
+
+    path = write_catalogue(records())
+    for _ in range(3):  # the last one from the cache of a complete book
+        assert "@misc{kilic2024post," in run("--catalogue", str(path), "export", "--all", "-f", "bibtex").out
+    (page,) = (Path(os.environ["XDG_DATA_HOME"]) / "avimcite" / "keys").glob("*.json")
+    data = json.loads(page.read_text(encoding="utf-8"))
+    assert data["keys"]["blog/2024/1"] == "kilic2024post"
+    data["keys"]["blog/2024/1"] = "handmade2024"
+    page.write_text(json.dumps(data), encoding="utf-8")
+    out = run("--catalogue", str(path), "export", "--all", "-f", "bibtex").out
+    assert "@misc{handmade2024," in out and "@misc{kilic2024post," not in out
+
+
 # --- nothing stale, nothing forged: a cache may only make a command faster -------------------
 
 import os

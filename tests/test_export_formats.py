@@ -323,6 +323,33 @@ def test_braces_in_a_title_never_close_an_entry_or_swallow_fields(run, injected,
     assert second == "A LONE BRACE"
 
 
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
+def test_every_post_with_a_lone_brace_is_named_however_often_the_text_repeats(run, write_catalogue, fmt):
+    """The writers escape a repeated text once per process (publisher, names): a text with a
+    brace is never taken from there, so each post that holds one is named, every run."""
+    path = write_catalogue([post_record(year=2024, number=n, title="A {LONE BRACE", authors=[{"given": "Jo", "family": "Br{ace"}],
+                                        url=f"https://avim.org.tr/Blog/B{n}") for n in (1, 2)])  # fmt: skip
+    for _ in range(2):
+        result = run("--catalogue", str(path), "export", "--all", "--format", fmt)
+        assert result.code == 0 and "blog/2024/1 (2 unmatched braces left out)" in result.err
+        assert "blog/2024/2 (2 unmatched braces left out)" in result.err
+        assert result.out.count("author = {Brace, Jo}") == 2 and result.out.count("title = {{A LONE BRACE}}") == 2
+
+
+def test_a_blog_howpublished_pairs_its_braces_over_publisher_and_serial():
+    """howpublished is one text: a brace in the publisher pairs with one in the serial (both
+    kept, escaped), as it would in any field, though the writer escapes the two parts apart."""
+    from avimcite.exporters.bibtex import bibtex_entry
+
+    warned = []
+    item = {"id": "k", "type": "post-weblog", "title": "T", "issued": {"date-parts": [[2024, 1, 2]]}, "publisher": "A {B",
+            "custom": {"avim_series": "X}", "avim_year": 2024, "avim_number": 1}}  # fmt: skip
+    assert "  howpublished = {A {\\{}B, X{\\}} No.2024 / 1},\n" in bibtex_entry(item, lambda *a: warned.append(a))
+    item["custom"]["avim_series"] = "Blog"
+    assert "  howpublished = {A B, Blog No.2024 / 1},\n" in bibtex_entry(item, lambda *a: warned.append(a))
+    assert warned == [("k", "1 unmatched brace left out")]
+
+
 def test_a_url_never_carries_a_brace_into_its_raw_field():
     from avimcite.exporters.bibtex import safe_url
 

@@ -39,6 +39,20 @@ def clean_item(item: dict) -> dict:
     return item
 
 
+def zotero_variables(item: dict) -> list[str]:
+    """The "variable: value" lines Zotero keeps in Extra, and citeproc-js reads, for what the
+    item's Zotero type has no field for: a blog post's publisher and place (Zotero's blogPost
+    drops them). CSL-JSON puts them in `note`, RIS in M2."""
+    lines = []
+    if item["type"] == "post-weblog":
+        publisher, place = item.get("publisher"), item.get("publisher-place")
+        if publisher:
+            lines.append(f"publisher: {publisher}")
+        if place:
+            lines.append(f"publisher-place: {place}")
+    return lines
+
+
 def exporter(fmt: str) -> Callable[[Iterable[dict]], Iterator[str]]:
     """The `dumps(items)` of a format: it yields the text entry by entry (imported only when asked for)."""
     if fmt == "bibtex":

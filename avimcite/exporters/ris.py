@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
+from avimcite.avim import NAME
+from avimcite.csl.mapping import outlet_note
+from avimcite.exporters import zotero_variables
+
 RIS_TYPE = {"post-weblog": "BLOG", "report": "RPRT", "webpage": "ELEC"}
 
 
@@ -21,35 +25,31 @@ def _ris_date(parts: dict) -> str:
 
 
 def ris_tags(item: dict) -> list[tuple[str, str]]:
-    tags = [("TY", RIS_TYPE.get(item["type"], "GEN"))]
-    for a in item.get("author", ()):
+    get, kind, issued = item.get, item["type"], item["issued"]
+    tags = [("TY", RIS_TYPE.get(kind, "GEN"))]
+    for a in get("author", ()):
         tags.append(("AU", a["literal"] if "literal" in a else (f"{a['family']}, {a['given']}" if a.get("given") else a["family"])))
     tags.append(("TI", item["title"]))
     if "container-title" in item:
         tags.append(("T2", item["container-title"]))
-    if item["type"] == "report":
-        tags += [("M3", item.get("genre", "")), ("SN", item.get("number", ""))]  # Zotero: type, report number
+    if kind == "report":
+        tags += [("M3", get("genre", "")), ("SN", get("number", ""))]  # Zotero: type, report number
     # A blog post's serial goes in N1 only: RIS has no number for BLOG (Zotero reads SE as a
     # section, citation-js as an article number: "AVİM Blog, Article 2023/12").
-    tags += [
-        ("PB", item.get("publisher", "")),
-        ("CY", item.get("publisher-place", "")),
-        ("PY", str(item["issued"]["date-parts"][0][0])),
-        ("DA", _ris_date(item["issued"])),
-    ]
-    if item["type"] == "post-weblog":
-        # Zotero's blogPost has no publisher or place, so its RIS translator drops PB and CY; M2
-        # lines go to Extra, where Zotero keeps "variable: value" lines for its citations (as its
-        # own CSL-JSON export writes them). BLOG has no M2 in the RIS specification.
-        tags += [("M2", f"{var}: {item[var]}") for var in ("publisher", "publisher-place") if item.get(var)]
+    tags += [("PB", get("publisher", "")), ("CY", get("publisher-place", "")), ("PY", str(issued["date-parts"][0][0])),
+             ("DA", _ris_date(issued))]  # fmt: skip
+    # Zotero's blogPost has no publisher or place, so its RIS translator drops PB and CY; M2
+    # lines go to Extra, where Zotero keeps "variable: value" lines for its citations (as its
+    # own CSL-JSON export writes them). BLOG has no M2 in the RIS specification.
+    tags += [("M2", line) for line in zotero_variables(item)]
     if "accessed" in item:
         tags.append(("Y2", _ris_date(item["accessed"])))
-    from avimcite.avim import NAME
-    from avimcite.csl.mapping import outlet_note
-
-    n1 = " ".join(p for p in (f"{NAME} {item['note']}." if item.get("note") else "", outlet_note(item)) if p)
-    tags += [("UR", item.get("URL", "")), ("LA", item.get("language", "")), ("N1", n1), ("ID", item["id"])]
-    return [(tag, value) for tag, value in tags if value]
+    note, outlet = get("note"), outlet_note(item)
+    n1 = f"{NAME} {note}." if note else ""
+    if outlet:
+        n1 = f"{n1} {outlet}" if n1 else outlet
+    tags += [("UR", get("URL", "")), ("LA", get("language", "")), ("N1", n1), ("ID", item["id"])]
+    return [tag for tag in tags if tag[1]]
 
 
 def _line(tag: str, value: str) -> str:
@@ -60,4 +60,8 @@ def _line(tag: str, value: str) -> str:
 
 def dumps(items: Iterable[dict]) -> Iterator[str]:
     for item in items:
-        yield "".join([_line(tag, value) for tag, value in ris_tags(item)]) + "ER  - \r\n\r\n"
+        tags = ris_tags(item)
+        text = "".join([f"{tag}  - {value}\r\n" for tag, value in tags])
+        if text.count("\n") != len(tags) or text.count("\r") != len(tags):  # a value with a line break of its own
+            text = "".join([_line(tag, value) for tag, value in tags])
+        yield text + "ER  - \r\n\r\n"
