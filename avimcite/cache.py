@@ -23,7 +23,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from avimcite.model import Author, Post, Source
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from avimcite.model import Post
 
 FORMAT = 3  # bump when the cached records change
 KEEP = 6  # cache files kept
@@ -108,6 +110,10 @@ CHUNK = 2000  # posts per marshal record: writing the cache never holds a second
 
 
 def load_posts(cache_dir: Path, key: str) -> list[Post] | None:
+    # the model here, not at the top: avimcite.rx reads its table through this module while
+    # avimcite.model (which compiles patterns) is being imported
+    from avimcite.model import Author, Post, Source
+
     try:
         posts: list[Post] = []
         day = date.fromordinal
