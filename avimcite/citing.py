@@ -96,7 +96,9 @@ def compile_style(style_name: str, locale: str | None) -> None:
         from avimcite.paths import user_cache_dir
 
         if make_private_dir(user_cache_dir()):  # else it could not be kept, and would be built at every cite
-            compiled.save(form_key, compiled.compile_and_verify(style, locale) or False)
+            from avimcite.csl.compiler import compile_and_verify
+
+            compiled.save(form_key, compile_and_verify(style, locale) or False)
 
 
 def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:

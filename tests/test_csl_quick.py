@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from avimcite.csl import compiled, engine, quick
+from avimcite.csl import compiled, compiler, engine, quick
 from avimcite.csl.styles import resolve_style, style_locale
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def items():
 def test_every_render_the_compiled_form_accepts_equals_the_engines(name, items):
     style = resolve_style(name)
     locale = style_locale(style, None)
-    form = compiled.compile_and_verify(style, locale)
+    form = compiler.compile_and_verify(style, locale)
     assert form is not None, f"{name}: no verified compiled form"
     accepted = 0
     for mode in form["layouts"]:
@@ -94,7 +94,7 @@ def test_in_another_locale_too(name, locale, items):
     """« TITLE ? » then "." (fr-FR), ‘ ’ quotes without punctuation-in-quote (en-GB), Turkish and
     German terms and dates: what the form accepts prints as the engine prints it."""
     style = resolve_style(name)
-    form = compiled.compile_and_verify(style, locale)
+    form = compiler.compile_and_verify(style, locale)
     assert form is not None, f"{name} in {locale}: no verified compiled form"
     accepted = 0
     for mode in form["layouts"]:
@@ -111,7 +111,7 @@ def test_in_another_locale_too(name, locale, items):
 @pytest.mark.parametrize("name", ["apa", "chicago-author-date", "springer-basic-author-date"])
 def test_the_bench_styles_have_a_verified_compiled_form(name):
     style = resolve_style(name)
-    assert compiled.compile_and_verify(style, style_locale(style, None)) is not None
+    assert compiler.compile_and_verify(style, style_locale(style, None)) is not None
 
 
 def _kept() -> list[Path]:
@@ -203,3 +203,31 @@ def test_a_form_this_code_cannot_read_falls_back_to_the_engine(run):
             compiled.save(key_, form)
     again = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
     assert (again.code, again.out, again.err) == (0, good.out, "")
+
+
+def test_no_form_is_built_where_it_could_not_be_kept(run, monkeypatch):
+    """A cache folder others can write to keeps nothing, so no form is built (and verified)
+    at every cite there: the engine renders, as before."""
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "avimcite"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o777)
+    built = []
+    monkeypatch.setattr(compiler, "compile_and_verify", lambda *a: built.append(a))
+    try:
+        result = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+    finally:
+        os.chmod(folder, 0o700)
+    assert result.code == 0 and result.out.startswith("Kuzio, T. (2023, October 31).")
+    assert built == [] and not _kept()
+
+
+def test_a_form_is_built_once_where_it_can_be_kept(run, monkeypatch):
+    """The counterpart: in a private cache folder the first cite builds the form, the next
+    ones read it."""
+    built = []
+    real = compiler.compile_and_verify
+    monkeypatch.setattr(compiler, "compile_and_verify", lambda *a: built.append(a) or real(*a))
+    for _ in range(3):
+        result = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
+        assert result.code == 0 and result.out.startswith("Kuzio, T. (2023, October 31).")
+    assert len(built) == 1 and len(_kept()) == 1

@@ -20,7 +20,7 @@ It renders only what it knows it renders as the engine does, and refuses anythin
   all-capitals title in title case, say) or upper/lower case; anything else refuses.
 
 A form is used only once the engine has rendered the compiled form's own probe items the
-same way (avimcite.csl.compiled.verify); tests/test_csl_quick.py compares the two over the
+same way (avimcite.csl.compiler.verify); tests/test_csl_quick.py compares the two over the
 shipped and synthetic catalogues in many styles.
 """
 
