@@ -231,3 +231,24 @@ def test_a_form_is_built_once_where_it_can_be_kept(run, monkeypatch):
         result = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
         assert result.code == 0 and result.out.startswith("Kuzio, T. (2023, October 31).")
     assert len(built) == 1 and len(_kept()) == 1
+
+
+def test_the_key_changes_with_the_engine_code_and_its_base(tmp_path, monkeypatch):
+    """A form verified against one engine is not read by another: the key digests avimcite.csl's
+    and citeproc-py's modules (by size and modification time) and Python's version."""
+    style = resolve_style("apa")
+    data = style.path.read_bytes()
+    files = compiled.locale_files("en-US")
+    before = compiled.key(data, "en-US", files)
+    assert before == compiled.key(data, "en-US", files)
+    fake = tmp_path / "citeproc"
+    fake.mkdir()
+    (fake / "model.py").write_text("# another citeproc-py\n")
+    real_package_dir = __import__("avimcite.paths", fromlist=["package_dir"]).package_dir
+    monkeypatch.setattr("avimcite.paths.package_dir", lambda name: fake if name == "citeproc" else real_package_dir(name))
+    assert compiled.key(data, "en-US", files) != before
+    monkeypatch.undo()
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    assert compiled.key(data, "en-US", files) != before
+    assert compiled.key(data + b" ", "en-US", files) != compiled.key(data, "en-US", files)
+    assert compiled.key(data, "tr-TR", compiled.locale_files("tr-TR")) != compiled.key(data, "en-US", files)

@@ -11,8 +11,9 @@ so the engine is not asked again for the same bytes.
 
 The form is kept in the user cache folder as `compiled-<key>.marshal`, the key digesting the
 style's bytes, the locale and the bytes of the locale files the engine reads for it, and the
-engine's code (every module of avimcite.csl, by size and modification time): a changed
-style, locale file or avimcite builds a new form. Nothing rendered from user data is kept.
+engine's code (Python's version, every module of avimcite.csl and of citeproc-py, by size
+and modification time): a changed style, locale file, avimcite or citeproc-py builds a new
+form. Nothing rendered from user data is kept.
 The file is read only from a folder that is the user's own and only whole (avimcite.cache).
 """
 
@@ -33,11 +34,22 @@ def _version() -> int:
 
 
 def _code_digest(h) -> None:
-    with os.scandir(_HERE) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                st = entry.stat()
-                h.update(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    """The code a form was built and verified with: Python's version, and every module of
+    avimcite.csl and of the installed citeproc-py (the engine's base) by name, size and
+    modification time."""
+    import sys
+
+    from avimcite.paths import package_dir
+
+    h.update(sys.version.encode() + b"\0")
+    for folder in (_HERE, str(package_dir("citeproc") or "")):
+        if not folder:
+            continue
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    h.update(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
 
 
 def key(style_bytes: bytes, locale: str, locale_files: list[str]) -> str | None:
