@@ -28,6 +28,7 @@ from __future__ import annotations
 
 FORM_VERSION = 8
 
+from avimcite.csl.itemdata import _DATE_VARIABLES, _NAME_VARIABLES  # noqa: E402 - CSL's name and date variables
 from avimcite.csl.marks import MERGED as _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
 
 
@@ -38,15 +39,6 @@ class Refuse(Exception):
 _SEAM = ".,;:!?"
 _NOT_PLAIN = set("\"'‘‚‛„‟«»‹›「」『』<>&*_`[]{}\\\n\t\r\u00a0\u202f\u2009\u200b")
 _END_MARKS = set(".,;:!?-–—/…")
-
-NAME_VARIABLES = frozenset({"author", "chair", "collection-editor", "compiler", "composer", "container-author",
-                            "contributor", "curator", "director", "editor", "editor-translator", "editorial-director",
-                            "executive-producer", "guest", "host", "illustrator", "interviewer", "narrator", "organizer",
-                            "original-author", "performer", "producer", "recipient", "reviewed-author", "script-writer",
-                            "series-creator", "translator", "commenter"})  # fmt: skip
-DATE_VARIABLES = frozenset({"accessed", "available-date", "event-date", "issued", "original-date", "submitted",
-                            "locator-date", "publication-date"})  # fmt: skip
-
 
 def _plain(text: str) -> str:
     """`text` if the compiled form prints it as the engine does, else Refuse. Rich text,
@@ -268,9 +260,9 @@ class _Render:
         if name == "citation-number":
             raise Refuse  # not a variable of the item for the engine's condition
         value = self.item.get(name)
-        if name in DATE_VARIABLES:
+        if name in _DATE_VARIABLES:
             return isinstance(value, dict) and bool(value.get("date-parts") or value.get("literal") or value.get("raw"))
-        if name in NAME_VARIABLES:
+        if name in _NAME_VARIABLES:
             return bool(value)
         return value not in (None, "", [])
 
@@ -452,9 +444,9 @@ class _Render:
                 inverted.append(False)
                 continue
             family, given = person.get("family"), person.get("given")
-            if not isinstance(family, str) or not family or not _NAME_PART.match(family):
+            if not _name_part(family):
                 raise Refuse
-            if given is not None and (not isinstance(given, str) or not _NAME_PART.match(given)):
+            if given is not None and not _name_part(given):
                 raise Refuse
             if form == "short" or not given:
                 texts.append(family)
@@ -610,23 +602,15 @@ def _singular_number(value: str) -> bool:
     return head.isdigit() and head.isascii() and (not tail or (tail.isdigit() and tail.isascii()))
 
 
-class _NamePart:
-    """A name part the compiled form initializes as the engine does: letters, one space or
-    hyphen between words (the engine's initials of other names are its own)."""
-
-    @staticmethod
-    def match(text: str) -> bool:
-        if not text or text != text.strip() or "  " in text or "--" in text:
+def _name_part(text) -> bool:
+    """A name part the compiled form initializes as the engine does: capitalised words of
+    letters, one space or hyphen between them (other names are the engine's)."""
+    if not isinstance(text, str) or not text or text != text.strip() or "  " in text or "--" in text:
+        return False
+    for word in text.replace("-", " ").split(" "):
+        if not word or not word.isalpha() or not word[0].isupper() or (len(word) > 1 and not word[1:].islower()):
             return False
-        for word in text.replace("-", " ").split(" "):
-            if not word or not word.isalpha():
-                return False
-            if not word[0].isupper() or not word[1:].islower() and len(word) > 1:
-                return False
-        return True
-
-
-_NAME_PART = _NamePart()
+    return True
 
 
 # --- joining pieces -------------------------------------------------------------------------
