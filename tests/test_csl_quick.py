@@ -30,7 +30,7 @@ STYLES = ["apa", "chicago-author-date", "springer-basic-author-date", "modern-la
           "american-sociological-association", "elsevier-harvard", "law-and-society-review", "world-politics",
           "universidad-de-leon-harvard", "european-journal-of-political-research", "swedish-legal",
           "istanbul-universitesi-sosyal-bilimler-enstitusu", "apa-tr", "ieee", "nlm-citation-sequence",
-          "american-medical-association-10th-edition", "organization", "agora"]  # fmt: skip
+          "american-medical-association-10th-edition", "organization", "agora", "fold-and-r"]  # fmt: skip
 
 
 # titles as AVİM writes them: a question, a closing period, an apostrophe, inner quotes, and mixed case

@@ -26,7 +26,7 @@ shipped and synthetic catalogues in many styles.
 
 from __future__ import annotations
 
-FORM_VERSION = 8
+FORM_VERSION = 9
 
 from avimcite.csl.itemdata import _DATE_VARIABLES, _NAME_VARIABLES  # noqa: E402 - CSL's name and date variables
 from avimcite.csl.marks import MERGED as _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
@@ -282,8 +282,8 @@ class _Render:
                 return None
         elif attrs.get("text-case") or attrs.get("strip-periods") == "true":
             raise Refuse  # text-case over several pieces
-        if attrs.get("display"):
-            raise Refuse
+        if attrs.get("display") or attrs.get("quotes") == "false":
+            raise Refuse  # display; an explicit quotes="false" turns a field's own quotes inner in the engine
         decorated = any(k in attrs for k in ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align"))
         return (attrs.get("prefix", ""), content, attrs.get("suffix", ""), attrs.get("quotes") == "true", decorated)
 
