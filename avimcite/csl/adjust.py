@@ -136,7 +136,7 @@ def ending_in_number(string_module, output, mark: str):
 
 def _merged(left: str, right: str) -> str | None:
     """What two marks that meet print (citeproc-js's LtoR_MAP, avimcite.csl.fixes._MERGED)."""
-    from avimcite.csl.fixes import _MERGED
+    from avimcite.csl.marks import MERGED as _MERGED
 
     return _MERGED.get(left, {}).get(right)
 

@@ -1240,8 +1240,6 @@ def _collapse_numbers(layout, cites, citation_element):
     cites 3 to 5), any other number after a number as seen; checkLast makes the last seen
     number of each run of numbers a successor. A successor is joined with the layout's
     delimiter, a seen number or one after text with the cite's delimiter."""
-    from avimcite.csl._citeproc.string import String
-
     delimiter = layout.get("delimiter", "")
     after_collapse = citation_element.get("after-collapse-delimiter")
     try:

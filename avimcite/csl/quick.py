@@ -454,7 +454,7 @@ class _Render:
                 continue
             initialize_with = opt("initialize-with")
             if initialize_with is not None:
-                from avimcite.csl.fixes import initialize_given
+                from avimcite.csl.initials import initialize_given
 
                 if not self.form["initialize_with_hyphen"]:
                     given = given.replace("-", " ")  # as the engine's Name.initialize

@@ -374,7 +374,7 @@ def apply_case(text: str, case: str, turkish: bool = False) -> str:
 
 # --- the output (citeproc-js's flip-flop of decorations and CSL.Output.Queue.adjust) ----
 
-from avimcite.csl.fixes import _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
+from avimcite.csl.marks import MERGED as _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
 _SWAP_IN = ".,!?"
 _SWAP_OUT = ",;:"
 
