@@ -478,9 +478,9 @@ def assign_positions(clusters: list[list[dict]], near_note_distance: int, notes:
             track["previous"] = {"note": note, "keys": [c["id"] for c in cluster], "cites": list(cluster)}
 
 
-# citeproc-js's ROMANESQUE letters (CSL.STARTSWITH_ROMANESQUE_REGEXP, ENDSWITH_...: fixes._ROMANESQUE),
+# citeproc-js's ROMANESQUE letters (CSL.STARTSWITH_ROMANESQUE_REGEXP, ENDSWITH_...: initials._ROMANESQUE),
 # with "&" (and ".;:" at the end); no digits
-from avimcite.csl.fixes import _ROMANESQUE  # noqa: E402
+from avimcite.csl.initials import _ROMANESQUE  # noqa: E402
 
 _ROMANESQUE_END = rx.compile(f"[.;:&{_ROMANESQUE}]$")
 _ROMANESQUE_START = rx.compile(f"^[&{_ROMANESQUE}]")

@@ -1683,7 +1683,7 @@ def forked_map(func, values: list, weights: list[int] | None = None) -> list:
     return first + result
 
 
-from avimcite.csl.initials import _ROMANESQUE, initialize_given  # noqa: E402,F401 - _ROMANESQUE for clusters
+from avimcite.csl.initials import initialize_given  # noqa: E402 - citeproc-js's initials (Name.initialize below)
 
 
 def _initials_as_citeproc_js(model) -> None:
