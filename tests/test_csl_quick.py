@@ -252,3 +252,38 @@ def test_the_key_changes_with_the_engine_code_and_its_base(tmp_path, monkeypatch
     assert compiled.key(data, "en-US", files) != before
     assert compiled.key(data + b" ", "en-US", files) != compiled.key(data, "en-US", files)
     assert compiled.key(data, "tr-TR", compiled.locale_files("tr-TR")) != compiled.key(data, "en-US", files)
+
+
+FUZZ_WORDS = ["ARMENIA", "Peace", "the", "of", "Türkiye’nin", "İSTANBUL", "ısı", "and", "“FROZEN”", "Kafkasya", "NEDEN",
+              "a", "review", "2023", "II", "1915", "—", "-", "South:", "Caucasus,", "(AVİM)", "USA", "U.S.", "e-mail",
+              "Ömer", "çağ", "İnceleme", "What", "Is", "To", "Jr.", "vs.", "%", "&", "A/B", "+", "10.5"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["apa", "chicago-author-date", "springer-basic-author-date"])
+def test_random_titles_and_given_names(name, items):
+    """Titles drawn from words AVİM's titles hold (cases, Turkish letters, quotes, marks, "Jr.",
+    "U.S.", "&") and given names with hyphens and initials: what the form accepts prints as the
+    engine prints it."""
+    import random
+
+    rng = random.Random(2026)
+    drawn = []
+    for n in range(60):
+        item = dict(rng.choice(items), id=f"fuzz{n}")
+        item["title"] = " ".join(rng.choice(FUZZ_WORDS) for _ in range(rng.randint(1, 7))) + rng.choice(["", "", "?", ".", "!", ":"])
+        if item.get("author") and "given" in item["author"][0] and n % 4 == 0:
+            item["author"] = [dict(item["author"][0], given=rng.choice(["Jean-Paul", "Ayşe Nur", "İlter", "Işıl", "Ö."]))]
+        drawn.append(item)
+    style = resolve_style(name)
+    locale = style_locale(style, None)
+    form = compiler.compile_and_verify(style, locale)
+    accepted = 0
+    for mode in form["layouts"]:
+        for item in drawn:
+            try:
+                mine = quick.render(form, item, mode)
+            except quick.Refuse:
+                continue
+            accepted += 1
+            assert mine == _engine_text(style, locale, item, mode), (name, mode, item["title"])
+    assert accepted > len(drawn) // 2
