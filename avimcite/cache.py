@@ -200,24 +200,14 @@ def _record(value) -> bytes:
 def load_keys(cache_dir: Path, key: str, ids: list[str]) -> dict[str, str] | None:
     """The cached citation keys of the posts `ids`, or None unless the cache is intact
     and holds exactly those ids."""
-    try:
-        raw = read_private(_file(cache_dir, "keys", key))
-        if raw is None:
-            return None
-        data = memoryview(raw)
-        if _checksum(data[_SUM:]) != data[:_SUM]:
-            return None
-        written_for, keys = marshal.loads(data[_SUM:])
-        if written_for != key or not isinstance(keys, dict) or len(keys) != len(ids) or not all(map(keys.__contains__, ids)):
-            return None
-        return keys
-    except Exception:  # noqa: BLE001
+    keys = read_marshal(_file(cache_dir, "keys", key), key)
+    if not isinstance(keys, dict) or len(keys) != len(ids) or not all(map(keys.__contains__, ids)):
         return None
+    return keys
 
 
 def save_keys(cache_dir: Path, key: str, keys: dict[str, str]) -> None:
-    blob = marshal.dumps((key, keys))
-    _save(cache_dir, "keys", key, [_checksum(blob), blob])
+    save_marshal(cache_dir, "keys", key, keys)
 
 
 def _save(cache_dir: Path, kind: str, key: str, chunks) -> None:
