@@ -53,9 +53,12 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
 
 
 def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, accessed: date):
-    """A single post's citation or bibliography entry in plain text from the style's compiled
-    form (avimcite.csl.quick: no lxml, no citeproc-py), or None when there is no verified form
-    for these bytes yet or the compiled form does not render this post (the engine does)."""
+    """(lines, build) for a single post in plain text. lines: its citation, entry or both from
+    the style's compiled form (avimcite.csl.quick: no lxml, no citeproc-py), or None when no
+    verified form is kept for these bytes or the form does not render this post (the engine
+    does). build: None, or, when no form is kept for these bytes at all, what builds, verifies
+    and keeps one: called after the engine has rendered, so a later first citation renders
+    from the form."""
     from avimcite.csl import compiled, quick
     from avimcite.csl.mapping import post_to_csl
     from avimcite.csl.styles import resolve_style, style_locale
@@ -64,41 +67,34 @@ def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, a
     data = check_style_file(style.path)
     locale = style_locale(style, locale)
     form_key = compiled.key(data, locale, compiled.locale_files(locale))
-    form = compiled.load(form_key) if form_key else None
-    if not form:
-        return None
+    if form_key is None:
+        return None, None
+    form = compiled.load(form_key)
+    if form is None:
+        return None, lambda: _build_form(style, locale, form_key)
+    if form is False:  # kept as failed: the engine renders this style
+        return None, None
     item = post_to_csl(post, key, accessed)
     try:
         citations = [quick.render(form, item, "citation")] if mode in ("citation", "both") else []
         bibliography = [quick.render(form, item, "bibliography")] if mode in ("bibliography", "both") else []
     except Exception:  # noqa: BLE001 - Refuse, or a form this code cannot read: the engine renders
-        return None
+        return None, None
     lines = CiteLines(citations + ([""] if mode == "both" else []) + bibliography)
     lines.citations, lines.bibliography = citations, bibliography
-    return lines
+    return lines, None
 
 
-def compile_style(style_name: str, locale: str | None) -> None:
-    """Build, verify and keep the style's compiled form if none is kept for its bytes (after
-    the engine rendered with it: a later first citation renders from the form)."""
+def _build_form(style, locale: str, form_key: str) -> None:
+    """Build, verify and keep the compiled form for `form_key`, where it can be kept (a cache
+    folder others can write to keeps nothing: it would be built again at every cite)."""
+    from avimcite.cache import make_private_dir
     from avimcite.csl import compiled
-    from avimcite.csl.styles import resolve_style, style_locale
+    from avimcite.csl.compiler import compile_and_verify
+    from avimcite.paths import user_cache_dir
 
-    style = resolve_style(style_name)
-    locale = style_locale(style, locale)
-    try:
-        data = style.path.read_bytes()
-    except OSError:
-        return
-    form_key = compiled.key(data, locale, compiled.locale_files(locale))
-    if form_key and compiled.load(form_key) is None:
-        from avimcite.cache import make_private_dir
-        from avimcite.paths import user_cache_dir
-
-        if make_private_dir(user_cache_dir()):  # else it could not be kept, and would be built at every cite
-            from avimcite.csl.compiler import compile_and_verify
-
-            compiled.save(form_key, compile_and_verify(style, locale) or False)
+    if make_private_dir(user_cache_dir()):
+        compiled.save(form_key, compile_and_verify(style, locale) or False)
 
 
 def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:

@@ -395,11 +395,11 @@ def cite(ids, style: str, locale: Optional[str], mode: Optional[str], accessed: 
         keys = state.keys(giving=posts)
         # one post in plain text: from the style's compiled form when it renders it
         quick = fmt == "text" and not json_ and len({p.id for p in posts}) == 1
-        lines = citing.cite_quick(posts[0], keys[posts[0].id], style, locale, mode, when) if quick else None
+        lines, build = citing.cite_quick(posts[0], keys[posts[0].id], style, locale, mode, when) if quick else (None, None)
         if lines is None:
             lines = citing.cite_csl(posts, keys, style, locale, mode, fmt, when)
-            if quick and not getattr(lines, "error", None):
-                citing.compile_style(style, locale)
+            if build is not None and not getattr(lines, "error", None):
+                build()
     if json_:
         cited = [[post_id] for post_id in dict.fromkeys(p.id for p in posts)]  # one citation per post (cite_csl)
         _write_cite_json(style, mode, fmt, cited, [] if house else lines.citations, lines if house else lines.bibliography)
