@@ -37,6 +37,7 @@ class Refuse(Exception):
 
 
 _SEAM = ".,;:!?"
+DECORATIONS = frozenset({"font-style", "font-variant", "font-weight", "text-decoration", "vertical-align"})
 _NOT_PLAIN = set("\"'‘‚‛„‟«»‹›「」『』<>&*_`[]{}\\\n\t\r\u00a0\u202f\u2009\u200b")
 _END_MARKS = set(".,;:!?-–—/…")
 
@@ -161,10 +162,10 @@ class _Render:
                 name = attrs["variable"]
                 if name == "citation-number":
                     return self.wrap(attrs, "1"), True, True, None
-                if name in ("year-suffix", "locator", "first-reference-note-number", "citation-label", "citation-key"):
-                    if name in ("year-suffix", "first-reference-note-number", "locator"):
-                        return None, name != "year-suffix", False, None
+                if name in ("citation-label", "citation-key"):
                     raise Refuse
+                if name in ("year-suffix", "first-reference-note-number", "locator"):  # empty for one item alone
+                    return None, name != "year-suffix", False, None
                 value = self.text_value(name, attrs.get("form"))
                 if not value:
                     return None, True, False, None
@@ -189,7 +190,7 @@ class _Render:
             return piece, True, piece is not None, None
         if tag == "number":
             name = attrs["variable"]
-            value = self.text_value(name, None) if name not in ("locator",) else ""
+            value = self.text_value(name, None) if name != "locator" else ""
             if not value:
                 return None, True, False, None
             if not (value.isdigit() and value.isascii()) or value != str(int(value)):
@@ -253,12 +254,10 @@ class _Render:
     def has(self, name: str) -> bool:
         if name in self.suppressed:
             return False
-        if name in ("locator", "year-suffix", "first-reference-note-number", "citation-label", "citation-key"):
-            if name in ("citation-label", "citation-key"):
-                raise Refuse
+        if name in ("citation-label", "citation-key", "citation-number"):
+            raise Refuse  # the engine's (citation-number is no variable of the item for its condition)
+        if name in ("locator", "year-suffix", "first-reference-note-number"):
             return False
-        if name == "citation-number":
-            raise Refuse  # not a variable of the item for the engine's condition
         value = self.item.get(name)
         if name in _DATE_VARIABLES:
             return isinstance(value, dict) and bool(value.get("date-parts") or value.get("literal") or value.get("raw"))
@@ -284,7 +283,7 @@ class _Render:
             raise Refuse  # text-case over several pieces
         if attrs.get("display") or attrs.get("quotes") == "false":
             raise Refuse  # display; an explicit quotes="false" turns a field's own quotes inner in the engine
-        decorated = any(k in attrs for k in ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align"))
+        decorated = not DECORATIONS.isdisjoint(attrs)
         return (attrs.get("prefix", ""), content, attrs.get("suffix", ""), attrs.get("quotes") == "true", decorated)
 
     def case(self, text: str, case: str | None, term: bool, language: str | None = "item") -> str:
@@ -307,20 +306,14 @@ class _Render:
         """A cs:label: the term of its variable (the label of an empty variable prints too,
         as in citeproc-js; the group rule decides), or in a cs:names the role's term."""
         name = attrs.get("variable")
+        plural = count is not None and count > 1
         if count is None:
             if name == "locator":
-                name, plural = "page", False  # no locator: the engine prints the page term, singular
+                name = "page"  # no locator: the engine prints the page term, singular
             else:
                 value = self.item.get(name)
-                if value in (None, ""):
-                    plural = False
-                else:
-                    value = str(value)
-                    if name.startswith("number-of") or not _singular_number(value):
-                        raise Refuse
-                    plural = False
-        else:
-            plural = count > 1
+                if value not in (None, "") and (name.startswith("number-of") or not _singular_number(str(value))):
+                    raise Refuse  # a plural, or a number the engine counts otherwise
         option = attrs.get("plural", "contextual")
         plural = option == "always" or (option == "contextual" and plural)
         text = self.term(name, attrs.get("form", "long"), plural)
@@ -376,8 +369,7 @@ class _Render:
                         raise Refuse
                     piece, _, ok, _ = self._names(child[1], name_el, et_al_el, label_el, None)
                     if piece is not None:
-                        for v in child[1].get("variable", "").split():
-                            self.suppressed.add(v)
+                        self.suppress_from(child)
                         return self.wrap(attrs, ("", [piece])), True, True, None
                     continue
                 if child[0] == "choose" or (child[0] == "text" and ("term" in child[1] or "value" in child[1])):
@@ -393,7 +385,7 @@ class _Render:
         tag, attrs = node[0], node[1]
         if tag == "text" and "variable" in attrs:
             self.suppressed.add(attrs["variable"])
-        elif tag in ("names",):
+        elif tag == "names":
             self.suppressed.update(attrs.get("variable", "").split())
         elif tag == "date" or tag == "number":
             self.suppressed.add(attrs["variable"])
@@ -489,10 +481,8 @@ class _Render:
             if et_al_el is not None:
                 et_attrs = et_al_el[1]
                 et_term = et_attrs.get("term", "et-al")
-                if set(et_attrs) - {"term", "font-style", "font-variant", "font-weight", "text-decoration", "vertical-align"}:
-                    raise Refuse
-                if any(k in et_attrs for k in ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")):
-                    raise Refuse
+                if set(et_attrs) - {"term"}:
+                    raise Refuse  # a decorated et-al: the engine's
             word = self.term(et_term)
             if word:
                 precedes = opt("delimiter-precedes-et-al", "contextual")
@@ -570,13 +560,12 @@ class _Render:
                     raise Refuse
             else:
                 raise Refuse
-            if set(part) - {"name", "form", "prefix", "suffix", "text-case", "strip-periods", "font-style", "font-variant",
-                            "font-weight", "text-decoration", "vertical-align"}:  # fmt: skip
+            if set(part) - {"name", "form", "prefix", "suffix", "text-case", "strip-periods"} - DECORATIONS:
                 raise Refuse
             text = self.case(text, part.get("text-case"), False, None)
             if part.get("strip-periods") == "true":
                 text = text.replace(".", "")
-            decorated = any(k in part for k in ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align"))
+            decorated = not DECORATIONS.isdisjoint(part)
             pieces.append((part.get("prefix", ""), text, part.get("suffix", ""), False, decorated))
         if not pieces:
             return None
@@ -652,7 +641,7 @@ def _flatten(piece, quotes: tuple[str, str]) -> str:
     else:
         delimiter, pieces = content
         text = ""
-        for i, sub in enumerate(pieces):
+        for sub in pieces:
             part = _flatten(sub, quotes)
             if not part:
                 continue
@@ -708,45 +697,54 @@ def render(form: dict, item: dict, mode: str) -> str:
         out, _, _, _ = state.children(layout, None)
         piece = (attrs.get("prefix", ""), ("", out), attrs.get("suffix", ""), False, False)
     text = _flatten(piece, form["quotes"])
+    if "'" in text or _nests_parentheses(text) or (text[:1].isalpha() and text[:1].islower()):
+        # a straight apostrophe of the style or locale ("l'adresse"), parentheses inside
+        # parentheses (avimcite.csl.braces), a term opening an entry (capitalised): the engine's
+        raise Refuse
+    if form["quotes"][1] in text:
+        text = _marks_at_closing_quotes(text, form["quotes"][1], form["punctuation_in_quote"])
+    return " ".join(text.split())
+
+
+def _nests_parentheses(text: str) -> bool:
+    """Parentheses inside parentheses, or unbalanced ones."""
     depth = 0
-    for c in text:  # parentheses inside parentheses: the engine's (avimcite.csl.braces)
+    for c in text:
         if c == "(":
             depth += 1
             if depth > 1:
-                raise Refuse
+                return True
         elif c == ")":
             depth -= 1
             if depth < 0:
-                raise Refuse
-    if "'" in text:
-        raise Refuse  # a straight apostrophe of the style or locale ("l'adresse"): the engine's
-    if depth or (text[:1].isalpha() and text[:1].islower()):
-        raise Refuse  # a term opening an entry: the engine capitalises it
-    close = form["quotes"][1]
-    if close in text:
-        out, i = [], 0
-        while True:
-            j = text.find(close, i)
-            if j < 0:
-                out.append(text[i:])
-                break
-            after = text[j + len(close) : j + len(close) + 1]
-            k = j - 1
-            while k > i and text[k] in " \u00a0\u202f":  # « TITLE ? »: the mark before the spaces
-                k -= 1
-            before = text[k : k + 1] if k >= i else ""
-            merged = _MERGED.get(before, {}).get(after) if before in _SEAM and after in _SEAM else None
-            drops = after in _SEAM and before in _SEAM and (before == after or merged == before)
-            if after in (".", ",") and form["punctuation_in_quote"]:
-                # “TITLE?” then "." prints “TITLE?”; "TITLE" then "." prints “TITLE.”
-                out.append(text[i:j] + ("" if drops else after) + close)
-                i = j + len(close) + 1
-                continue
-            if drops:  # « TITLE ? » then "." prints « TITLE ? »
-                out.append(text[i : j + len(close)])
-                i = j + len(close) + 1
-                continue
-            out.append(text[i : j + len(close)])
-            i = j + len(close)
-        text = "".join(out)
-    return " ".join(text.split())
+                return True
+    return depth != 0
+
+
+def _marks_at_closing_quotes(text: str, close: str, punctuation_in_quote: bool) -> str:
+    """A mark after a closing quote, as the engine prints it: with punctuation-in-quote a "."
+    or "," goes in (“TITLE.”) unless it merges with the mark already there (“TITLE?”); without,
+    it stays out unless it merges (« TITLE ? » then "." prints « TITLE ? »)."""
+    out, i = [], 0
+    while True:
+        j = text.find(close, i)
+        if j < 0:
+            out.append(text[i:])
+            return "".join(out)
+        end = j + len(close)
+        after = text[end : end + 1]
+        k = j - 1
+        while k > i and text[k] in " \u00a0\u202f":  # « TITLE ? »: the mark before the spaces
+            k -= 1
+        before = text[k : k + 1] if k >= i else ""
+        merged = _MERGED.get(before, {}).get(after) if before in _SEAM and after in _SEAM else None
+        drops = after in _SEAM and before in _SEAM and (before == after or merged == before)
+        if after in (".", ",") and punctuation_in_quote:
+            out.append(text[i:j] + ("" if drops else after) + close)
+            i = end + 1
+        elif drops:
+            out.append(text[i:end])
+            i = end + 1
+        else:
+            out.append(text[i:end])
+            i = end
