@@ -6,11 +6,11 @@ and the form must print the same. See docs/engine.md."""
 from __future__ import annotations
 
 from avimcite.csl.compiled import _version
+from avimcite.csl.quick import DECORATIONS as _FONT
 
 _NS = "{http://purl.org/net/xbiblio/csl}"
 
 # What the quick renderer reads, element by element; a style with anything else is not compiled.
-_FONT = {"font-style", "font-variant", "font-weight", "text-decoration", "vertical-align"}
 _AFFIX = {"prefix", "suffix"}
 _NAME_OPTIONS = {"and", "delimiter", "delimiter-precedes-last", "delimiter-precedes-et-al", "et-al-min",
                  "et-al-use-first", "et-al-use-last", "et-al-subsequent-min", "et-al-subsequent-use-first",
@@ -85,8 +85,6 @@ def build(csl) -> dict | None:
             section = root.find(_NS + mode)
             if section is None:
                 continue
-            if section.find(_NS + "sort") is not None and mode == "citation":
-                pass  # one cite alone: its sort changes nothing
             layout = section.find(_NS + "layout")
             layouts[mode] = _tree(layout, used)
             options = {}
@@ -106,7 +104,7 @@ def build(csl) -> dict | None:
                 "macro", {}, [_tree(child, used) for child in found[0] if isinstance(child.tag, str)]]  # fmt: skip
     except _NotCompiled:
         return None
-    terms = _terms(root, layouts, macros)
+    terms = _terms(root)
     dates = {}
     for form in ("text", "numeric"):
         element = root.get_date(form)
@@ -128,21 +126,11 @@ def build(csl) -> dict | None:
             "dates": dates, "quotes": [str(opening), str(closing), str(inner_open), str(inner_close)], "punctuation_in_quote": bool(punctuation_in_quote(root))}  # fmt: skip
 
 
-def _terms(root, layouts, macros) -> dict:
-    names = {"and", "et-al", "and others", "open-quote", "close-quote", "open-inner-quote", "close-inner-quote"} | {f"month-{m:02d}" for m in range(1, 13)}
-
-    def walk(node):
-        attrs = node[1]
-        if "term" in attrs:
-            names.add(attrs["term"])
-        for child in node[2]:
-            walk(child)
-
-    for node in list(layouts.values()) + list(macros.values()):
-        walk(node)
-    for locale in getattr(root, "locales", None) or []:  # labels name their variable's term
-        for term in locale.iter(_NS + "term"):
-            names.add(str(term.get("name")))
+def _terms(root) -> dict:
+    """Every term of the locales the engine reads for this style (its own cs:locale elements
+    and the locale files, in the engine's order), in each form, singular and plural, as the
+    engine looks it up (its form fallbacks included): a term no locale holds prints nothing."""
+    names = {str(term.get("name")) for locale in getattr(root, "locales", None) or [] for term in locale.iter(_NS + "term")}
     terms = {}
     for name in sorted(names):
         for form in ("long", "short", "verb", "verb-short", "symbol"):
