@@ -8,6 +8,7 @@ from pathlib import Path
 from avimcite.errors import AvimciteError, UsageError
 
 MODES = ("bibliography", "citation", "both")
+BULK_ENTRIES = 200  # from this many posts a bibliography's entries print from the style's compiled form
 
 
 def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, mode: str, fmt: str, accessed: date,
@@ -28,8 +29,11 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
             items.append(post_to_csl(post, keys[post.id], accessed))
     if clusters is not None:
         clusters = [[dict(cite, id=keys[cite["id"]]) for cite in cluster] for cluster in clusters]
+    form = None
+    if mode in ("bibliography", "both") and fmt == "text" and clusters is None and len(items) >= BULK_ENTRIES:
+        form = _bulk_form(style, locale)
     try:
-        rendered = render(items, style, locale, mode, fmt, clusters=clusters)
+        rendered = render(items, style, locale, mode, fmt, clusters=clusters, form=form)
     except AvimciteError:
         raise
     except Exception as exc:  # noqa: BLE001 - the engine's own errors, said in one line
@@ -83,6 +87,23 @@ def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, a
     lines = CiteLines(citations + ([""] if mode == "both" else []) + bibliography)
     lines.citations, lines.bibliography = citations, bibliography
     return lines, None
+
+
+def _bulk_form(style, locale: str | None) -> dict | None:
+    """The style's compiled form, verified for a bibliography of many entries, built now if
+    none is kept for these bytes (and it can be kept); or None: the engine prints every entry."""
+    from avimcite.csl import compiled
+    from avimcite.csl.styles import style_locale
+
+    locale = style_locale(style, locale)
+    form_key = compiled.key(check_style_file(style.path), locale, compiled.locale_files(locale))
+    if form_key is None:
+        return None
+    form = compiled.load(form_key)
+    if form is None:
+        _build_form(style, locale, form_key)
+        form = compiled.load(form_key)
+    return form if isinstance(form, dict) and form.get("bulk") else None
 
 
 def _build_form(style, locale: str, form_key: str) -> None:

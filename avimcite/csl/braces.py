@@ -74,6 +74,11 @@ def bibliography():
     return counting(bool(_state.get("cited")))
 
 
+def counting_now() -> bool:
+    """Are affixes being counted (each entry's parentheses depend on those before it)?"""
+    return bool(_state.get("counting"))
+
+
 @contextmanager
 def affixes(element, prefix: str, suffix: str):
     """`element` prints `prefix` and `suffix` while inside (its attributes, restored after)."""

@@ -121,7 +121,10 @@ def build(csl) -> dict | None:
     bibliography = root.find(_NS + "bibliography")
     second_field_align = bibliography is not None and bool(bibliography.get("second-field-align"))
     hyphen = str(root.get("initialize-with-hyphen", "true")).lower() != "false"
+    # the engine gives a year suffix to the first year printed unless the style prints one (avimcite.csl.fixes)
+    explicit_year_suffix = any(text.get("variable") in ("year-suffix", "citation-label") for text in root.iter(_NS + "text"))
     return {"version": _version(), "default_language": default_language, "second_field_align": second_field_align,
+            "explicit_year_suffix": explicit_year_suffix, "bulk": False,
             "initialize_with_hyphen": hyphen, "layouts": layouts, "macros": macros, "name_options": name_options, "terms": terms,
             "dates": dates, "quotes": [str(opening), str(closing), str(inner_open), str(inner_close)], "punctuation_in_quote": bool(punctuation_in_quote(root))}  # fmt: skip
 
@@ -194,6 +197,23 @@ def probes() -> list[dict]:
     return items
 
 
+def bulk_probes() -> list[dict]:
+    """The probes, with items that make a bibliography's disambiguation work: for every other
+    one, one by the same authors in the same year under another title (year suffixes a, b, c),
+    and for the others of several authors one whose second author differs (names added, given
+    names expanded in the citations)."""
+    items = probes()
+    more = []
+    for n, item in enumerate(items):
+        if n % 2 == 0:  # the others may stay apart (no year suffix)
+            more.append(dict(item, id=item["id"] + "twin", title="ANOTHER " + item["title"]))
+        authors = item.get("author") or []
+        if len(authors) > 1 and n % 2:
+            others = [dict(authors[0]), {"family": "Ertan", "given": "Esra"}] + [dict(a) for a in authors[2:]]
+            more.append(dict(item, id=item["id"] + "other", author=others))
+    return items + more
+
+
 def verify(form: dict, render_engine) -> bool:
     """Does every probe the quick renderer accepts print as the engine prints it (and does
     it accept one)? `render_engine(item, mode)` is the engine's text."""
@@ -240,6 +260,26 @@ def compile_and_verify(style, locale: str) -> dict | None:
         return out[0] if len(out) == 1 else None
 
     try:
-        return form if verify(form, render_engine) else None
+        if not verify(form, render_engine):
+            return None
     except Exception:  # noqa: BLE001 - verification failed to run: no form
         return None
+    try:
+        form["bulk"] = verify_bulk(form, style, locale)
+    except Exception:  # noqa: BLE001 - not verified for many entries: the engine prints them
+        form["bulk"] = False
+    return form
+
+
+def verify_bulk(form: dict, style, locale: str) -> bool:
+    """Does a bibliography of the bulk probes print the same when the compiled form prints
+    the entries it renders (given the engine's citation-numbers, year suffixes and
+    disambiguation) as when the engine prints them all, and does the form print some?"""
+    from avimcite.csl import engine
+
+    items = bulk_probes()
+    plain = engine.render(items, style, locale, "bibliography", "text")
+    if plain.failures or not plain.bibliography:
+        return False
+    mine = engine.render(items, style, locale, "bibliography", "text", form=dict(form, bulk=True))
+    return mine.bibliography == plain.bibliography and mine.quick_entries > 0

@@ -21,7 +21,7 @@ from avimcite.csl.lazyre import LazyPattern as _lazy_re  # speed only: compiled 
 class Rendered:
     """One render's output. (A plain class: `dataclasses` and its generated code cost at every start.)"""
 
-    __slots__ = ("citations", "bibliography", "failures", "errors", "states", "keys")
+    __slots__ = ("citations", "bibliography", "failures", "errors", "states", "keys", "quick_entries")
 
     def __init__(self) -> None:
         self.citations: list[str] = []
@@ -30,6 +30,7 @@ class Rendered:
         self.errors: list = []  # the RenderError of each failure, in order
         self.states: list = []  # per cluster, what each cite was given (clusters.render_clusters)
         self.keys: list[str] = []  # the registered items' ids in the bibliography's order (its entries' ids)
+        self.quick_entries = 0  # entries printed from the style's compiled form (`form`; the others by the engine)
 
 
 _CSL_ONLY = ("custom", "citation-key")
@@ -87,7 +88,8 @@ def _engine_items(items: list[dict], escape=None, html: bool = False) -> list[di
 
 def render(items: list[dict], style: Style, locale: str | None = None, mode: str = "bibliography", fmt: str = "text",
            *, clusters: list[list[dict]] | None = None, notes: list | None = None, document: bool = True,
-           register: list[str] | None = None, one_line: bool = True, registered_first: bool = True) -> Rendered:  # fmt: skip
+           register: list[str] | None = None, one_line: bool = True, registered_first: bool = True,
+           form: dict | None = None) -> Rendered:  # fmt: skip
     """Citations (one per cluster; without clusters one per item, each cited alone) and the
     bibliography. An entry or citation the engine cannot render is left out and recorded in
     `failures`/`errors` (a RenderError naming the item and the CSL element); the others print.
@@ -101,19 +103,23 @@ def render(items: list[dict], style: Style, locale: str | None = None, mode: str
     items are registered before the first cluster, as the reference harness runs citeproc-js
     (updateItems, then processCitationCluster note by note), false: each at its first cite
     (citeproc-js's test runner for CITATIONS), which the disambiguation sees
-    (clusters.registry_first_notes)."""
+    (clusters.registry_first_notes). form: the style's compiled form verified for many
+    entries (avimcite.csl.compiler): the bibliography's entries it renders are printed from it,
+    once the engine has sorted and disambiguated (plain text, one line an entry, no
+    subsequent-author-substitute); the engine prints the others (_entries_from_form)."""
     from avimcite.csl import context
 
     locale = style_locale(style, locale)
 
     token = context.begin(fmt)  # this render's own state, closed whatever happens
     try:
-        return _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line, registered_first)
+        return _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line, registered_first, form)
     finally:
         context.end(token)
 
 
-def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line, registered_first=True) -> Rendered:
+def _render(items, style, locale, mode, fmt, clusters, notes, document, register, one_line, registered_first=True,
+            form=None) -> Rendered:  # fmt: skip
     from avimcite.csl import braces, budget, clusters as clustering, fixes as citeproc_fixes, markup, richtext, stylefacts
     from avimcite.csl._citeproc import CitationStylesBibliography, CitationStylesStyle
     from avimcite.csl._citeproc.source.json import CiteProcJSON
@@ -170,7 +176,11 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
             result.citations = [t for t in result.citations if t is not None]
         if mode in ("bibliography", "both") and csl.has_bibliography():
             with braces.bibliography():  # nested parentheses count on from the last citation
-                result.bibliography = [_finish(_entry(e, one_line), csl, one_line) for e in bib.bibliography()]
+                if form is not None and fmt == "text" and one_line and not braces.counting_now() \
+                        and csl.root.bibliography.get("subsequent-author-substitute") is None:
+                    result.bibliography = _entries_from_form(form, csl, bib, source, items, result)
+                else:
+                    result.bibliography = [_finish(_entry(e, one_line), csl, one_line) for e in bib.bibliography()]
         seen = set()
         for key, exc in citeproc_fixes.entry_failures:
             if key not in seen:
@@ -178,6 +188,55 @@ def _render(items, style, locale, mode, fmt, clusters, notes, document, register
                 result.failures.append((key, f"{type(exc).__name__}: {str(exc)[:120]}"))
                 result.errors.append(render_error(style, key, exc))
     return result
+
+
+def _entries_from_form(form: dict, csl, bib, source, items: list[dict], result: Rendered) -> list[str]:
+    """The bibliography's entries, each printed from the compiled form where it renders the
+    entry (avimcite.csl.quick, given the citation-number, year suffix and disambiguation the
+    engine settled), the others by the engine, in one pass over them; every entry is
+    independent once sorted and disambiguated, without subsequent-author-substitute."""
+    from avimcite.csl import disambiguation, fixes as citeproc_fixes, quick
+
+    given = {str(item["id"]).lower(): item for item in reversed(items)}
+    session = disambiguation.session()
+    registry = getattr(session, "registry", None) or {}
+    ambiguous = citeproc_fixes.ambiguous_keys
+
+    def from_form(positions, _start):  # plain strings or None: a forked child renders half of a long list
+        out = []
+        for position in positions:
+            cited = bib.items[position]
+            key = cited.key
+            reference = source[key]
+            config = registry.get(key)
+            entry = quick.Entry(position + 1 if bib.keys[position] == key else cited.number,
+                                str(reference["year_suffix"]) if "year_suffix" in reference else "", key in ambiguous,
+                                max(config.names, default=0) if config is not None else 0)  # fmt: skip
+            try:
+                out.append(quick.render(form, given[key], "bibliography", entry))
+            except Exception:  # noqa: BLE001 - Refuse, or anything the form does not read: the engine's entry
+                out.append(None)
+        return out
+
+    texts: list[str | None] = citeproc_fixes.forked_map(from_form, list(range(len(bib.items))))
+    result.quick_entries = sum(text is not None for text in texts)
+    left = [i for i, text in enumerate(texts) if text is None]
+    if left:
+        everything = bib.items
+        try:
+            bib.items = [everything[i] for i in left]
+            engine_texts = bib.bibliography()
+            if len(engine_texts) == len(left):
+                for i, text in zip(left, engine_texts):
+                    texts[i] = _finish(_entry(text), csl, True)
+            else:  # an entry failed or printed nothing: one at a time, to know which
+                for i in left:
+                    bib.items = [everything[i]]
+                    one = bib.bibliography()
+                    texts[i] = _finish(_entry(one[0]), csl, True) if one else None
+        finally:
+            bib.items = everything
+    return [text for text in texts if text is not None]
 
 
 def render_error(style: Style, key: str, exc: BaseException):

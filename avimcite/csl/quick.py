@@ -26,7 +26,7 @@ shipped and synthetic catalogues in many styles.
 
 from __future__ import annotations
 
-FORM_VERSION = 9
+FORM_VERSION = 10
 
 from avimcite.csl.itemdata import _DATE_VARIABLES, _NAME_VARIABLES  # noqa: E402 - CSL's name and date variables
 from avimcite.csl.marks import MERGED as _MERGED  # noqa: E402 - citeproc-js's table of marks that meet at a seam
@@ -76,13 +76,16 @@ def _plain(text: str) -> str:
 class _Render:
     """One item rendered once: the form, the item, what has been substituted."""
 
-    __slots__ = ("form", "item", "mode", "suppressed", "terms", "lang", "label_after")
+    __slots__ = ("form", "item", "mode", "suppressed", "terms", "lang", "label_after", "entry", "pending_suffix")
 
-    def __init__(self, form: dict, item: dict, mode: str) -> None:
+    def __init__(self, form: dict, item: dict, mode: str, entry: "Entry | None" = None) -> None:
         self.form, self.item, self.mode = form, item, mode
         self.suppressed: set[str] = set()
         self.terms = form["terms"]
         self.lang = str(item.get("language") or "")
+        self.entry = entry or _ALONE
+        # a style that prints no year-suffix variable: the first year printed takes it (as the engine's fixes)
+        self.pending_suffix = self.entry.year_suffix if not form.get("explicit_year_suffix") else ""
 
     # values ------------------------------------------------------------------------------
 
@@ -161,11 +164,15 @@ class _Render:
             if "variable" in attrs:
                 name = attrs["variable"]
                 if name == "citation-number":
-                    return self.wrap(attrs, "1"), True, True, None
+                    return self.wrap(attrs, str(self.entry.number)), True, True, None
                 if name in ("citation-label", "citation-key"):
                     raise Refuse
-                if name in ("year-suffix", "first-reference-note-number", "locator"):  # empty for one item alone
-                    return None, name != "year-suffix", False, None
+                if name == "year-suffix":
+                    if not self.entry.year_suffix:  # a year suffix that is empty is no variable tried (citeproc-js)
+                        return None, False, False, None
+                    return self.wrap(attrs, self.entry.year_suffix), True, True, None  # one that prints succeeds
+                if name in ("first-reference-note-number", "locator"):  # empty for one item alone
+                    return None, True, False, None
                 value = self.text_value(name, attrs.get("form"))
                 if not value:
                     return None, True, False, None
@@ -218,6 +225,8 @@ class _Render:
                 continue
             if key == "disambiguate":  # a test only when "true"; one item alone is never ambiguous
                 if value == "true":
+                    if self.entry.ambiguous:
+                        raise Refuse  # the engine counts the tests that hold (avimcite.csl.disambiguation)
                     results.append(False)
                 continue
             for name in value.split():
@@ -256,7 +265,9 @@ class _Render:
             return False
         if name in ("citation-label", "citation-key", "citation-number"):
             raise Refuse  # the engine's (citation-number is no variable of the item for its condition)
-        if name in ("locator", "year-suffix", "first-reference-note-number"):
+        if name == "year-suffix":
+            return bool(self.entry.year_suffix)
+        if name in ("locator", "first-reference-note-number"):
             return False
         value = self.item.get(name)
         if name in _DATE_VARIABLES:
@@ -418,6 +429,8 @@ class _Render:
             raise Refuse  # et-al-use-first="0": the engine's
         if cut and opt("et-al-use-last", "false") == "true":
             raise Refuse
+        if cut and self.entry.names_requested > use_first:
+            raise Refuse  # the disambiguation showed more names in the citation: the engine's entry keeps them
         shown = people[:use_first] if cut else people
         sort_order = opt("name-as-sort-order")
         sort_sep = opt("sort-separator", ", ")
@@ -544,6 +557,14 @@ class _Render:
             part_name = part.get("name")
             if part_name == "year":
                 text = str(year) if part.get("form", "long") == "long" else str(year)[-2:]
+                if self.pending_suffix:
+                    # after the mark a date's delimiter starts with ("23.07.2020.a"); the year
+                    # part's own affixes and formatting around the suffix are the engine's
+                    if part.get("prefix") or part.get("suffix") or part.get("text-case") or not DECORATIONS.isdisjoint(part) \
+                            or (form and attrs.get("delimiter")):
+                        raise Refuse
+                    mark = delimiter[:1] if delimiter[:1] in _SEAM else ""
+                    text, self.pending_suffix = text + mark + self.pending_suffix, ""
             elif part_name == "month":
                 if month is None:
                     continue
@@ -663,15 +684,33 @@ def _flatten(piece, quotes: tuple[str, str]) -> str:
     return text
 
 
-def render(form: dict, item: dict, mode: str) -> str:
+class Entry:
+    """What a bibliography of many items gives one entry, from the engine's sort and
+    disambiguation (avimcite.csl.engine): its citation-number, its year suffix, whether its
+    cites were ambiguous (a disambiguate="true" test), and the most names the disambiguation
+    asked its citation to show."""
+
+    __slots__ = ("number", "year_suffix", "ambiguous", "names_requested")
+
+    def __init__(self, number: int = 1, year_suffix: str = "", ambiguous: bool = False, names_requested: int = 0) -> None:
+        self.number, self.year_suffix, self.ambiguous, self.names_requested = number, year_suffix, ambiguous, names_requested
+
+
+_ALONE = Entry()  # one item cited alone
+
+
+def render(form: dict, item: dict, mode: str, entry: Entry | None = None) -> str:
     """One item, cited alone (mode "citation") or its bibliography entry, as plain text; or
-    Refuse."""
+    Refuse. `entry`: the entry's place in a bibliography of many items (mode
+    "bibliography"; a form verified for it, form["bulk"])."""
     layout = form["layouts"].get(mode)
     if layout is None:
         raise Refuse
+    if entry is not None and (mode != "bibliography" or not form.get("bulk")):
+        raise Refuse
     from avimcite.csl.itemdata import prepare
 
-    state = _Render(form, prepare(item), mode)
+    state = _Render(form, prepare(item), mode, entry)
     attrs = layout[1]
     if mode == "bibliography" and form.get("second_field_align"):
         # the first field that prints is set apart from the rest by a space (as the engine's
