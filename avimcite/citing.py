@@ -101,12 +101,21 @@ def _bulk_form(style, locale: str | None) -> dict | None:
         return None
     form = compiled.load(form_key)
     if form is None:
-        _build_form(style, locale, form_key)
+        _build_form(style, locale, form_key, bulk=True)
         form = compiled.load(form_key)
+    elif isinstance(form, dict) and form.get("bulk") is None:  # built for a first citation: not yet verified for this
+        from avimcite.cache import make_private_dir
+        from avimcite.csl.compiler import verify_bulk
+        from avimcite.paths import user_cache_dir
+
+        if not make_private_dir(user_cache_dir()):
+            return None
+        form["bulk"] = verify_bulk(form, style, locale)
+        compiled.save(form_key, form)
     return form if isinstance(form, dict) and form.get("bulk") else None
 
 
-def _build_form(style, locale: str, form_key: str) -> None:
+def _build_form(style, locale: str, form_key: str, bulk: bool = False) -> None:
     """Build, verify and keep the compiled form for `form_key`, where it can be kept (a cache
     folder others can write to keeps nothing: it would be built again at every cite)."""
     from avimcite.cache import make_private_dir
@@ -115,7 +124,7 @@ def _build_form(style, locale: str, form_key: str) -> None:
     from avimcite.paths import user_cache_dir
 
     if make_private_dir(user_cache_dir()):
-        compiled.save(form_key, compile_and_verify(style, locale) or False)
+        compiled.save(form_key, compile_and_verify(style, locale, bulk) or False)
 
 
 def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:

@@ -63,7 +63,7 @@ def items() -> list[dict]:
 def test_a_long_bibliography_is_the_engines_entry_for_entry(name, items):
     style = resolve_style(name)
     locale = style_locale(style, None)
-    form = compiler.compile_and_verify(style, locale)
+    form = compiler.compile_and_verify(style, locale, bulk=True)
     assert form is not None and form["bulk"] != (name in SUBSTITUTING), f"{name}: bulk verification {form and form['bulk']}"
     form = dict(form, bulk=True)  # a substituting style's too: the engine still prints its entries
     alone = engine.render(items, style, None, "bibliography", "text")
@@ -82,7 +82,7 @@ def test_a_long_bibliography_is_the_engines_entry_for_entry(name, items):
 
 def test_both_modes_at_once(items):
     style = resolve_style("apa")
-    form = compiler.compile_and_verify(style, "en-US")
+    form = compiler.compile_and_verify(style, "en-US", bulk=True)
     alone = engine.render(items, style, None, "both", "text")
     mine = engine.render(items, style, None, "both", "text", form=form)
     assert (mine.citations, mine.bibliography) == (alone.citations, alone.bibliography)
@@ -111,6 +111,49 @@ def test_the_cli_prints_the_engines_bibliography(run, write_catalogue, monkeypat
     assert first.code == second.code == alone.code == 0
     assert YEAR_SUFFIX.search(alone.out)
     assert first.out == second.out == alone.out
+
+
+def test_a_form_kept_for_a_first_citation_is_verified_for_many_entries_when_first_needed(run, write_catalogue, monkeypatch):
+    """A first citation keeps a form not yet verified for long bibliographies (bulk unknown):
+    the first long bibliography verifies it once and keeps the answer; the lines stay the
+    engine's."""
+    path = write_catalogue(_posts(2 * citing.BULK_ENTRIES // 3 + 2, seed=5))
+    argv = ["--catalogue", str(path), "cite", "--all", "--style", "harvard-cite-them-right", "--accessed", "2026-06-25"]
+    single = run("cite", "2023/63", "--style", "harvard-cite-them-right", "--accessed", "2026-06-25")
+    assert single.code == 0
+    from avimcite.csl import compiled
+
+    kept = [compiled.load(p.name[len("compiled-"):-len(".marshal")]) for p in _kept()]
+    assert [form["bulk"] for form in kept] == [None]  # a first citation does not pay for the bulk probes
+    threshold = citing.BULK_ENTRIES
+    monkeypatch.setattr(citing, "BULK_ENTRIES", 10**9)
+    alone = run(*argv)
+    monkeypatch.setattr(citing, "BULK_ENTRIES", threshold)
+    verified = []
+    real = compiler.verify_bulk
+    monkeypatch.setattr(compiler, "verify_bulk", lambda *a: verified.append(a) or real(*a))
+    _forget_answers()  # else the run before answers again (the same lines)
+    first = run(*argv)
+    _forget_answers()
+    second = run(*argv)
+    assert first.code == second.code == alone.code == 0
+    assert len(verified) == 1
+    assert [compiled.load(p.name[len("compiled-"):-len(".marshal")])["bulk"] for p in _kept()] == [True]
+    assert first.out == second.out == alone.out
+
+
+def _forget_answers() -> None:
+    import os
+    import shutil
+
+    for folder in ("answers", "render"):
+        shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "avimcite" / folder, ignore_errors=True)
+
+
+def _kept() -> list[Path]:
+    import os
+
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "avimcite").glob("compiled-*.marshal"))
 
 
 def test_a_form_not_verified_for_many_entries_is_not_used_for_them(items):

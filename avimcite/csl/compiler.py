@@ -124,7 +124,7 @@ def build(csl) -> dict | None:
     # the engine gives a year suffix to the first year printed unless the style prints one (avimcite.csl.fixes)
     explicit_year_suffix = any(text.get("variable") in ("year-suffix", "citation-label") for text in root.iter(_NS + "text"))
     return {"version": _version(), "default_language": default_language, "second_field_align": second_field_align,
-            "explicit_year_suffix": explicit_year_suffix, "bulk": False,
+            "explicit_year_suffix": explicit_year_suffix, "bulk": None,
             "initialize_with_hyphen": hyphen, "layouts": layouts, "macros": macros, "name_options": name_options, "terms": terms,
             "dates": dates, "quotes": [str(opening), str(closing), str(inner_open), str(inner_close)], "punctuation_in_quote": bool(punctuation_in_quote(root))}  # fmt: skip
 
@@ -232,8 +232,10 @@ def verify(form: dict, render_engine) -> bool:
     return accepted > 0
 
 
-def compile_and_verify(style, locale: str) -> dict | None:
-    """The verified compiled form of a style (avimcite.csl.styles.Style) in a locale, or None."""
+def compile_and_verify(style, locale: str, bulk: bool = False) -> dict | None:
+    """The verified compiled form of a style (avimcite.csl.styles.Style) in a locale, or None.
+    bulk: also verified for a bibliography of many entries (form["bulk"] true or false; else
+    None, unknown: a first long bibliography verifies it, avimcite.citing)."""
     import warnings
 
     from avimcite.csl import context, engine, fixes
@@ -264,10 +266,8 @@ def compile_and_verify(style, locale: str) -> dict | None:
             return None
     except Exception:  # noqa: BLE001 - verification failed to run: no form
         return None
-    try:
+    if bulk:
         form["bulk"] = verify_bulk(form, style, locale)
-    except Exception:  # noqa: BLE001 - not verified for many entries: the engine prints them
-        form["bulk"] = False
     return form
 
 
