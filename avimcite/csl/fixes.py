@@ -1030,6 +1030,17 @@ def sort_value(value, locale):
         return (1, collation_key(text, locale))
 
 
+class _Unread(tuple):
+    """A sort key not rendered: the item is told apart from every other by a key before it
+    (Sort.keyed). Reading it is a bug, so it raises."""
+
+    def __iter__(self):
+        raise AssertionError("a sort key that was not rendered was compared")
+
+
+_UNREAD = _Unread()
+
+
 def compare_sort_keys(left, right, descending) -> int:
     """citeproc-js's compareKeys over rows of (text, comparable) keys: an empty key sorts last
     in either direction, ties stay in the order given."""
@@ -1063,27 +1074,50 @@ def _locale_aware_sorting(model) -> None:
         key_elements = self.findall("cs:key", self.nsmap)
         descending = [key.get("sort", "ascending").lower() == "descending" for key in key_elements]
 
-        def columns(chunk, _start):
-            # the sort keys of `chunk`, as plain values (a forked child sends them back)
-            out = []
-            for key in key_elements:
+        def column(key):
+            def values(chunk, _start):
+                # the sort key of each item of `chunk`, as plain values (a forked child sends them back)
                 try:
-                    column = key.sort_keys(chunk, context)
+                    out = key.sort_keys(chunk, context)
                 except Exception:  # noqa: BLE001 - one entry the engine fails on: sort the others
-                    column = []
+                    out = []
                     for one in chunk:
                         try:
-                            column.append(key.sort_keys([one], context)[0])
+                            out.append(key.sort_keys([one], context)[0])
                         except Exception as exc:  # noqa: BLE001
                             entry_failures.append((one.key, exc))
-                            column.append(None)
+                            out.append(None)
                 # as citeproc-js: a key is compared as plain text whatever the output format
                 # (an italic title sorted under "i" in HTML)
-                out.append([v if v is None or isinstance(v, int) else keystring(plain(str(v), fmt)) for v in column])
-            return [list(row) for row in zip(*out)] if out else [[] for _ in chunk]
+                return [v if v is None or isinstance(v, int) else keystring(plain(str(v), fmt)) for v in out]
 
-        rows_of_keys = forked_map(columns, list(items))
-        return descending, [[(value, sort_value(value, locale)) for value in row] for row in rows_of_keys]
+            return values
+
+        # A key is rendered only for the items that tie on every key before it (compare_sort_keys
+        # never reads further for the others): the first key for all, the next ones for the
+        # items still tied. Ties are grouped by what compare_sort_keys compares (a number's
+        # value, a text's collation); a key holding numbers and texts both compares a number
+        # with a text by collation, so it splits no group.
+        rows = [[_UNREAD] * len(key_elements) for _ in items]
+        tied = [list(range(len(items)))]
+        for k, key in enumerate(key_elements):
+            needed = [i for group in tied for i in group]
+            if not needed:
+                break
+            for i, value in zip(needed, forked_map(column(key), [items[i] for i in needed])):
+                rows[i][k] = (value, sort_value(value, locale))
+            kinds = {rows[i][k][1][0] for i in needed if rows[i][k][1] is not None}
+            if len(kinds) > 1:
+                continue
+            split = []
+            for group in tied:
+                by_value: dict = {}
+                for i in group:
+                    comparable = rows[i][k][1]
+                    by_value.setdefault(None if comparable is None else comparable[:2], []).append(i)
+                split.extend(members for members in by_value.values() if len(members) > 1)
+            tied = split
+        return descending, rows
 
     def sort(self, items, context):
         if len(items) < 2:  # citeproc-py rendered the sort macros even for a one-item citation
