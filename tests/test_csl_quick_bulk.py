@@ -168,3 +168,26 @@ def test_a_form_not_verified_for_many_entries_is_not_used_for_them(items):
     assert mine.bibliography == engine.render(items[:40], style, None, "bibliography", "text").bibliography
     with pytest.raises(quick.Refuse):
         quick.render(form, items[0], "bibliography", quick.Entry())
+
+
+def test_an_entry_that_prints_nothing_is_the_engines(tmp_path, items):
+    """A style whose entry prints only the title, and posts without one among those with one:
+    the engine decides what such an entry prints (avimcite.csl.bibliography.empty_entry), the
+    form prints no empty line in its place."""
+    path = tmp_path / "titles-only.csl"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n'
+                    '<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">'
+                    '<info><title>Titles only</title><id>titles-only</id><updated>2026-12-05T00:00:00+00:00</updated></info>'
+                    '<citation><layout><text variable="title"/></layout></citation>'
+                    '<bibliography><sort><key variable="URL"/></sort><layout><text variable="title"/></layout></bibliography>'
+                    '</style>\n', encoding="utf-8")  # fmt: skip
+    style = resolve_style(str(path))
+    form = compiler.compile_and_verify(style, "en-US", bulk=True)
+    assert form is not None and form["bulk"]
+    some = [dict(item) for item in items[:60]]
+    for item in some[::3]:
+        del item["title"]
+    alone = engine.render(some, style, "en-US", "bibliography", "text")
+    mine = engine.render(some, style, "en-US", "bibliography", "text", form=form)
+    assert mine.bibliography == alone.bibliography
+    assert 0 < mine.quick_entries < len(some)

@@ -736,6 +736,8 @@ def render(form: dict, item: dict, mode: str, entry: Entry | None = None) -> str
         out, _, _, _ = state.children(layout, None)
         piece = (attrs.get("prefix", ""), ("", out), attrs.get("suffix", ""), False, False)
     text = _flatten(piece, form["quotes"])
+    if not text.strip():
+        raise Refuse  # an entry that prints nothing: the engine's (avimcite.csl.bibliography.empty_entry)
     if "'" in text or _nests_parentheses(text) or (text[:1].isalpha() and text[:1].islower()):
         # a straight apostrophe of the style or locale ("l'adresse"), parentheses inside
         # parentheses (avimcite.csl.braces), a term opening an entry (capitalised): the engine's
