@@ -21,7 +21,7 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
     from avimcite.csl.styles import resolve_style
 
     style = resolve_style(style_name)
-    check_style_file(style.path)
+    data = check_style_file(style.path)
     items, seen = [], set()
     for post in posts:
         if post.id not in seen:  # a post cited twice is one bibliography entry
@@ -31,7 +31,7 @@ def cite_csl(posts, keys: dict[str, str], style_name: str, locale: str | None, m
         clusters = [[dict(cite, id=keys[cite["id"]]) for cite in cluster] for cluster in clusters]
     form = None
     if mode in ("bibliography", "both") and fmt == "text" and clusters is None and len(items) >= BULK_ENTRIES:
-        form = _bulk_form(style, locale)
+        form = _bulk_form(style, data, locale)
     try:
         rendered = render(items, style, locale, mode, fmt, clusters=clusters, form=form)
     except AvimciteError:
@@ -63,17 +63,14 @@ def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, a
     does). build: None, or, when no form is kept for these bytes at all, what builds, verifies
     and keeps one: called after the engine has rendered, so a later first citation renders
     from the form."""
-    from avimcite.csl import compiled, quick
+    from avimcite.csl import quick
     from avimcite.csl.mapping import post_to_csl
-    from avimcite.csl.styles import resolve_style, style_locale
+    from avimcite.csl.styles import resolve_style
 
     style = resolve_style(style_name)
-    data = check_style_file(style.path)
-    locale = style_locale(style, locale)
-    form_key = compiled.key(data, locale, compiled.locale_files(locale))
+    locale, form_key, form = _kept_form(style, check_style_file(style.path), locale)
     if form_key is None:
         return None, None
-    form = compiled.load(form_key)
     if form is None:
         return None, lambda: _build_form(style, locale, form_key)
     if form is False:  # kept as failed: the engine renders this style
@@ -89,42 +86,48 @@ def cite_quick(post, key: str, style_name: str, locale: str | None, mode: str, a
     return lines, None
 
 
-def _bulk_form(style, locale: str | None) -> dict | None:
-    """The style's compiled form, verified for a bibliography of many entries, built now if
-    none is kept for these bytes (and it can be kept); or None: the engine prints every entry."""
+def _kept_form(style, data: bytes, locale: str | None):
+    """(the locale the style renders in, its compiled form's key for these bytes or None when
+    a locale file cannot be read, the form kept under that key: a dict, False when kept as
+    failed, None when none is kept)."""
     from avimcite.csl import compiled
     from avimcite.csl.styles import style_locale
 
     locale = style_locale(style, locale)
-    form_key = compiled.key(check_style_file(style.path), locale, compiled.locale_files(locale))
+    form_key = compiled.key(data, locale, compiled.locale_files(locale))
+    return locale, form_key, compiled.load(form_key) if form_key is not None else None
+
+
+def _bulk_form(style, data: bytes, locale: str | None) -> dict | None:
+    """The style's compiled form, verified for a bibliography of many entries: built now if
+    none is kept for these bytes, verified now for many entries if a first citation kept it
+    (where it can be kept); or None: the engine prints every entry."""
+    locale, form_key, form = _kept_form(style, data, locale)
     if form_key is None:
         return None
-    form = compiled.load(form_key)
-    if form is None:
-        _build_form(style, locale, form_key, bulk=True)
-        form = compiled.load(form_key)
-    elif isinstance(form, dict) and form.get("bulk") is None:  # built for a first citation: not yet verified for this
-        from avimcite.cache import make_private_dir
-        from avimcite.csl.compiler import verify_bulk
-        from avimcite.paths import user_cache_dir
-
-        if not make_private_dir(user_cache_dir()):
-            return None
-        form["bulk"] = verify_bulk(form, style, locale)
-        compiled.save(form_key, form)
+    if form is None or (isinstance(form, dict) and form.get("bulk") is None):
+        form = _build_form(style, locale, form_key, bulk=True, form=form)
     return form if isinstance(form, dict) and form.get("bulk") else None
 
 
-def _build_form(style, locale: str, form_key: str, bulk: bool = False) -> None:
-    """Build, verify and keep the compiled form for `form_key`, where it can be kept (a cache
-    folder others can write to keeps nothing: it would be built again at every cite)."""
+def _build_form(style, locale: str, form_key: str, bulk: bool = False, form: dict | None = None):
+    """Build and verify the compiled form for `form_key` (also for many entries when `bulk`),
+    or verify a kept `form` for many entries, and keep it, where it can be kept (a cache
+    folder others can write to keeps nothing: it would be built again at every cite); the
+    form kept, else None."""
     from avimcite.cache import make_private_dir
     from avimcite.csl import compiled
-    from avimcite.csl.compiler import compile_and_verify
+    from avimcite.csl.compiler import compile_and_verify, verify_bulk
     from avimcite.paths import user_cache_dir
 
-    if make_private_dir(user_cache_dir()):
-        compiled.save(form_key, compile_and_verify(style, locale, bulk) or False)
+    if not make_private_dir(user_cache_dir()):
+        return None
+    if form is None:
+        form = compile_and_verify(style, locale, bulk) or False
+    else:
+        form["bulk"] = verify_bulk(form, style, locale)
+    compiled.save(form_key, form)
+    return form
 
 
 def read_clusters(text: str, catalogue, keys: dict[str, str], locale: str | None) -> tuple[list, list[list[dict]]]:

@@ -89,3 +89,19 @@ def write_catalogue(tmp_path):
 
 def CSL_GOLDEN(data: str, style: str, locale: str) -> list[str]:  # noqa: N802 - a constant-like helper
     return (TESTS / "data" / "csl" / "golden" / data / style / f"{locale}.txt").read_text(encoding="utf-8").splitlines()
+
+
+def kept_forms() -> list[Path]:
+    """The compiled forms (avimcite.csl.compiled) kept in this test's cache folder."""
+    import os
+
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "avimcite").glob("compiled-*.marshal"))
+
+
+def forget_answers() -> None:
+    """Empty this test's answer and render caches, so that the next run renders afresh."""
+    import os
+    import shutil
+
+    for folder in ("answers", "render"):
+        shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "avimcite" / folder, ignore_errors=True)

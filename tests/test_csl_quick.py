@@ -24,6 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from make_catalogue import make_posts  # noqa: E402
 
+from conftest import kept_forms  # noqa: E402
+
 # the bench's styles, the tuned ones, and some nobody picked (author-date, numeric, notes)
 STYLES = ["apa", "chicago-author-date", "springer-basic-author-date", "modern-language-association",
           "harvard-cite-them-right", "chicago-notes-bibliography", "emerald-harvard",
@@ -105,17 +107,13 @@ def test_in_another_locale_too(name, locale, items):
     _assert_form_agrees(name, locale, items[::3])
 
 
-def _kept() -> list[Path]:
-    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "avimcite").glob("compiled-*.marshal"))
-
-
 def test_the_cli_prints_the_same_line_from_the_form_as_from_the_engine(run):
     ids = run("list", "--ids").lines
     assert len(ids) > 20
     for style in ("apa", "springer-basic-author-date", "chicago-author-date"):
         first = run("cite", ids[0], "--style", style, "--accessed", "2026-06-25")
         assert first.code == 0
-        assert _kept(), "the first cite in a style keeps its compiled form"
+        assert kept_forms(), "the first cite in a style keeps its compiled form"
         for post_id in ids:
             quick_line = run("cite", post_id, "--style", style, "--accessed", "2026-06-25")
             engine_line = run("cite", post_id, "--style", style, "--accessed", "2026-06-25", "--json")
@@ -148,7 +146,7 @@ def test_the_form_is_used_for_its_own_bytes_only(run, tmp_path):
 
 def test_a_damaged_or_planted_form_is_not_used(run):
     good = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
-    kept = _kept()
+    kept = kept_forms()
     assert good.code == 0 and kept
     for path in kept:
         data = bytearray(path.read_bytes())
@@ -156,7 +154,7 @@ def test_a_damaged_or_planted_form_is_not_used(run):
         path.write_bytes(bytes(data))
     damaged = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
     assert damaged.out == good.out
-    for path in _kept():  # a form written by someone else: the folder is not private
+    for path in kept_forms():  # a form written by someone else: the folder is not private
         path.chmod(0o666)
     os.chmod(path.parent, 0o777)
     try:
@@ -186,7 +184,7 @@ def test_a_form_this_code_cannot_read_falls_back_to_the_engine(run):
 
     from avimcite import cache
 
-    for path in _kept():
+    for path in kept_forms():
         key_, form = marshal.loads(path.read_bytes()[cache._SUM :])
         if form:
             for options in form["name_options"].values():
@@ -209,7 +207,7 @@ def test_no_form_is_built_where_it_could_not_be_kept(run, monkeypatch):
     finally:
         os.chmod(folder, 0o700)
     assert result.code == 0 and result.out.startswith("Kuzio, T. (2023, October 31).")
-    assert built == [] and not _kept()
+    assert built == [] and not kept_forms()
 
 
 def test_a_form_is_built_once_where_it_can_be_kept(run, monkeypatch):
@@ -221,7 +219,7 @@ def test_a_form_is_built_once_where_it_can_be_kept(run, monkeypatch):
     for _ in range(3):
         result = run("cite", "2023/63", "--style", "apa", "--accessed", "2026-06-25")
         assert result.code == 0 and result.out.startswith("Kuzio, T. (2023, October 31).")
-    assert len(built) == 1 and len(_kept()) == 1
+    assert len(built) == 1 and len(kept_forms()) == 1
 
 
 def test_the_key_changes_with_the_engine_code_and_its_base(tmp_path, monkeypatch):

@@ -27,6 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from make_catalogue import make_posts  # noqa: E402
 
+from conftest import forget_answers, kept_forms  # noqa: E402
+
 # author-date (springer and elsevier-harvard print no year-suffix variable: the first year takes
 # it), numeric (citation-number in the entry), a Turkish default locale; MLA substitutes an
 # entry's names by the one before's ("———"): the engine prints those
@@ -102,11 +104,14 @@ def test_the_cli_prints_the_engines_bibliography(run, write_catalogue, monkeypat
     real_render = quick.render
     monkeypatch.setattr(quick, "render", lambda form, item, mode, entry=None:
                         printed.append(entry) or real_render(form, item, mode, entry) if entry else real_render(form, item, mode))
-    first, second = run(*argv), run(*argv)
-    assert len(printed) >= len(first.lines), "the second run's entries were offered to the form"
+    first = run(*argv)
+    forget_answers()  # else the run before answers again (the same lines)
+    second = run(*argv)
+    assert len(printed) >= 2 * len(first.lines), "each run's entries were offered to the form"
     assert len(built) == 1, "the first long bibliography builds the style's compiled form, the next reads it"
     assert len(first.lines) >= citing.BULK_ENTRIES
     monkeypatch.setattr(citing, "BULK_ENTRIES", 10**9)  # the engine alone
+    forget_answers()
     alone = run(*argv)
     assert first.code == second.code == alone.code == 0
     assert YEAR_SUFFIX.search(alone.out)
@@ -123,8 +128,10 @@ def test_a_form_kept_for_a_first_citation_is_verified_for_many_entries_when_firs
     assert single.code == 0
     from avimcite.csl import compiled
 
-    kept = [compiled.load(p.name[len("compiled-"):-len(".marshal")]) for p in _kept()]
-    assert [form["bulk"] for form in kept] == [None]  # a first citation does not pay for the bulk probes
+    def bulk_flags():
+        return [compiled.load(p.name[len("compiled-"):-len(".marshal")])["bulk"] for p in kept_forms()]
+
+    assert bulk_flags() == [None]  # a first citation does not pay for the bulk probes
     threshold = citing.BULK_ENTRIES
     monkeypatch.setattr(citing, "BULK_ENTRIES", 10**9)
     alone = run(*argv)
@@ -132,28 +139,14 @@ def test_a_form_kept_for_a_first_citation_is_verified_for_many_entries_when_firs
     verified = []
     real = compiler.verify_bulk
     monkeypatch.setattr(compiler, "verify_bulk", lambda *a: verified.append(a) or real(*a))
-    _forget_answers()  # else the run before answers again (the same lines)
+    forget_answers()  # else the run before answers again (the same lines)
     first = run(*argv)
-    _forget_answers()
+    forget_answers()
     second = run(*argv)
     assert first.code == second.code == alone.code == 0
     assert len(verified) == 1
-    assert [compiled.load(p.name[len("compiled-"):-len(".marshal")])["bulk"] for p in _kept()] == [True]
+    assert bulk_flags() == [True]
     assert first.out == second.out == alone.out
-
-
-def _forget_answers() -> None:
-    import os
-    import shutil
-
-    for folder in ("answers", "render"):
-        shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "avimcite" / folder, ignore_errors=True)
-
-
-def _kept() -> list[Path]:
-    import os
-
-    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "avimcite").glob("compiled-*.marshal"))
 
 
 def test_a_form_not_verified_for_many_entries_is_not_used_for_them(items):

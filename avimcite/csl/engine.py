@@ -205,13 +205,13 @@ def _entries_from_form(form: dict, csl, bib, source, items: list[dict], result: 
     def from_form(positions, _start):  # plain strings or None: a forked child renders half of a long list
         out = []
         for position in positions:
-            cited = bib.items[position]
-            key = cited.key
+            key = bib.items[position].key
             reference = source[key]
             config = registry.get(key)
-            entry = quick.Entry(position + 1 if bib.keys[position] == key else cited.number,
-                                str(reference["year_suffix"]) if "year_suffix" in reference else "", key in ambiguous,
-                                max(config.names, default=0) if config is not None else 0)  # fmt: skip
+            # the citation-number: an item's place in bib.keys (CitationItem.number), which holds
+            # bib.items' keys, each once (register), in their order (sort)
+            entry = quick.Entry(position + 1, str(reference["year_suffix"]) if "year_suffix" in reference else "",
+                                key in ambiguous, max(config.names, default=0) if config is not None else 0)  # fmt: skip
             try:
                 out.append(quick.render(form, given[key], "bibliography", entry))
             except Exception:  # noqa: BLE001 - Refuse, or anything the form does not read: the engine's entry
